@@ -1,0 +1,55 @@
+"""adkar: readiness tracking for technology rollouts with the ADKAR model."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from . import config
+from .resources import resource_dir
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+    )
+    config.load(app, test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from . import cli, database, errors, security
+    from .accounts import auth
+    from .extensions import csrf, db, limiter, login_manager
+    from .surveys import registry
+
+    db.init_app(app)
+    database.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    auth.init_app(app)
+    registry.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts.views import bp as accounts_bp
+    from .api import bp as api_bp
+    from .dashboard.views import bp as dashboard_bp
+    from .plan.views import bp as plan_bp
+    from .surveys.respondent_views import bp as respond_bp
+    from .surveys.wave_views import bp as waves_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(plan_bp)
+    app.register_blueprint(waves_bp)
+    app.register_blueprint(respond_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -1,0 +1,141 @@
+"""Account rules: creating users, checking passwords, issuing and revoking API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..audit import services as audit
+from ..database import begin_write
+from ..extensions import db
+from ..timeutil import utc_now
+from .models import ROLES, ApiToken, User, new_session_nonce
+
+TOKEN_PREFIX = "adk_"
+MIN_PASSWORD_LENGTH = 10
+# A real hash to compare against when the email is unknown, so both paths cost the same time.
+_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
+
+
+class AccountError(ValueError):
+    """A rule about accounts was broken; the message is safe to show."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+
+
+def create_user(*, email: str, role: str, password: str, name: str = "", actor_id: int | None = None) -> User:
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 254:
+        raise AccountError(f"{email!r} is not an email address.")
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+    check_password_rules(password)
+    begin_write()
+    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
+        db.session.rollback()
+        raise AccountError(f"A user with the email {email} already exists.")
+    user = User(email=email, role=role, name=name.strip(), password_hash=generate_password_hash(password))
+    db.session.add(user)
+    db.session.flush()
+    audit.record(user_id=actor_id, action="user.create", target_type="user", target_id=user.id, detail={"role": role})
+    db.session.commit()
+    return user
+
+
+def authenticate(*, email: str, password: str) -> User | None:
+    """The user when email and password match an active account; None otherwise, in the same time."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def end_sessions(*, user: User) -> None:
+    """Rotate the session nonce: every cookie issued before stops working."""
+    begin_write()
+    user.session_nonce = new_session_nonce()
+    db.session.commit()
+
+
+def change_password(*, user: User, current: str, new: str) -> None:
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError("The current password is not correct.")
+    check_password_rules(new)
+    begin_write()
+    user.password_hash = generate_password_hash(new)
+    user.session_nonce = new_session_nonce()
+    audit.record(user_id=user.id, action="user.password", target_type="user", target_id=user.id)
+    db.session.commit()
+
+
+def set_active(*, user: User, active: bool, actor_id: int) -> None:
+    begin_write()
+    user.active = active
+    user.session_nonce = new_session_nonce()
+    audit.record(
+        user_id=actor_id, action="user.enable" if active else "user.disable", target_type="user", target_id=user.id
+    )
+    db.session.commit()
+
+
+def set_role(*, user: User, role: str, actor_id: int) -> None:
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role!r}.")
+    begin_write()
+    user.role = role
+    user.session_nonce = new_session_nonce()
+    audit.record(user_id=actor_id, action="user.role", target_type="user", target_id=user.id, detail={"role": role})
+    db.session.commit()
+
+
+def create_api_token(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Issue a token; the plain value is returned once and never stored."""
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    begin_write()
+    token = ApiToken(user_id=user.id, name=name.strip()[:120], prefix=plain[:12], token_hash=hash_token(plain))
+    db.session.add(token)
+    db.session.flush()
+    audit.record(user_id=user.id, action="token.create", target_type="api_token", target_id=token.id)
+    db.session.commit()
+    return token, plain
+
+
+def revoke_api_token(*, user: User, token_id: int) -> bool:
+    begin_write()
+    token = db.session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
+    if token is None or token.revoked_at is not None:
+        db.session.rollback()
+        return False
+    token.revoked_at = utc_now()
+    audit.record(user_id=user.id, action="token.revoke", target_type="api_token", target_id=token.id)
+    db.session.commit()
+    return True
+
+
+def user_for_token(plain: str) -> User | None:
+    """The active user owning an unrevoked token, or None."""
+    if not plain.startswith(TOKEN_PREFIX):
+        return None
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(plain), ApiToken.revoked_at.is_(None))
+    )
+    if token is None or not token.user.active:
+        return None
+    return token.user

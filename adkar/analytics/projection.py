@@ -1,0 +1,36 @@
+"""Where a share is heading: a least-squares line through past waves, read at a future date."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+DAY = pd.Timedelta(days=1)
+
+
+def projected_share(dates: Sequence[date], values: Sequence[float], at: date) -> float | None:
+    """The least-squares line through (date in days, value) evaluated at `at`, clipped to [0, 1].
+
+    None with fewer than two distinct dates: one point gives no trend. Dates may be dates, datetimes
+    or Timestamps; x is measured in days so the slope reads "share per day".
+    """
+    if len(dates) != len(values):
+        raise ValueError("projected_share needs one value per date")
+    if not len(dates):
+        return None
+    stamps = pd.to_datetime(pd.Series(list(dates)))
+    origin = stamps.min()
+    x = ((stamps - origin) / DAY).to_numpy(dtype="float64")
+    y = np.asarray(values, dtype="float64")
+    if not np.isfinite(y).all():
+        raise ValueError("projected_share needs finite values; leave suppressed waves out")
+    if np.unique(x).size < 2:
+        return None
+    dx = x - x.mean()
+    slope = float(np.dot(dx, y - y.mean()) / np.dot(dx, dx))
+    target = (pd.Timestamp(at) - origin) / DAY
+    value = float(y.mean()) + slope * (target - float(x.mean()))
+    return float(min(1.0, max(0.0, value)))

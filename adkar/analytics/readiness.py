@@ -1,0 +1,149 @@
+"""Readiness figures for one survey wave: per-group and overall shares, with suppression applied.
+
+Everything is derived from the counts frame (see `adkar.analytics.counts`), never from shares, so the
+figures are exact ratios of integers and a group hidden for anonymity carries no score at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+import pandas as pd
+
+from adkar.analytics.counts import BAR_COLUMNS, FAV_COLUMNS, SUM_COLUMNS, check_counts
+from adkar.analytics.suppression import check_k, suppressed_groups
+from adkar.elements import BARRIER_CHOICES, ELEMENTS
+
+OVERALL_NAME = "Overall"
+
+MEAN_COLUMNS: tuple[str, ...] = tuple(f"mean_{e}" for e in ELEMENTS)
+FAVORABLE_COLUMNS: tuple[str, ...] = tuple(f"favorable_{e}" for e in ELEMENTS)
+BARRIER_COLUMNS: tuple[str, ...] = tuple(f"barrier_{b}" for b in BARRIER_CHOICES)
+REACHED_COLUMNS: tuple[str, ...] = tuple(f"reached_{e}" for e in ELEMENTS)
+REACHED_COUNT_COLUMNS: tuple[str, ...] = tuple(f"reached_count_{e}" for e in ELEMENTS)
+SHARE_COLUMNS: tuple[str, ...] = (
+    *MEAN_COLUMNS,
+    *FAVORABLE_COLUMNS,
+    *BARRIER_COLUMNS,
+    *REACHED_COLUMNS,
+    "adoption",
+    "resistance",
+)
+# Nulled in suppressed rows: every score, and the counts they come from.
+SCORE_COLUMNS: tuple[str, ...] = (*SHARE_COLUMNS, *REACHED_COUNT_COLUMNS)
+READINESS_COLUMNS: tuple[str, ...] = (
+    "wave_id",
+    "group_id",
+    "name",
+    "n",
+    "invited",
+    "response_rate",
+    "suppressed",
+    *SCORE_COLUMNS,
+)
+_POOLED_COLUMNS = ("invited", "n", *SUM_COLUMNS, *FAV_COLUMNS, *BAR_COLUMNS)
+
+
+class WaveReadiness(NamedTuple):
+    """One wave's readiness: a frame of groups (READINESS_COLUMNS) and the pooled overall row."""
+
+    groups: pd.DataFrame
+    overall: pd.Series
+
+
+def wave_readiness(counts: pd.DataFrame, k: int) -> WaveReadiness:
+    """Readiness of one wave from its counts frame, with primary and complementary suppression.
+
+    `groups` has one row per group, sorted by group_id, columns READINESS_COLUMNS; `overall` is a Series
+    with the same labels (group_id <NA>, name "Overall") pooling every response of the wave and hidden
+    when the wave holds fewer than k. Shares are NaN/<NA> in suppressed rows and where n or invited is 0.
+    """
+    k = check_k(k)
+    check_counts(counts)
+    wave_ids = counts["wave_id"].unique()
+    if len(wave_ids) > 1:
+        raise ValueError(f"wave_readiness takes one wave, got wave_ids {sorted(wave_ids.tolist())}")
+    wave_id = int(wave_ids[0]) if len(wave_ids) else None
+    groups, overall = readiness_frames(counts, k, wave_id)
+    return WaveReadiness(groups, overall.iloc[0])
+
+
+def readiness_frames(counts: pd.DataFrame, k: int, wave_id: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The groups frame and a one-row overall frame of one wave, for callers that stack many waves."""
+    counts = counts.sort_values("group_id", ignore_index=True)
+    hidden = suppressed_groups(counts.set_index("group_id")["n"], k)
+    groups = _shape(counts, hidden.to_numpy())
+    pooled = pd.DataFrame({c: [counts[c].sum()] for c in _POOLED_COLUMNS})
+    pooled.insert(0, "wave_id", [wave_id])
+    pooled.insert(1, "group_id", [None])
+    pooled.insert(2, "group_name", [OVERALL_NAME])
+    overall = _shape(pooled, (pooled["n"] < k).to_numpy())
+    return groups, overall
+
+
+def _shape(counts: pd.DataFrame, suppressed: Any) -> pd.DataFrame:
+    """Turn counts into the readiness columns, blanking the scores of suppressed rows."""
+    n = counts["n"].astype("int64")
+    per = n.astype("float64").where(n > 0)
+    invited = counts["invited"].astype("int64")
+    hidden = pd.Series(suppressed, index=counts.index, dtype=bool)
+    out: dict[str, Any] = {
+        "wave_id": pd.array(counts["wave_id"], dtype="Int64"),
+        "group_id": pd.array(counts["group_id"], dtype="Int64"),
+        "name": counts["group_name"].astype("str"),
+        "n": n,
+        "invited": invited,
+        "response_rate": n / invited.astype("float64").where(invited > 0),
+        "suppressed": hidden,
+    }
+    for e in ELEMENTS:
+        out[f"mean_{e}"] = counts[f"sum_{e}"].astype("float64") / per
+    for e in ELEMENTS:
+        out[f"favorable_{e}"] = counts[f"fav_{e}"] / per
+    for b in BARRIER_CHOICES:
+        out[f"barrier_{b}"] = counts[f"bar_{b}"] / per
+    reached_count: dict[str, pd.Series] = {}
+    cleared = n.copy()
+    for e in ELEMENTS:
+        cleared = cleared - counts[f"bar_{e}"].astype("int64")
+        reached_count[e] = cleared
+        out[f"reached_{e}"] = cleared / per
+    out["adoption"] = out["reached_ability"]
+    out["resistance"] = (counts["bar_awareness"] + counts["bar_desire"]) / per
+    for e in ELEMENTS:
+        out[f"reached_count_{e}"] = reached_count[e].astype("Int64")
+    frame = pd.DataFrame(out, index=counts.index)
+    for column in SCORE_COLUMNS:
+        frame[column] = frame[column].mask(hidden)
+    return frame[list(READINESS_COLUMNS)]
+
+
+def readiness_to_api(row: Mapping[str, Any] | pd.Series) -> dict[str, Any]:
+    """The API/JSON shape of a readiness row: plain Python numbers, None for null (never NaN).
+
+    Group rows carry group_id and name; the overall row (group_id null) carries neither.
+    """
+    result: dict[str, Any] = {}
+    if not _missing(row["group_id"]):
+        result["group_id"] = int(row["group_id"])
+        result["name"] = str(row["name"])
+    result["n"] = int(row["n"])
+    result["invited"] = int(row["invited"])
+    result["response_rate"] = _number(row["response_rate"])
+    result["suppressed"] = bool(row["suppressed"])
+    result["mean"] = {e: _number(row[f"mean_{e}"]) for e in ELEMENTS}
+    result["favorable"] = {e: _number(row[f"favorable_{e}"]) for e in ELEMENTS}
+    result["barrier"] = {b: _number(row[f"barrier_{b}"]) for b in BARRIER_CHOICES}
+    result["reached"] = {e: _number(row[f"reached_{e}"]) for e in ELEMENTS}
+    result["adoption"] = _number(row["adoption"])
+    result["resistance"] = _number(row["resistance"])
+    return result
+
+
+def _missing(value: Any) -> bool:
+    return value is None or bool(pd.isna(value))
+
+
+def _number(value: Any) -> float | None:
+    return None if _missing(value) else float(value)

@@ -1,0 +1,3 @@
+"""API endpoints: plan."""
+
+from . import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""API endpoints: readiness."""
+
+from . import bp  # noqa: F401

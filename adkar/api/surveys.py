@@ -1,0 +1,3 @@
+"""API endpoints: surveys."""
+
+from . import bp  # noqa: F401

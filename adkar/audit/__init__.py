@@ -1,0 +1,1 @@
+"""Audit trail of changes to plans, milestones, gates, waves, users and tokens."""

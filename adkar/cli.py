@@ -1,0 +1,81 @@
+"""`flask --app adkar ...` commands: database set-up, users, API tokens and demo data."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from .accounts import services as accounts
+from .accounts.models import ROLES, User
+from .extensions import db
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(init_db)
+    app.cli.add_command(create_user)
+    app.cli.add_command(create_api_token)
+    app.cli.add_command(demo)
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database schema (safe to run again)."""
+    from flask import current_app
+
+    from .migrate import upgrade
+
+    upgrade(current_app)
+    click.echo("Database is up to date.")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", default="")
+@click.option("--password", help="Prompted for (hidden) when not given.")
+def create_user(email: str, role: str, name: str, password: str | None) -> None:
+    """Create a user who can sign in."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = accounts.create_user(email=email, role=role, password=password, name=name)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Created {user.role} {user.email}.")
+
+
+@click.command("create-api-token")
+@click.argument("email")
+@click.option("--name", default="cli")
+def create_api_token(email: str, name: str) -> None:
+    """Issue an API token; the token is printed once, alone on the last line."""
+    user = db.session.scalar(select(User).where(User.email == accounts.normalise_email(email)))
+    if user is None or not user.active:
+        raise click.ClickException(f"No active user with the email {email}.")
+    _, plain = accounts.create_api_token(user=user, name=name)
+    click.echo("Store this token now; it cannot be shown again:")
+    click.echo(plain)
+
+
+@click.command("demo")
+@click.option("--password", default=lambda: os.environ.get("ADKAR_DEMO_PASSWORD", "demo-password"))
+def demo(password: str) -> None:
+    """Load the demo initiative and its users (does nothing when they exist)."""
+    from .demo import load_demo
+
+    created = load_demo(password=password)
+    click.echo("Demo data loaded." if created else "Demo data already present.")
+
+
+def main() -> None:
+    """Console entry point `adkar`, the same as `flask --app adkar`."""
+    from flask.cli import FlaskGroup
+
+    from . import create_app
+
+    cli = FlaskGroup(create_app=create_app)
+    sys.exit(cli.main())

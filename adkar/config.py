@@ -1,0 +1,68 @@
+"""Configuration: safe defaults, then ADKAR_* environment variables (and DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production by check_config
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when the configuration would be unsafe or meaningless."""
+
+
+def defaults(instance_path: str) -> dict:
+    return {
+        "ENV": "development",
+        "SECRET_KEY": DEFAULT_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{os.path.join(instance_path, 'adkar.sqlite3')}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLITE_BUSY_TIMEOUT_MS": 15000,
+        "MIN_GROUP_SIZE": 5,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": "10 per minute; 50 per hour",
+        "TOKEN_RATE_LIMIT": "30 per minute",
+        "API_RATE_LIMIT": "600 per minute",
+        "OPEN_LINK_RATE_LIMIT": "20 per minute",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": 25,
+        "SMTP_USERNAME": None,
+        "SMTP_PASSWORD": None,
+        "SMTP_STARTTLS": False,
+        "SMTP_SENDER": "adkar@localhost",
+        "PUBLIC_URL": None,
+        "SURVEYS_DIR": None,
+    }
+
+
+def load(app, test_config: dict | None) -> None:
+    """Fill app.config: defaults, environment, then the test override."""
+    app.config.update(defaults(app.instance_path))
+    app.config.from_prefixed_env("ADKAR")
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if test_config:
+        app.config.update(test_config)
+    app.config["SESSION_COOKIE_SECURE"] = app.config["ENV"] != "development" and not app.testing
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    check(app.config)
+
+
+def check(config) -> None:
+    """Refuse settings that would break the product's promises."""
+    if config["ENV"] == "production" and config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise ConfigError("ADKAR_SECRET_KEY must be set to a long random value in production (ADKAR_ENV=production).")
+    try:
+        k = int(config["MIN_GROUP_SIZE"])
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"ADKAR_MIN_GROUP_SIZE must be a whole number, got {config['MIN_GROUP_SIZE']!r}") from exc
+    if k < 3:
+        raise ConfigError(f"ADKAR_MIN_GROUP_SIZE is {k}; the anonymity minimum can never be below 3.")
+    config["MIN_GROUP_SIZE"] = k

@@ -1,0 +1,1 @@
+"""Sponsor and practitioner dashboards composed from analytics and charts."""

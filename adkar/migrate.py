@@ -1,0 +1,30 @@
+"""Apply the Alembic migrations to the app's database (idempotent: already-applied steps are skipped)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from flask import Flask
+
+from .extensions import db
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(connection=None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(app: Flask, revision: str = "head") -> None:
+    with app.app_context(), db.engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+def downgrade(app: Flask, revision: str) -> None:
+    with app.app_context(), db.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), revision)

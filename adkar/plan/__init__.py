@@ -1,0 +1,1 @@
+"""Change plans: initiatives, stakeholder groups, milestones and plan templates."""

@@ -1,0 +1,1 @@
+"""Survey definitions, waves, invitations, respondent pages and responses."""

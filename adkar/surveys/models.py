@@ -1,0 +1,121 @@
+"""Survey waves, the groups they go to (with running tallies), invitations and anonymous responses.
+
+Responses and tokens live in separate tables with no link between them: a response holds the wave,
+the group, the answers and the date only.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import utc_now
+
+
+def new_response_id() -> str:
+    """Random, not sequential: the order of ids must not reveal the order of answers."""
+    return secrets.token_hex(16)
+
+
+class Wave(db.Model):
+    __tablename__ = "waves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    survey_key: Mapped[str] = mapped_column(String(80))
+    opens_on: Mapped[date]
+    closes_on: Mapped[date]
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id", ondelete="SET NULL"))
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    initiative = relationship("Initiative")
+    milestone = relationship("Milestone")
+    wave_groups: Mapped[list[WaveGroup]] = relationship(
+        back_populates="wave", cascade="all, delete-orphan", order_by="WaveGroup.group_id"
+    )
+
+
+class WaveGroup(db.Model):
+    """A group included in a wave, with the counts readiness needs, kept up to date on every write.
+
+    Reading readiness then costs one row per group, whatever the number of responses.
+    """
+
+    __tablename__ = "wave_groups"
+
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"), primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("stakeholder_groups.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    invited: Mapped[int] = mapped_column(default=0)
+    open_link_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    n: Mapped[int] = mapped_column(default=0)
+    sum_awareness: Mapped[float] = mapped_column(default=0.0)
+    sum_desire: Mapped[float] = mapped_column(default=0.0)
+    sum_knowledge: Mapped[float] = mapped_column(default=0.0)
+    sum_ability: Mapped[float] = mapped_column(default=0.0)
+    sum_reinforcement: Mapped[float] = mapped_column(default=0.0)
+    fav_awareness: Mapped[int] = mapped_column(default=0)
+    fav_desire: Mapped[int] = mapped_column(default=0)
+    fav_knowledge: Mapped[int] = mapped_column(default=0)
+    fav_ability: Mapped[int] = mapped_column(default=0)
+    fav_reinforcement: Mapped[int] = mapped_column(default=0)
+    bar_awareness: Mapped[int] = mapped_column(default=0)
+    bar_desire: Mapped[int] = mapped_column(default=0)
+    bar_knowledge: Mapped[int] = mapped_column(default=0)
+    bar_ability: Mapped[int] = mapped_column(default=0)
+    bar_reinforcement: Mapped[int] = mapped_column(default=0)
+    bar_none: Mapped[int] = mapped_column(default=0)
+
+    wave: Mapped[Wave] = relationship(back_populates="wave_groups")
+    group = relationship("StakeholderGroup")
+
+
+class Invitation(db.Model):
+    """A personal single-use link; only the token's hash is kept."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("stakeholder_groups.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    used: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    last_sent_at: Mapped[datetime | None]
+
+
+class SubmissionReceipt(db.Model):
+    """One row per consumed token or open-link form nonce; the primary key forbids a second answer."""
+
+    __tablename__ = "submission_receipts"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class Response(db.Model):
+    """An anonymous answer set, with the per-element scores aggregation scans."""
+
+    __tablename__ = "responses"
+    __table_args__ = (Index("ix_responses_wave_group", "wave_id", "group_id"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_response_id)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("stakeholder_groups.id", ondelete="CASCADE"))
+    submitted_on: Mapped[date]
+    answers: Mapped[dict] = mapped_column(JSON)
+    score_awareness: Mapped[float]
+    score_desire: Mapped[float]
+    score_knowledge: Mapped[float]
+    score_ability: Mapped[float]
+    score_reinforcement: Mapped[float]
+    # Index into ELEMENTS of the barrier point; len(ELEMENTS) means "none".
+    barrier: Mapped[int] = mapped_column(SmallInteger)
+    comment: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,123 @@
+"""Storing anonymous responses: exactly once per token, never linked to it, tallies updated atomically."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from sqlalchemy import insert, update
+from sqlalchemy.exc import IntegrityError
+
+from ..database import begin_write
+from ..elements import ELEMENTS, barrier_point
+from ..extensions import db
+from ..timeutil import today
+from . import tally
+from .models import Invitation, Response, SubmissionReceipt, new_response_id
+
+BARRIER_INDEX = {name: index for index, name in enumerate((*ELEMENTS, "none"))}
+
+
+class AlreadyAnswered(Exception):
+    """The token or form was used already; nothing was stored."""
+
+
+def hash_key(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def response_row(
+    *,
+    wave_id: int,
+    group_id: int,
+    answers: Mapping,
+    scores: Mapping[str, float],
+    comment: str | None,
+    on: date,
+) -> dict:
+    """The row stored for one response: wave, group, answers, scores, the date. Nothing about the person."""
+    return {
+        "id": new_response_id(),
+        "wave_id": wave_id,
+        "group_id": group_id,
+        "submitted_on": on,
+        "answers": dict(answers),
+        **{f"score_{e}": float(scores[e]) for e in ELEMENTS},
+        "barrier": BARRIER_INDEX[barrier_point(scores)],
+        "comment": comment or None,
+    }
+
+
+def record_response(
+    *,
+    wave_id: int,
+    group_id: int,
+    answers: Mapping,
+    scores: Mapping[str, float],
+    comment: str | None,
+    receipt: str,
+    invitation_token_hash: str | None = None,
+) -> None:
+    """Store one response in one transaction: receipt, token marked used, response, tally.
+
+    `receipt` is the hash of the personal token or of the open-link form nonce; its primary key makes a
+    second response for the same token impossible (AlreadyAnswered), whatever the concurrency.
+    """
+    begin_write()
+    try:
+        db.session.execute(insert(SubmissionReceipt).values(key_hash=receipt))
+        if invitation_token_hash is not None:
+            marked = db.session.execute(
+                update(Invitation)
+                .where(
+                    Invitation.token_hash == invitation_token_hash,
+                    Invitation.wave_id == wave_id,
+                    Invitation.used.is_(False),
+                )
+                .values(used=True)
+            )
+            if marked.rowcount != 1:
+                raise AlreadyAnswered
+        db.session.execute(
+            insert(Response).values(
+                response_row(
+                    wave_id=wave_id,
+                    group_id=group_id,
+                    answers=answers,
+                    scores=scores,
+                    comment=comment,
+                    on=today(),
+                )
+            )
+        )
+        tally.apply(wave_id=wave_id, group_id=group_id, totals=tally.increments([scores]))
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise AlreadyAnswered from exc
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def store_imported(
+    *, wave_id: int, group_id: int, rows: Sequence[tuple[Mapping, Mapping[str, float], str | None]]
+) -> int:
+    """Insert already-validated imported responses and their tally in one transaction (all or nothing)."""
+    begin_write()
+    try:
+        on = today()
+        db.session.execute(
+            insert(Response),
+            [
+                response_row(wave_id=wave_id, group_id=group_id, answers=a, scores=s, comment=c, on=on)
+                for a, s, c in rows
+            ],
+        )
+        tally.apply(wave_id=wave_id, group_id=group_id, totals=tally.increments(s for _, s, _ in rows))
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return len(rows)

@@ -27,7 +27,9 @@ def visible_initiatives_query(user: User):
     query = select(Initiative).order_by(Initiative.go_live, Initiative.id)
     if user.is_admin:
         return query
-    member = exists().where(InitiativeMember.initiative_id == Initiative.id, InitiativeMember.user_id == user.id)
+    member = exists().where(
+        InitiativeMember.initiative_id == Initiative.id, InitiativeMember.user_id == user.id
+    )
     return query.where(or_(Initiative.owner_id == user.id, member))
 
 

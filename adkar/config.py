@@ -58,11 +58,15 @@ def load(app, test_config: dict | None) -> None:
 def check(config) -> None:
     """Refuse settings that would break the product's promises."""
     if config["ENV"] == "production" and config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
-        raise ConfigError("ADKAR_SECRET_KEY must be set to a long random value in production (ADKAR_ENV=production).")
+        raise ConfigError(
+            "ADKAR_SECRET_KEY must be set to a long random value in production (ADKAR_ENV=production)."
+        )
     try:
         k = int(config["MIN_GROUP_SIZE"])
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"ADKAR_MIN_GROUP_SIZE must be a whole number, got {config['MIN_GROUP_SIZE']!r}") from exc
+        raise ConfigError(
+            f"ADKAR_MIN_GROUP_SIZE must be a whole number, got {config['MIN_GROUP_SIZE']!r}"
+        ) from exc
     if k < 3:
         raise ConfigError(f"ADKAR_MIN_GROUP_SIZE is {k}; the anonymity minimum can never be below 3.")
     config["MIN_GROUP_SIZE"] = k

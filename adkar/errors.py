@@ -33,7 +33,9 @@ def error_response(status: int, message: str | None = None, **extra):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
-        return error_response(400, "The form expired or was not sent from this site. Please reload and try again.")
+        return error_response(
+            400, "The form expired or was not sent from this site. Please reload and try again."
+        )
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

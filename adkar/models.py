@@ -2,7 +2,14 @@
 
 from .accounts.models import ApiToken, User
 from .audit.models import AuditEvent
-from .plan.models import GateOverride, Initiative, InitiativeMember, Milestone, StakeholderGroup, milestone_groups
+from .plan.models import (
+    GateOverride,
+    Initiative,
+    InitiativeMember,
+    Milestone,
+    StakeholderGroup,
+    milestone_groups,
+)
 from .surveys.models import Invitation, Response, SubmissionReceipt, Wave, WaveGroup
 
 __all__ = [

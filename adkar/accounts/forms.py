@@ -16,15 +16,21 @@ class LoginForm(FlaskForm):
 class PasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired()])
     new = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
-    confirm = PasswordField("Repeat the new password", validators=[EqualTo("new", "The passwords do not match.")])
+    confirm = PasswordField(
+        "Repeat the new password", validators=[EqualTo("new", "The passwords do not match.")]
+    )
 
 
 class TokenForm(FlaskForm):
-    name = StringField("Token name", validators=[Length(max=120)], description="What the token is for, e.g. 'HR sync'")
+    name = StringField(
+        "Token name", validators=[Length(max=120)], description="What the token is for, e.g. 'HR sync'"
+    )
 
 
 class UserForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField(
+        "Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+    )
     name = StringField("Name", validators=[Length(max=120)])
     role = SelectField("Role", choices=[(r, r.capitalize()) for r in ROLES])
     password = PasswordField(

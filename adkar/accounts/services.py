@@ -14,7 +14,7 @@ from ..extensions import db
 from ..timeutil import utc_now
 from .models import ROLES, ApiToken, User, new_session_nonce
 
-TOKEN_PREFIX = "adk_"
+TOKEN_PREFIX = "adk_"  # noqa: S105 - a label, not a secret
 MIN_PASSWORD_LENGTH = 10
 # A real hash to compare against when the email is unknown, so both paths cost the same time.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
@@ -51,7 +51,9 @@ def create_user(*, email: str, role: str, password: str, name: str = "", actor_i
     user = User(email=email, role=role, name=name.strip(), password_hash=generate_password_hash(password))
     db.session.add(user)
     db.session.flush()
-    audit.record(user_id=actor_id, action="user.create", target_type="user", target_id=user.id, detail={"role": role})
+    audit.record(
+        user_id=actor_id, action="user.create", target_type="user", target_id=user.id, detail={"role": role}
+    )
     db.session.commit()
     return user
 
@@ -90,7 +92,10 @@ def set_active(*, user: User, active: bool, actor_id: int) -> None:
     user.active = active
     user.session_nonce = new_session_nonce()
     audit.record(
-        user_id=actor_id, action="user.enable" if active else "user.disable", target_type="user", target_id=user.id
+        user_id=actor_id,
+        action="user.enable" if active else "user.disable",
+        target_type="user",
+        target_id=user.id,
     )
     db.session.commit()
 
@@ -101,7 +106,9 @@ def set_role(*, user: User, role: str, actor_id: int) -> None:
     begin_write()
     user.role = role
     user.session_nonce = new_session_nonce()
-    audit.record(user_id=actor_id, action="user.role", target_type="user", target_id=user.id, detail={"role": role})
+    audit.record(
+        user_id=actor_id, action="user.role", target_type="user", target_id=user.id, detail={"role": role}
+    )
     db.session.commit()
 
 
@@ -109,7 +116,9 @@ def create_api_token(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """Issue a token; the plain value is returned once and never stored."""
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     begin_write()
-    token = ApiToken(user_id=user.id, name=name.strip()[:120], prefix=plain[:12], token_hash=hash_token(plain))
+    token = ApiToken(
+        user_id=user.id, name=name.strip()[:120], prefix=plain[:12], token_hash=hash_token(plain)
+    )
     db.session.add(token)
     db.session.flush()
     audit.record(user_id=user.id, action="token.create", target_type="api_token", target_id=token.id)

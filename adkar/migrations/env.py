@@ -7,7 +7,9 @@ from adkar.extensions import db
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("Run migrations with `flask --app adkar init-db` (adkar.migrate), not the alembic CLI.")
+    raise RuntimeError(
+        "Run migrations with `flask --app adkar init-db` (adkar.migrate), not the alembic CLI."
+    )
 
 context.configure(
     connection=connection,

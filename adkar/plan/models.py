@@ -49,7 +49,9 @@ class InitiativeMember(db.Model):
 
     __tablename__ = "initiative_members"
 
-    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"), primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), primary_key=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(20))
 
@@ -85,7 +87,9 @@ class Milestone(db.Model):
 
     initiative: Mapped[Initiative] = relationship(back_populates="milestones")
     # Empty means "every group of the initiative at the time the gate is read".
-    groups: Mapped[list[StakeholderGroup]] = relationship(secondary=milestone_groups, order_by="StakeholderGroup.id")
+    groups: Mapped[list[StakeholderGroup]] = relationship(
+        secondary=milestone_groups, order_by="StakeholderGroup.id"
+    )
     overrides: Mapped[list[GateOverride]] = relationship(
         back_populates="milestone", cascade="all, delete-orphan", order_by="GateOverride.created_at"
     )

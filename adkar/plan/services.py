@@ -45,13 +45,23 @@ def create_initiative(
     _check_initiative_fields(name, approach)
     begin_write()
     initiative = Initiative(
-        name=name.strip(), description=description.strip(), approach=approach, go_live=go_live, owner_id=owner.id
+        name=name.strip(),
+        description=description.strip(),
+        approach=approach,
+        go_live=go_live,
+        owner_id=owner.id,
     )
     db.session.add(initiative)
     db.session.flush()
-    planned = milestones if milestones is not None else (suggested_milestones(approach, go_live) if use_template else [])
+    planned = (
+        milestones
+        if milestones is not None
+        else (suggested_milestones(approach, go_live) if use_template else [])
+    )
     for item in planned:
-        _check_milestone_fields(item["name"], item["target_element"], item.get("threshold", DEFAULT_THRESHOLD))
+        _check_milestone_fields(
+            item["name"], item["target_element"], item.get("threshold", DEFAULT_THRESHOLD)
+        )
         db.session.add(
             Milestone(
                 initiative_id=initiative.id,
@@ -143,7 +153,11 @@ def remove_member(*, initiative: Initiative, actor: User, user_id: int) -> bool:
         return False
     db.session.delete(member)
     audit.record(
-        user_id=actor.id, action="member.remove", target_type="user", target_id=user_id, initiative_id=initiative.id
+        user_id=actor.id,
+        action="member.remove",
+        target_type="user",
+        target_id=user_id,
+        initiative_id=initiative.id,
     )
     db.session.commit()
     return True
@@ -159,13 +173,17 @@ def group_problems(name: str, headcount: object, *, row: int | None = None) -> l
     problems = []
     where = {"row": row} if row is not None else {}
     if not str(name or "").strip():
-        problems.append(Problem("The name is required.", field="name", column="name" if row else None, **where))
+        problems.append(
+            Problem("The name is required.", field="name", column="name" if row else None, **where)
+        )
     elif len(str(name).strip()) > 120:
         problems.append(Problem("The name is longer than 120 characters.", field="name", **where))
     if isinstance(headcount, bool) or not isinstance(headcount, int):
         problems.append(Problem("The headcount must be a whole number.", field="headcount", **where))
     elif not 1 <= headcount <= MAX_HEADCOUNT:
-        problems.append(Problem(f"The headcount must be between 1 and {MAX_HEADCOUNT:,}.", field="headcount", **where))
+        problems.append(
+            Problem(f"The headcount must be between 1 and {MAX_HEADCOUNT:,}.", field="headcount", **where)
+        )
     return problems
 
 
@@ -187,16 +205,23 @@ def create_groups(*, initiative: Initiative, actor: User, rows: Iterable[dict]) 
         found = group_problems(item.get("name"), item.get("headcount"), row=row)
         name = str(item.get("name") or "").strip()
         if not found and name.lower() in taken:
-            found.append(Problem(f"A group named {name!r} exists already.", field="name", row=row, column="name"))
+            found.append(
+                Problem(f"A group named {name!r} exists already.", field="name", row=row, column="name")
+            )
         description = str(item.get("description") or "").strip()
         if len(description) > 2000:
-            found.append(Problem("The description is longer than 2,000 characters.", row=row, column="description"))
+            found.append(
+                Problem("The description is longer than 2,000 characters.", row=row, column="description")
+            )
         problems += found
         if not found:
             taken.add(name.lower())
             groups.append(
                 StakeholderGroup(
-                    initiative_id=initiative.id, name=name, headcount=item["headcount"], description=description
+                    initiative_id=initiative.id,
+                    name=name,
+                    headcount=item["headcount"],
+                    description=description,
                 )
             )
     if problems:
@@ -291,7 +316,8 @@ def _groups_of(initiative: Initiative, group_ids: Iterable[int]) -> list[Stakeho
     missing = set(wanted) - {g.id for g in groups}
     if missing:
         raise _fail(
-            f"These groups are not part of this initiative: {', '.join(map(str, sorted(missing)))}.", "group_ids"
+            f"These groups are not part of this initiative: {', '.join(map(str, sorted(missing)))}.",
+            "group_ids",
         )
     return sorted(groups, key=lambda g: g.id)
 
@@ -374,12 +400,16 @@ def delete_milestone(*, milestone: Milestone, actor: User) -> None:
     db.session.commit()
 
 
-def override_gate(*, milestone: Milestone, actor: User, computed_status: str, justification: str) -> GateOverride:
+def override_gate(
+    *, milestone: Milestone, actor: User, computed_status: str, justification: str
+) -> GateOverride:
     """Pass a gate that is not ready; only with a written justification, kept with name and time."""
     if computed_status == "ready":
         raise _fail("This gate is ready; there is nothing to override.", "justification")
     if len(justification.strip()) < 20:
-        raise _fail("Explain in a sentence or two (at least 20 characters) why the gate can pass.", "justification")
+        raise _fail(
+            "Explain in a sentence or two (at least 20 characters) why the gate can pass.", "justification"
+        )
     begin_write()
     override = GateOverride(
         milestone_id=milestone.id,

@@ -16,8 +16,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NoReturn
 
-from adkar.elements import ELEMENTS, element_scores
-from adkar.surveys.questions import QUESTION_TYPES, AnswerError, QuestionType
+from ..elements import ELEMENTS, element_scores
+from .questions import QUESTION_TYPES, AnswerError, QuestionType
 
 FALLBACK_LANGUAGE = "en"
 MESSAGES_FILE = "_messages.toml"
@@ -242,20 +242,18 @@ def score(defn: SurveyDefinition, clean_answers: Mapping[str, Any]) -> dict[str,
 
 
 def load_definitions(directory: Path | str) -> dict[str, SurveyDefinition]:
-    """Every ``*.toml`` in ``directory`` not starting with "_", keyed by file stem, in name order."""
+    """Every ``*.toml`` in ``directory`` not starting with "_", keyed by file stem, in name order.
+
+    The key is the file name, so two definitions can never share one.
+    """
     directory = Path(directory)
     if not directory.is_dir():
         raise SurveyDefinitionError(directory, "-", "survey directory does not exist")
     paths = sorted(p for p in directory.glob("*.toml") if not p.name.startswith("_"))
     if not paths:
         raise SurveyDefinitionError(directory, "-", "no survey definitions (*.toml) found")
-    definitions: dict[str, SurveyDefinition] = {}
-    for path in paths:
-        defn = _Reader(path).definition()
-        if defn.key in definitions:
-            raise SurveyDefinitionError(path, "-", f"survey key {defn.key!r} is defined twice")
-        definitions[defn.key] = defn
-    return definitions
+    definitions = [_Reader(path).definition() for path in paths]
+    return {defn.key: defn for defn in definitions}
 
 
 def load_messages(directory: Path | str) -> Messages:
@@ -340,7 +338,9 @@ class _Reader:
         data = self.data
         key = self.path.stem
         if not _KEY.fullmatch(key):
-            self.fail("-", f"file name {key!r} must be lower-case letters, digits and '-' (it is the survey key)")
+            self.fail(
+                "-", f"file name {key!r} must be lower-case letters, digits and '-' (it is the survey key)"
+            )
         self.known_keys(data, _DEFINITION_KEYS)
         version = self.integer(data.get("version", 1), "version", 1, 1_000_000)
         languages = self.languages(data.get("languages"))
@@ -495,4 +495,3 @@ def _placeholders(template: str) -> set[str]:
 
 def _braces(fields: Iterable[str]) -> str:
     return ", ".join(f"{{{name}}}" for name in sorted(fields)) or "(none)"
-

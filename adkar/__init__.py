@@ -45,11 +45,13 @@ def _register_blueprints(app: Flask) -> None:
     from .dashboard.views import bp as dashboard_bp
     from .plan.views import bp as plan_bp
     from .surveys.respondent_views import bp as respond_bp
+    from .surveys.response_views import bp as responses_bp
     from .surveys.wave_views import bp as waves_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(plan_bp)
     app.register_blueprint(waves_bp)
     app.register_blueprint(respond_bp)
+    app.register_blueprint(responses_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -22,12 +22,15 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, message: str | None = None, **extra):
+def error_response(status: int, message: str | None = None, headers: dict | None = None, **extra):
     message = message or MESSAGES.get(status, "Error")
+    headers = dict(headers or {})
     if wants_json():
+        if status == 401:
+            headers.setdefault("WWW-Authenticate", 'Bearer realm="adkar"')
         body = {"error": {"status": status, "message": message, **extra}}
-        return jsonify(body), status
-    return render_template("errors/error.html", status=status, message=message), status
+        return jsonify(body), status, headers
+    return render_template("errors/error.html", status=status, message=message), status, headers
 
 
 def init_app(app: Flask) -> None:
@@ -41,9 +44,12 @@ def init_app(app: Flask) -> None:
     def _http(exc: HTTPException):
         status = exc.code or 500
         description = exc.description if status in (400, 422) and exc.description else None
+        if wants_json() and exc.description != type(exc).description:
+            description = exc.description  # a message written for this case, not werkzeug's generic one
         if status == 429:
             description = MESSAGES[429]
-        return error_response(status, description)
+        headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+        return error_response(status, description, headers)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -39,7 +39,10 @@ def _worker() -> str:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> str:
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    upgrade(create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}))
+    template_app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    upgrade(template_app)
+    with template_app.app_context():
+        db.engine.dispose()  # closing the last connection folds the WAL into the file we copy
     return str(path)
 
 

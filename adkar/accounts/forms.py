@@ -1,42 +1,80 @@
 """Sign-in, password, token and user-administration forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from .models import ROLES
 from .services import MIN_PASSWORD_LENGTH
 
+ROLE_CHOICES = [SelectChoice(r, r.capitalize()) for r in ROLES]
+NEW_PASSWORD_HELP = f"At least {MIN_PASSWORD_LENGTH} characters. A short sentence is easy to remember and hard to guess."
+
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    email = EmailField("Email", validators=[DataRequired("Enter your email address."), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=200)])
 
 
 class PasswordForm(FlaskForm):
-    current = PasswordField("Current password", validators=[DataRequired()])
-    new = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
+    current = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
+    new = PasswordField(
+        "New password",
+        validators=[
+            DataRequired("Enter a new password."),
+            Length(min=MIN_PASSWORD_LENGTH, max=200, message=f"Use {MIN_PASSWORD_LENGTH} to 200 characters."),
+        ],
+        description=NEW_PASSWORD_HELP,
+    )
     confirm = PasswordField(
-        "Repeat the new password", validators=[EqualTo("new", "The passwords do not match.")]
+        "Repeat the new password",
+        validators=[DataRequired("Repeat the new password."), EqualTo("new", "The passwords do not match.")],
     )
 
 
 class TokenForm(FlaskForm):
     name = StringField(
-        "Token name", validators=[Length(max=120)], description="What the token is for, e.g. 'HR sync'"
+        "Token name",
+        validators=[Length(max=120)],
+        description="What the token is for, e.g. 'HR sync'. It helps you recognise it later.",
     )
 
 
 class UserForm(FlaskForm):
     email = EmailField(
-        "Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+        "Email",
+        validators=[
+            DataRequired("Enter an email address."),
+            Email("Enter an email address like name@example.org.", check_deliverability=False),
+            Length(max=254),
+        ],
     )
     name = StringField("Name", validators=[Length(max=120)])
-    role = SelectField("Role", choices=[(r, r.capitalize()) for r in ROLES])
+    role = SelectField(
+        "Role",
+        choices=ROLE_CHOICES,
+        default="practitioner",
+        description="Practitioners run change plans, sponsors read dashboards, admins also manage users.",
+    )
     password = PasswordField(
-        "Initial password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+        "Initial password",
+        validators=[
+            DataRequired("Enter an initial password."),
+            Length(min=MIN_PASSWORD_LENGTH, max=200, message=f"Use {MIN_PASSWORD_LENGTH} to 200 characters."),
+        ],
+        description="Share it privately; the person can change it on their account page.",
     )
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[(r, r.capitalize()) for r in ROLES])
+    role = SelectField("Role", choices=ROLE_CHOICES)
+
+
+class ResetPasswordForm(FlaskForm):
+    new = PasswordField(
+        "New password",
+        validators=[
+            DataRequired("Enter a new password."),
+            Length(min=MIN_PASSWORD_LENGTH, max=200, message=f"Use {MIN_PASSWORD_LENGTH} to 200 characters."),
+        ],
+    )

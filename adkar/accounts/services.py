@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit import services as audit
@@ -87,6 +88,16 @@ def change_password(*, user: User, current: str, new: str) -> None:
     db.session.commit()
 
 
+def set_password(*, user: User, new: str, actor_id: int) -> None:
+    """An administrator sets a new password (there is no email reset); every session of the user ends."""
+    check_password_rules(new)
+    begin_write()
+    user.password_hash = generate_password_hash(new)
+    user.session_nonce = new_session_nonce()
+    audit.record(user_id=actor_id, action="user.password_reset", target_type="user", target_id=user.id)
+    db.session.commit()
+
+
 def set_active(*, user: User, active: bool, actor_id: int) -> None:
     begin_write()
     user.active = active
@@ -138,8 +149,8 @@ def revoke_api_token(*, user: User, token_id: int) -> bool:
     return True
 
 
-def user_for_token(plain: str) -> User | None:
-    """The active user owning an unrevoked token, or None."""
+def api_token_for(plain: str) -> ApiToken | None:
+    """The unrevoked token with this value when its user is active, or None."""
     if not plain.startswith(TOKEN_PREFIX):
         return None
     token = db.session.scalar(
@@ -147,4 +158,23 @@ def user_for_token(plain: str) -> User | None:
     )
     if token is None or not token.user.active:
         return None
-    return token.user
+    return token
+
+
+def user_for_token(plain: str) -> User | None:
+    """The active user owning an unrevoked token, or None."""
+    token = api_token_for(plain)
+    return token.user if token is not None else None
+
+
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
+def note_token_use(*, token: ApiToken) -> None:
+    """Stamp last_used_at, at most once a minute, so API reads do not each become a write."""
+    now = utc_now()
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_USE_RESOLUTION:
+        return
+    begin_write()
+    db.session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+    db.session.commit()

@@ -7,30 +7,45 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from werkzeug.exceptions import TooManyRequests
 
 from ..access import role_required
+from ..errors import error_response
 from ..extensions import db, limiter
 from ..forms import EmptyForm
 from . import services
-from .forms import LoginForm, PasswordForm, RoleForm, TokenForm, UserForm
-from .models import ApiToken, User
+from .forms import LoginForm, PasswordForm, ResetPasswordForm, RoleForm, TokenForm, UserForm
+from .models import ROLES, ApiToken, User
 
 bp = Blueprint("accounts", __name__)
 
 BAD_LOGIN = "Email or password is not correct."
+TOO_MANY_SIGN_INS = (
+    "Too many unsuccessful sign-in attempts. For the safety of the account, sign-in is paused: "
+    "please wait a minute and try again."
+)
 
 
 def _safe_next(target: str | None) -> str | None:
-    if not target:
+    """A local path to return to after sign-in; anything that could leave the site is dropped."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc:
         return None
     return target
 
 
 def _login_failed(response) -> bool:
     return response.status_code != 302
+
+
+@bp.errorhandler(TooManyRequests)
+def _too_many(exc: TooManyRequests):
+    """The sign-in form says why it stopped; the limiter adds Retry-After to the response."""
+    return error_response(429, TOO_MANY_SIGN_INS if request.endpoint == "accounts.login" else None)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -43,7 +58,7 @@ def _login_failed(response) -> bool:
 )
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("plan.index"))
+        return redirect(_safe_next(request.args.get("next")) or url_for("plan.index"))
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(email=form.email.data, password=form.password.data)
@@ -51,7 +66,8 @@ def login():
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("plan.index"))
         form.password.errors.append(BAD_LOGIN)
-    return render_template("accounts/login.html", form=form)
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/login.html", form=form), status
 
 
 @bp.post("/logout")
@@ -65,20 +81,34 @@ def logout():
     return redirect(url_for("accounts.login"))
 
 
-@bp.route("/account", methods=["GET"])
+def _account_page(
+    *,
+    password_form: PasswordForm | None = None,
+    token_form: TokenForm | None = None,
+    new_token: str | None = None,
+    new_token_name: str = "",
+    status: int = 200,
+):
+    tokens = db.session.scalars(
+        select(ApiToken)
+        .where(ApiToken.user_id == current_user.id)
+        .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())
+    ).all()
+    page = render_template(
+        "accounts/account.html",
+        password_form=password_form or PasswordForm(formdata=None),
+        token_form=token_form or TokenForm(formdata=None),
+        tokens=tokens,
+        new_token=new_token,
+        new_token_name=new_token_name,
+    )
+    return page, status
+
+
+@bp.get("/account")
 @login_required
 def account():
-    tokens = db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
-    ).all()
-    return render_template(
-        "accounts/account.html",
-        password_form=PasswordForm(),
-        token_form=TokenForm(),
-        tokens=tokens,
-        revoke_form=EmptyForm(),
-        new_token=None,
-    )
+    return _account_page()
 
 
 @bp.post("/account/password")
@@ -91,63 +121,47 @@ def change_password():
         except services.AccountError as exc:
             form.current.errors.append(str(exc))
         else:
-            login_user(current_user)
-            flash("Your password is changed. Other sessions were signed out.", "success")
+            login_user(current_user._get_current_object())  # this session gets the new nonce; the others end
+            flash("Your password is changed. Your other sessions were signed out.", "success")
             return redirect(url_for("accounts.account"))
-    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user.id)).all()
-    return render_template(
-        "accounts/account.html",
-        password_form=form,
-        token_form=TokenForm(),
-        tokens=tokens,
-        revoke_form=EmptyForm(),
-        new_token=None,
-    ), 400
+    return _account_page(password_form=form, status=400)
 
 
 @bp.post("/account/tokens")
 @login_required
 def create_token():
     form = TokenForm()
-    new_token = None
-    status = 400
-    if form.validate_on_submit():
-        _, new_token = services.create_api_token(user=current_user, name=form.name.data or "")
-        status = 201
-        form = TokenForm(formdata=None)
-    tokens = db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
-    ).all()
-    return render_template(
-        "accounts/account.html",
-        password_form=PasswordForm(),
-        token_form=form,
-        tokens=tokens,
-        revoke_form=EmptyForm(),
-        new_token=new_token,
-    ), status
+    if not form.validate_on_submit():
+        return _account_page(token_form=form, status=400)
+    token, plain = services.create_api_token(user=current_user, name=form.name.data or "")
+    # Rendered, not redirected: the plain value must never travel through the session or a URL.
+    return _account_page(new_token=plain, new_token_name=token.name, status=201)
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int):
     if EmptyForm().validate_on_submit() and services.revoke_api_token(user=current_user, token_id=token_id):
-        flash("The token is revoked.", "success")
+        flash("The token is revoked. Anything using it can no longer reach the API.", "success")
         return redirect(url_for("accounts.account"))
-    return render_template("errors/error.html", status=404, message="There is no such token."), 404
+    return error_response(404, "There is no such active token.")
+
+
+def _users_page(form: UserForm | None = None, status: int = 200):
+    all_users = db.session.scalars(select(User).order_by(User.active.desc(), User.email)).all()
+    return render_template(
+        "accounts/users.html",
+        users=all_users,
+        form=form or UserForm(formdata=None),
+        roles=ROLES,
+        reset_form=ResetPasswordForm(formdata=None),
+    ), status
 
 
 @bp.get("/admin/users")
 @role_required("admin")
 def users():
-    return _users_page(UserForm())
-
-
-def _users_page(form: UserForm, status: int = 200):
-    all_users = db.session.scalars(select(User).order_by(User.email)).all()
-    return render_template(
-        "accounts/users.html", users=all_users, form=form, action_form=EmptyForm(), role_form=RoleForm()
-    ), status
+    return _users_page()
 
 
 @bp.post("/admin/users")
@@ -156,7 +170,7 @@ def create_user():
     form = UserForm()
     if form.validate_on_submit():
         try:
-            services.create_user(
+            user = services.create_user(
                 email=form.email.data,
                 role=form.role.data,
                 password=form.password.data,
@@ -166,7 +180,7 @@ def create_user():
         except services.AccountError as exc:
             form.email.errors.append(str(exc))
         else:
-            flash(f"{form.email.data} can now sign in.", "success")
+            flash(f"{user.email} can now sign in as {user.role}.", "success")
             return redirect(url_for("accounts.users"))
     return _users_page(form, 400)
 
@@ -180,7 +194,10 @@ def toggle_active(user_id: int):
             flash("You cannot disable your own account.", "error")
         else:
             services.set_active(user=user, active=not user.active, actor_id=current_user.id)
-            flash(f"{user.email} is {'enabled' if user.active else 'disabled'}.", "success")
+            if user.active:
+                flash(f"{user.email} is enabled and can sign in again.", "success")
+            else:
+                flash(f"{user.email} is disabled and was signed out everywhere.", "success")
     return redirect(url_for("accounts.users"))
 
 
@@ -189,10 +206,28 @@ def toggle_active(user_id: int):
 def change_role(user_id: int):
     user = db.get_or_404(User, user_id)
     form = RoleForm()
-    if form.validate_on_submit():
-        if user.id == current_user.id:
-            flash("You cannot change your own role.", "error")
-        else:
-            services.set_role(user=user, role=form.role.data, actor_id=current_user.id)
-            flash(f"{user.email} is now {user.role}.", "success")
+    if not form.validate_on_submit():
+        flash("Choose one of the roles listed.", "error")
+    elif user.id == current_user.id:
+        flash("You cannot change your own role; ask another administrator.", "error")
+    elif form.role.data == user.role:
+        flash(f"{user.email} is already {user.role}.", "info")
+    else:
+        services.set_role(user=user, role=form.role.data, actor_id=current_user.id)
+        flash(f"{user.email} is now {user.role} and was signed out everywhere.", "success")
+    return redirect(url_for("accounts.users"))
+
+
+@bp.post("/admin/users/<int:user_id>/password")
+@role_required("admin")
+def reset_password(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = ResetPasswordForm()
+    if user.id == current_user.id:
+        flash("Change your own password on your account page.", "error")
+    elif not form.validate_on_submit():
+        flash(" ".join(form.new.errors) or "Choose a new password.", "error")
+    else:
+        services.set_password(user=user, new=form.new.data, actor_id=current_user.id)
+        flash(f"{user.email} has a new password and was signed out everywhere.", "success")
     return redirect(url_for("accounts.users"))

@@ -6,6 +6,7 @@ per-respondent element scores so tests (and anything without a database) use the
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from adkar.elements import BARRIER_CHOICES, ELEMENTS, FAVORABLE_AT_OR_ABOVE, barrier_point
@@ -53,32 +54,37 @@ def counts_from_scores(scores: pd.DataFrame, roster: pd.DataFrame | None = None)
     no respondents then get n == 0, like the database's outer join. Without a roster the groups are
     those with respondents, named "Group <id>", with invited == n.
     """
-    per = scores[["wave_id", "group_id"]].astype("int64").copy()
-    for e in ELEMENTS:
-        per[f"sum_{e}"] = scores[e].astype("float64")
-        per[f"fav_{e}"] = (scores[e] >= FAVORABLE_AT_OR_ABOVE).astype("int64")
-    points = [
-        barrier_point(dict(zip(ELEMENTS, row, strict=True))) for row in scores[list(ELEMENTS)].to_numpy()
-    ]
+    values = scores[list(ELEMENTS)].to_numpy(dtype="float64")
+    points = [barrier_point(dict(zip(ELEMENTS, row, strict=True))) for row in values]
+    columns: dict[str, object] = {
+        "wave_id": scores["wave_id"].to_numpy(dtype="int64"),
+        "group_id": scores["group_id"].to_numpy(dtype="int64"),
+        "n": np.ones(len(scores), dtype="int64"),
+    }
+    for i, e in enumerate(ELEMENTS):
+        columns[f"sum_{e}"] = values[:, i]
+        columns[f"fav_{e}"] = (values[:, i] >= FAVORABLE_AT_OR_ABOVE).astype("int64")
     for b in BARRIER_CHOICES:
-        per[f"bar_{b}"] = pd.Series([int(p == b) for p in points], index=per.index, dtype="int64")
-    per["n"] = 1
-    agg = per.groupby(["wave_id", "group_id"], as_index=False, sort=True).sum()
+        columns[f"bar_{b}"] = np.array([p == b for p in points], dtype="int64")
+    agg = pd.DataFrame(columns).groupby(["wave_id", "group_id"], sort=True).sum()
 
     if roster is None:
-        roster = agg[["wave_id", "group_id"]].copy()
-        roster["group_name"] = [f"Group {g}" for g in roster["group_id"]]
-        roster["invited"] = agg["n"].to_numpy()
+        roster = pd.DataFrame(
+            {
+                "wave_id": agg.index.get_level_values("wave_id"),
+                "group_id": agg.index.get_level_values("group_id"),
+                "group_name": [f"Group {g}" for g in agg.index.get_level_values("group_id")],
+                "invited": agg["n"].to_numpy(),
+            }
+        )
     roster = roster[list(ROSTER_COLUMNS)].astype(
         {"wave_id": "int64", "group_id": "int64", "invited": "int64"}
     )
-    merged = roster.merge(agg, on=["wave_id", "group_id"], how="outer", indicator=True)
-    if (merged["_merge"] == "right_only").any():
+    keys = pd.MultiIndex.from_frame(roster[["wave_id", "group_id"]])
+    if not agg.index.isin(keys).all():
         raise ValueError("scores hold respondents for a (wave, group) the roster does not include")
-    merged = merged.drop(columns="_merge")
-    merged[list(SUM_COLUMNS)] = merged[list(SUM_COLUMNS)].fillna(0.0)
-    counted = ["n", *FAV_COLUMNS, *BAR_COLUMNS]
-    merged[counted] = merged[counted].fillna(0)
-    merged = merged.astype({c: "int64" for c in _INT_COLUMNS})
-    merged["group_name"] = merged["group_name"].astype("str")
-    return merged[list(COUNT_COLUMNS)].sort_values(["wave_id", "group_id"], ignore_index=True)
+    filled = agg.reindex(keys, fill_value=0).reset_index(drop=True)
+    counts = pd.concat([roster.reset_index(drop=True), filled], axis=1)
+    counts["group_name"] = counts["group_name"].astype("str")
+    counts = counts.astype({c: "int64" for c in _INT_COLUMNS} | {c: "float64" for c in SUM_COLUMNS})
+    return counts[list(COUNT_COLUMNS)].sort_values(["wave_id", "group_id"], ignore_index=True)

@@ -63,7 +63,7 @@ def milestone_gate(
     else:
         status = NOT_READY
     return {
-        "milestone_id": milestone["id"],
+        "milestone_id": int(milestone["id"]),
         "status": status,
         "target_element": target,
         "threshold": float(threshold),

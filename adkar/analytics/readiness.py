@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from adkar.analytics.counts import BAR_COLUMNS, FAV_COLUMNS, SUM_COLUMNS, check_counts
@@ -42,6 +43,8 @@ READINESS_COLUMNS: tuple[str, ...] = (
     "suppressed",
     *SCORE_COLUMNS,
 )
+# resistance = barrier["awareness"] + barrier["desire"]: people who do not yet understand or want it.
+_RESISTANCE = (BARRIER_CHOICES.index("awareness"), BARRIER_CHOICES.index("desire"))
 _POOLED_COLUMNS = ("invited", "n", *SUM_COLUMNS, *FAV_COLUMNS, *BAR_COLUMNS)
 
 
@@ -82,41 +85,40 @@ def readiness_frames(counts: pd.DataFrame, k: int, wave_id: int | None) -> tuple
     return groups, overall
 
 
-def _shape(counts: pd.DataFrame, suppressed: Any) -> pd.DataFrame:
+def _shape(counts: pd.DataFrame, suppressed: np.ndarray) -> pd.DataFrame:
     """Turn counts into the readiness columns, blanking the scores of suppressed rows."""
-    n = counts["n"].astype("int64")
-    per = n.astype("float64").where(n > 0)
-    invited = counts["invited"].astype("int64")
-    hidden = pd.Series(suppressed, index=counts.index, dtype=bool)
+    n = counts["n"].to_numpy(dtype="int64")
+    invited = counts["invited"].to_numpy(dtype="int64")
+    hidden = np.asarray(suppressed, dtype=bool)
+    per = np.where(n > 0, n, np.nan)[:, None]
+
+    def share(values: np.ndarray) -> np.ndarray:
+        return np.where(hidden[:, None], np.nan, values / per)
+
+    bars = counts[list(BAR_COLUMNS)].to_numpy(dtype="int64")
+    reached = n[:, None] - np.cumsum(bars[:, : len(ELEMENTS)], axis=1)
+    blocks = {
+        MEAN_COLUMNS: share(counts[list(SUM_COLUMNS)].to_numpy(dtype="float64")),
+        FAVORABLE_COLUMNS: share(counts[list(FAV_COLUMNS)].to_numpy(dtype="int64")),
+        BARRIER_COLUMNS: share(bars),
+        REACHED_COLUMNS: share(reached),
+        ("adoption",): share(reached[:, [ELEMENTS.index("ability")]]),
+        ("resistance",): share(bars[:, list(_RESISTANCE)].sum(axis=1, keepdims=True)),
+    }
     out: dict[str, Any] = {
         "wave_id": pd.array(counts["wave_id"], dtype="Int64"),
         "group_id": pd.array(counts["group_id"], dtype="Int64"),
-        "name": counts["group_name"].astype("str"),
+        "name": pd.array(counts["group_name"].astype("str")),
         "n": n,
         "invited": invited,
-        "response_rate": n / invited.astype("float64").where(invited > 0),
+        "response_rate": n / np.where(invited > 0, invited, np.nan),
         "suppressed": hidden,
     }
-    for e in ELEMENTS:
-        out[f"mean_{e}"] = counts[f"sum_{e}"].astype("float64") / per
-    for e in ELEMENTS:
-        out[f"favorable_{e}"] = counts[f"fav_{e}"] / per
-    for b in BARRIER_CHOICES:
-        out[f"barrier_{b}"] = counts[f"bar_{b}"] / per
-    reached_count: dict[str, pd.Series] = {}
-    cleared = n.copy()
-    for e in ELEMENTS:
-        cleared = cleared - counts[f"bar_{e}"].astype("int64")
-        reached_count[e] = cleared
-        out[f"reached_{e}"] = cleared / per
-    out["adoption"] = out["reached_ability"]
-    out["resistance"] = (counts["bar_awareness"] + counts["bar_desire"]) / per
-    for e in ELEMENTS:
-        out[f"reached_count_{e}"] = reached_count[e].astype("Int64")
-    frame = pd.DataFrame(out, index=counts.index)
-    for column in SCORE_COLUMNS:
-        frame[column] = frame[column].mask(hidden)
-    return frame[list(READINESS_COLUMNS)]
+    for columns, values in blocks.items():
+        out.update({c: values[:, i] for i, c in enumerate(columns)})
+    for i, column in enumerate(REACHED_COUNT_COLUMNS):
+        out[column] = pd.arrays.IntegerArray(np.where(hidden, 0, reached[:, i]), hidden.copy())
+    return pd.DataFrame(out, columns=list(READINESS_COLUMNS))
 
 
 def readiness_to_api(row: Mapping[str, Any] | pd.Series) -> dict[str, Any]:

@@ -7,4 +7,6 @@ from ..extensions import csrf
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
 
-from . import auth, plan, readiness, surveys  # noqa: E402,F401
+# http first: it registers the <id:...> converter that the routes of the other modules use.
+from . import http  # noqa: E402,F401, I001
+from . import auth, openapi, plan, readiness, responses, surveys  # noqa: E402,F401

@@ -1,27 +1,60 @@
-"""Bearer-token authentication for every API route; session cookies are not accepted here."""
+"""Bearer-token authentication and rate limiting for every API route; session cookies are not accepted here."""
 
 from __future__ import annotations
 
-from flask import abort, g, request
+import hashlib
+
+from flask import abort, current_app, g, request
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import Unauthorized
 
 from ..accounts.models import User
-from ..accounts.services import user_for_token
+from ..accounts.services import api_token_for, note_token_use
+from ..extensions import limiter
 from . import bp
+from .http import json_response
+from .openapi import operation
+from .serialise import USER, user_json
+
+PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
+
+
+def _bearer_token() -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def _rate_key() -> str:
+    """Per token when one is sent (clients behind one address do not share a budget), else per address."""
+    token = _bearer_token()
+    if token:
+        return "api-token:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+    return "api-addr:" + (request.remote_addr or "unknown")
+
+
+limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=_rate_key)(bp)
 
 
 @bp.before_request
 def _authenticate() -> None:
-    if request.endpoint == "api.openapi":
+    if request.endpoint in PUBLIC_ENDPOINTS:
         return
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token else None
-    if user is None:
-        abort(401)
-    g.api_user = user
+    plain = _bearer_token()
+    token = api_token_for(plain) if plain else None
+    if token is None:
+        if plain is None:
+            message, challenge = "Send an API token: Authorization: Bearer TOKEN.", {"realm": "adkar"}
+        else:
+            message = "The API token is not valid: unknown, revoked, or its user is disabled."
+            challenge = {"realm": "adkar", "error": "invalid_token"}
+        raise Unauthorized(message, www_authenticate=WWWAuthenticate("Bearer", challenge))
+    g.api_user = token.user
+    note_token_use(token=token)
 
 
 def api_user() -> User:
+    """The user of the request's token (every API view runs after authentication)."""
     return g.api_user
 
 
@@ -29,5 +62,11 @@ def require_writer() -> User:
     """Sponsors read only: any change they ask for answers 403."""
     user = api_user()
     if user.role not in ("admin", "practitioner"):
-        abort(403)
+        abort(403, "Sponsors have read-only access.")
     return user
+
+
+@bp.get("/me")
+@operation(summary="The user this token belongs to", tag="account", responses={200: USER})
+def me():
+    return json_response(user_json(api_user()))

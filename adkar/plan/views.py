@@ -1,16 +1,253 @@
-"""Plan pages (thin: parse, call a service, render)."""
+"""Plan pages (thin: parse, call a service, render): the initiative list, an initiative's plan and its people.
 
-from flask import Blueprint, render_template
+Groups and milestones have their own modules (group_views, milestone_views) on the same blueprint.
+Every page goes through access.load_initiative: 404 for initiatives the user cannot see, 403 on change
+without the right.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
-from ..access import visible_initiatives_query
+from ..access import (
+    WRITE,
+    access_level,
+    can_write_anything,
+    load_initiative,
+    role_required,
+    visible_initiatives_query,
+)
+from ..charts.render import figure_json
+from ..charts.timeline import timeline_caption, timeline_figure
+from ..elements import ELEMENT_COLOURS, ELEMENT_LABELS
 from ..extensions import db
+from ..forms import EmptyForm
+from ..timeutil import today
+from ..validation import ValidationFailed
+from . import services
+from .forms import (
+    APPROACH_HELP,
+    APPROACH_LABELS,
+    DeleteInitiativeForm,
+    InitiativeForm,
+    MemberForm,
+    NewInitiativeForm,
+    attach_problems,
+)
+from .models import Initiative
+from .templates import KIND_LABELS, suggested_milestones
 
 bp = Blueprint("plan", __name__)
+
+
+@bp.app_context_processor
+def _plan_labels() -> dict:
+    return {
+        "approach_labels": APPROACH_LABELS,
+        "approach_help": APPROACH_HELP,
+        "kind_labels": KIND_LABELS,
+        "element_labels": ELEMENT_LABELS,
+        "element_colours": ELEMENT_COLOURS,
+    }
 
 
 @bp.get("/")
 @login_required
 def index():
-    initiatives = db.session.scalars(visible_initiatives_query(current_user)).all()
-    return render_template("plan/index.html", initiatives=initiatives)
+    query = visible_initiatives_query(current_user).options(
+        selectinload(Initiative.groups), selectinload(Initiative.milestones)
+    )
+    initiatives = db.session.scalars(query).all()
+    now = today()
+    cards = [
+        {
+            "initiative": i,
+            "days_to_go": (i.go_live - now).days,
+            "next_milestone": next((m for m in i.milestones if m.due >= now), None),
+        }
+        for i in initiatives
+    ]
+    return render_template("plan/index.html", cards=cards, can_create=can_write_anything(current_user))
+
+
+# --- new initiative: basics, then (with the template) the suggested milestones ------------------------
+
+
+@bp.route("/initiatives/new", methods=["GET", "POST"])
+@role_required("admin", "practitioner")
+def new_initiative():
+    form = NewInitiativeForm()
+    if request.method == "GET":
+        form.use_template.data = True
+        return render_template("plan/new.html", form=form, step="basics")
+    basics_ok = all([f.validate(form) for f in (form.name, form.description, form.approach, form.go_live)])
+    if form.step.data == "milestones" and "back" in request.form:
+        return render_template("plan/new.html", form=form, step="basics")
+    if not basics_ok:
+        return render_template("plan/new.html", form=form, step="basics"), 400
+    if form.step.data != "milestones":
+        if form.use_template.data:
+            _suggest(form)
+            return render_template("plan/new.html", form=form, step="milestones")
+        return _create(form, milestones=[])
+    if not form.validate():
+        return render_template("plan/new.html", form=form, step="milestones"), 400
+    rows = [
+        {
+            "name": row.form.name.data,
+            "kind": row.form.kind.data,
+            "due": row.form.due.data,
+            "target_element": row.form.target_element.data,
+        }
+        for row in form.milestones
+        if row.form.keep.data
+    ]
+    return _create(form, milestones=rows)
+
+
+def _suggest(form: NewInitiativeForm) -> None:
+    while form.milestones.entries:
+        form.milestones.pop_entry()
+    for item in suggested_milestones(form.approach.data, form.go_live.data):
+        form.milestones.append_entry({**item, "keep": True})
+
+
+def _create(form: NewInitiativeForm, *, milestones: list[dict]):
+    try:
+        initiative = services.create_initiative(
+            owner=current_user,
+            name=form.name.data,
+            approach=form.approach.data,
+            go_live=form.go_live.data,
+            description=form.description.data or "",
+            milestones=milestones,
+        )
+    except ValidationFailed as exc:
+        attach_problems(form, exc)
+        return render_template("plan/new.html", form=form, step=form.step.data or "basics"), 400
+    flash(f"“{initiative.name}” is created.", "success")
+    return redirect(url_for("plan.show", initiative_id=initiative.id))
+
+
+# --- the plan page ----------------------------------------------------------------------------------------
+
+
+@bp.get("/initiatives/<int:initiative_id>")
+@login_required
+def show(initiative_id: int):
+    return _plan_page(load_initiative(current_user, initiative_id))
+
+
+def _plan_page(initiative: Initiative, *, member_form: MemberForm | None = None, status: int = 200):
+    now = today()
+    milestones = [
+        {
+            "name": m.name,
+            "due": m.due,
+            "target_element": m.target_element,
+            "kind_label": KIND_LABELS.get(m.kind, ""),
+        }
+        for m in initiative.milestones
+    ]
+    figure = timeline_figure(milestones, go_live=initiative.go_live, today=now, title="Plan timeline")
+    practitioners = [m for m in initiative.members if m.role == "practitioner"]
+    sponsors = [m for m in initiative.members if m.role == "sponsor"]
+    return render_template(
+        "plan/show.html",
+        initiative=initiative,
+        can_write=access_level(current_user, initiative) == WRITE,
+        days_left=(initiative.go_live - now).days,
+        timeline_json=figure_json(figure),
+        timeline_caption=timeline_caption(milestones, go_live=initiative.go_live, today=now),
+        practitioners=sorted(practitioners, key=lambda m: m.user.email),
+        sponsors=sorted(sponsors, key=lambda m: m.user.email),
+        member_form=member_form or MemberForm(formdata=None),
+        action_form=EmptyForm(),
+    ), status
+
+
+# --- edit and delete ----------------------------------------------------------------------------------------
+
+
+@bp.route("/initiatives/<int:initiative_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(initiative_id: int):
+    initiative = load_initiative(current_user, initiative_id, write=True)
+    form = InitiativeForm(obj=initiative)
+    if form.validate_on_submit():
+        try:
+            services.update_initiative(
+                initiative=initiative,
+                actor=current_user,
+                name=form.name.data,
+                approach=form.approach.data,
+                go_live=form.go_live.data,
+                description=form.description.data or "",
+            )
+        except ValidationFailed as exc:
+            attach_problems(form, exc)
+        else:
+            flash("The initiative is saved.", "success")
+            return redirect(url_for("plan.show", initiative_id=initiative.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("plan/edit.html", form=form, initiative=initiative), status
+
+
+@bp.route("/initiatives/<int:initiative_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(initiative_id: int):
+    initiative = load_initiative(current_user, initiative_id, write=True)
+    form = DeleteInitiativeForm()
+    if form.validate_on_submit():
+        if form.confirm_name.data.strip() == initiative.name:
+            name = initiative.name
+            services.delete_initiative(initiative=initiative, actor=current_user)
+            flash(f"“{name}” and everything in it are deleted.", "success")
+            return redirect(url_for("plan.index"))
+        form.confirm_name.errors = [
+            *form.confirm_name.errors,
+            "The name does not match; nothing was deleted.",
+        ]
+    status = 400 if request.method == "POST" else 200
+    return render_template("plan/delete.html", form=form, initiative=initiative), status
+
+
+# --- people -------------------------------------------------------------------------------------------------
+
+
+@bp.post("/initiatives/<int:initiative_id>/members")
+@login_required
+def add_member(initiative_id: int):
+    initiative = load_initiative(current_user, initiative_id, write=True)
+    form = MemberForm()
+    if form.validate_on_submit():
+        try:
+            member = services.add_member(
+                initiative=initiative, actor=current_user, email=form.email.data, role=form.role.data
+            )
+        except ValidationFailed as exc:
+            attach_problems(form, exc)
+        else:
+            flash(f"{member.user.email} is now a {member.role} on this initiative.", "success")
+            return redirect(url_for("plan.show", initiative_id=initiative.id, _anchor="people"))
+    return _plan_page(initiative, member_form=form, status=400)
+
+
+@bp.post("/initiatives/<int:initiative_id>/members/<int:user_id>/delete")
+@login_required
+def remove_member(initiative_id: int, user_id: int):
+    initiative = load_initiative(current_user, initiative_id, write=True)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not services.remove_member(initiative=initiative, actor=current_user, user_id=user_id):
+        abort(404)
+    if user_id == current_user.id and not current_user.is_admin:
+        flash("You are no longer a member of that initiative.", "success")
+        return redirect(url_for("plan.index"))
+    flash("The person no longer has access to this initiative.", "success")
+    return redirect(url_for("plan.show", initiative_id=initiative.id, _anchor="people"))
+
+
+from . import group_views, milestone_views  # noqa: E402, F401 - registers their routes on bp

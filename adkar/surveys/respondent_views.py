@@ -1,5 +1,280 @@
-"""The respondent's pages: no sign-in, a personal or open link, one anonymous response."""
+"""The respondent's pages: no sign-in, a personal (/s/) or open (/o/) link, one anonymous response.
 
-from flask import Blueprint
+Views stay thin: resolve the link, check and store through adkar.surveys.respondent, render in the
+respondent's language. CSRF is checked inside the views (after the rate limit) so a failed check re-renders
+the answers instead of losing them, and so token checks cannot dodge the limiter.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from contextlib import suppress
+from typing import Any
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import TooManyRequests
+
+from ..analytics.suppression import COMMENTS_MIN_N
+from ..extensions import csrf, limiter
+from . import registry, respondent
+from .definitions import (
+    Messages,
+    item_choices,
+    item_hint,
+    item_text,
+    localized,
+    resolve_language,
+    survey_title,
+)
+from .questions import AnswerError
+from .responses import AlreadyAnswered
 
 bp = Blueprint("respond", __name__)
+csrf.exempt(bp)  # checked in _csrf_ok(), inside the views
+
+STATUS = {"unusable": 404, "closed": 410, "not_yet_open": 200}
+PAGE_EXPIRED = "page_expired"
+
+
+def _token_limit() -> str:
+    return current_app.config["TOKEN_RATE_LIMIT"]
+
+
+def _open_link_limit() -> str:
+    return current_app.config["OPEN_LINK_RATE_LIMIT"]
+
+
+@bp.route("/s/<token>", methods=["GET", "POST"], endpoint="personal")
+@limiter.shared_limit(_token_limit, scope="respondent-token")
+def personal(token: str):
+    return _respond(respondent.resolve_personal(token))
+
+
+@bp.route("/o/<token>", methods=["GET", "POST"], endpoint="open")
+@limiter.shared_limit(_token_limit, scope="respondent-token")
+@limiter.limit(_open_link_limit, methods=["POST"])
+def open_link(token: str):
+    return _respond(respondent.resolve_open(token))
+
+
+@bp.get("/thank-you")
+def thanks():
+    lang = _language(None)
+    return _message_page(lang, title="thank_you", body=("thank_you_body",), status=200)
+
+
+@bp.errorhandler(TooManyRequests)
+def _too_many(exc: TooManyRequests):
+    """In the respondent's language; Flask-Limiter adds Retry-After when headers are enabled."""
+    return _message_page(
+        _language(None), title="too_many_requests_title", body=("too_many_requests",), status=429
+    )
+
+
+# --- the flow -------------------------------------------------------------------------------------------
+
+
+def _respond(link: respondent.Link):
+    lang = _language(link)
+    if link.state != "open":
+        return _state_page(link, lang)
+    if request.method == "GET":
+        return _form_page(link, lang)
+
+    form_errors: list[str] = [] if _csrf_ok() else [PAGE_EXPIRED]
+    nonce = request.form.get(respondent.NONCE_FIELD) if link.kind == "open" else None
+    receipt = link.token_hash
+    if link.kind == "open":
+        try:
+            receipt = respondent.open_receipt(link, nonce)
+        except respondent.NonceInvalid:
+            nonce = None  # a fresh one is issued with the re-rendered page
+            if PAGE_EXPIRED not in form_errors:
+                form_errors.append(PAGE_EXPIRED)
+    try:
+        submission = respondent.check_submission(link, request.form)
+    except respondent.AnswersInvalid as exc:
+        return _form_page(link, lang, errors=exc.errors, form_errors=form_errors, nonce=nonce, status=400)
+    if form_errors:
+        return _form_page(link, lang, form_errors=form_errors, nonce=nonce, status=400)
+    # A double click or a second tab: the first submission counts and this one is not stored.
+    with suppress(AlreadyAnswered):
+        respondent.store_submission(link, submission, receipt=receipt)
+    return redirect(url_for("respond.thanks", lang=lang), code=303)
+
+
+def _csrf_ok() -> bool:
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return True
+    try:
+        csrf.protect()
+    except CSRFError:
+        return False
+    return True
+
+
+def _language(link: respondent.Link | None) -> str:
+    """?lang= (or the form's hidden lang), else the browser's preference, else English."""
+    offered = respondent.languages(link.survey if link else None, _messages().languages)
+    requested = (request.form.get("lang") if request.method == "POST" else None) or request.args.get("lang")
+    if requested:
+        return resolve_language(requested[:16], offered)
+    for accepted, _quality in request.accept_languages:  # best first; "de-CH" counts as "de"
+        code = accepted.lower().replace("_", "-")
+        for candidate in (code, code.split("-", 1)[0]):
+            if candidate in offered:
+                return candidate
+    return resolve_language(None, offered)
+
+
+def _messages() -> Messages:
+    return registry.messages()
+
+
+# --- pages ----------------------------------------------------------------------------------------------
+
+
+def _state_page(link: respondent.Link, lang: str):
+    if link.state == "closed":
+        return _message_page(lang, title="survey_closed", body=("survey_closed_body",), status=410, link=link)
+    if link.state == "not_yet_open":
+        assert link.wave is not None
+        body = (("survey_opens_on", {"date": link.wave.opens_on.isoformat()}),)
+        return _message_page(lang, title="survey_not_open", body=body, status=200, link=link)
+    # Unknown and used tokens: one page, nothing about the wave, so they cannot be told apart.
+    return _message_page(lang, title="link_invalid", body=("link_invalid_hint",), status=404)
+
+
+def _message_page(lang: str, *, title: str, body: tuple, status: int, link: respondent.Link | None = None):
+    messages = _messages()
+    paragraphs = [
+        messages.text(entry[0], lang, **entry[1]) if isinstance(entry, tuple) else messages.text(entry, lang)
+        for entry in body
+    ]
+    survey = survey_title(link.survey, lang) if link and link.survey else None
+    html = render_template(
+        "respond/message.html",
+        lang=lang,
+        t=_translator(messages, lang),
+        heading=messages.text(title, lang),
+        paragraphs=paragraphs,
+        survey=survey,
+    )
+    response = current_app.make_response((html, status))
+    return _private(response)
+
+
+def _form_page(
+    link: respondent.Link,
+    lang: str,
+    *,
+    errors: Mapping[str, AnswerError] | None = None,
+    form_errors: list[str] | None = None,
+    nonce: str | None = None,
+    status: int = 200,
+):
+    assert link.survey is not None and link.wave is not None
+    messages, survey = _messages(), link.survey
+    errors = errors or {}
+    values = request.form if request.method == "POST" else {}
+    items = []
+    for number, item in enumerate(survey.items, start=1):
+        error = errors.get(item.id)
+        items.append(
+            {
+                "id": item.id,
+                "number": number,
+                "widget": item.question_type.widget,
+                "required": item.required,
+                "text": item_text(item, lang),
+                "hint": item_hint(item, lang),
+                "max_length": item.max_length,
+                "choices": item_choices(survey, item, lang) if item.question_type.choices else [],
+                "value": values.get(item.id, ""),
+                "error": messages.text(error.key, lang, **error.params) if error else None,
+            }
+        )
+    stray = [name for name in errors if name not in survey.item_ids]
+    summary = [messages.text(key, lang) for key in dict.fromkeys(form_errors or [])]
+    for name in stray:
+        text = messages.text(errors[name].key, lang, **errors[name].params)
+        if text not in summary:
+            summary.append(text)
+    wave = link.wave
+    k = current_app.config["MIN_GROUP_SIZE"]
+    initiative = wave.initiative
+    owner = initiative.owner.name.strip() if initiative.owner and initiative.owner.name else ""
+    html = render_template(
+        "respond/form.html",
+        lang=lang,
+        t=_translator(messages, lang),
+        languages=[(code, messages.text("language_name", code)) for code in _offered(link)],
+        title=survey_title(survey, lang),
+        intro=localized(survey.intro, lang),
+        initiative=initiative.name,
+        owner=owner,
+        purpose=(wave.purpose or initiative.description or "").strip(),
+        minutes=survey.minutes,
+        k=k,
+        has_comment=any(item["widget"] == "textarea" for item in items),
+        comment_k=max(k, COMMENTS_MIN_N),
+        items=items,
+        summary=summary,
+        item_errors=[i for i in items if i["error"]],
+        nonce=(nonce or respondent.issue_nonce(link)) if link.kind == "open" else None,
+        nonce_field=respondent.NONCE_FIELD,
+    )
+    return _private(current_app.make_response((html, status)))
+
+
+def _offered(link: respondent.Link) -> tuple[str, ...]:
+    return respondent.languages(link.survey, _messages().languages)
+
+
+def _translator(messages: Messages, lang: str):
+    def t(key: str, **params: Any) -> str:
+        return messages.text(key, lang, **params)
+
+    return t
+
+
+def _private(response):
+    """Respondent pages are never indexed; the token in their URL must not reach a search engine."""
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+# --- keeping tokens out of access logs --------------------------------------------------------------------
+
+_TOKEN_PATH = re.compile(r"/([so])/[^\s\"'?#/]+")
+
+
+class RedactTokens(logging.Filter):
+    """Rewrites /s/<token> and /o/<token> in log lines to /s/[token], whatever logger formatted them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record: leave it to the logging module to report
+            return True
+        redacted = _TOKEN_PATH.sub(r"/\1/[token]", message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True
+
+
+REDACT_TOKENS = RedactTokens()
+ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
+
+
+def _install_log_filter(_state) -> None:
+    for name in ACCESS_LOGGERS:
+        logger = logging.getLogger(name)
+        if REDACT_TOKENS not in logger.filters:
+            logger.addFilter(REDACT_TOKENS)
+
+
+bp.record_once(_install_log_filter)

@@ -5,15 +5,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 
+from ..audit import services as audit
 from ..database import begin_write
 from ..elements import ELEMENTS, barrier_point
 from ..extensions import db
 from ..timeutil import today
 from . import tally
+from .definitions import SurveyDefinition
 from .models import Invitation, Response, SubmissionReceipt, new_response_id
 
 BARRIER_INDEX = {name: index for index, name in enumerate((*ELEMENTS, "none"))}
@@ -25,6 +28,25 @@ class AlreadyAnswered(Exception):
 
 def hash_key(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
+
+
+def split_answers(defn: SurveyDefinition, clean: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """(answers, comment): free-text items go to the comment column, never into `answers`.
+
+    Keeping every free text in one column lets exports and dashboards apply the stricter comment rule
+    (visible groups of at least max(k, 10)) to all of it. Several text items are joined by a blank line.
+    """
+    answers: dict[str, Any] = {}
+    texts: list[str] = []
+    for item in defn.items:
+        if item.id not in clean:
+            continue
+        if item.question_type.widget == "textarea":
+            if clean[item.id]:
+                texts.append(clean[item.id])
+        else:
+            answers[item.id] = clean[item.id]
+    return answers, ("\n\n".join(texts) or None)
 
 
 def response_row(
@@ -102,9 +124,21 @@ def record_response(
 
 
 def store_imported(
-    *, wave_id: int, group_id: int, rows: Sequence[tuple[Mapping, Mapping[str, float], str | None]]
+    *,
+    wave_id: int,
+    group_id: int,
+    rows: Sequence[tuple[Mapping, Mapping[str, float], str | None]],
+    actor_id: int | None = None,
+    initiative_id: int | None = None,
+    source: str = "import",
 ) -> int:
-    """Insert already-validated imported responses and their tally in one transaction (all or nothing)."""
+    """Insert already-validated imported responses and their tally in one transaction (all or nothing).
+
+    Imports never touch `invited`: they are answers collected elsewhere, not invitations. With `actor_id`
+    the import is written to the audit trail in the same transaction.
+    """
+    if not rows:
+        return 0
     begin_write()
     try:
         on = today()
@@ -116,6 +150,15 @@ def store_imported(
             ],
         )
         tally.apply(wave_id=wave_id, group_id=group_id, totals=tally.increments(s for _, s, _ in rows))
+        if actor_id is not None:
+            audit.record(
+                user_id=actor_id,
+                action="responses.import",
+                target_type="wave",
+                target_id=wave_id,
+                initiative_id=initiative_id,
+                detail={"group_id": group_id, "count": len(rows), "source": source},
+            )
         db.session.commit()
     except BaseException:
         db.session.rollback()

@@ -1,5 +1,368 @@
-"""Practitioner pages for survey waves: create, invite, follow the response rate, import, export."""
+"""Practitioner pages for survey waves: create, invite, follow the response rate (thin: parse, call, render).
 
-from flask import Blueprint
+Import and export of responses live in response_views.py; the wave page leaves them a block.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
+
+from ..access import WRITE, access_level, load_initiative
+from ..csvio import write_csv
+from ..extensions import db
+from ..forms import EmptyForm
+from ..mail import MailError
+from ..plan.models import Initiative
+from ..validation import ValidationFailed
+from . import invitations, registry, waves
+from .definitions import survey_title
+from .models import Wave
+from .wave_forms import (
+    ALL_GROUPS,
+    EmailInviteForm,
+    LinksCsvForm,
+    LinksForm,
+    OpenLinkForm,
+    ReminderForm,
+    WaveForm,
+    prefill_data,
+    wave_form_data,
+)
 
 bp = Blueprint("waves", __name__)
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,128}")
+
+
+def _load_wave(wave_id: int, *, write: bool = False) -> Wave:
+    wave = db.session.get(Wave, wave_id)
+    if wave is None:
+        abort(404)
+    load_initiative(current_user, wave.initiative_id, write=write)
+    return wave
+
+
+def _can_write(initiative: Initiative) -> bool:
+    return access_level(current_user, initiative) == WRITE
+
+
+# --- create and edit ----------------------------------------------------------------------------------
+
+
+@bp.route("/initiatives/<int:initiative_id>/waves/new", methods=["GET", "POST"])
+@login_required
+def new_wave(initiative_id: int):
+    initiative = load_initiative(current_user, initiative_id, write=True)
+    if request.method == "GET":
+        form = WaveForm(formdata=None, data=prefill_data(request.args, initiative)).fill_choices(initiative)
+        return render_template("waves/form.html", form=form, initiative=initiative, wave=None)
+    form = WaveForm().fill_choices(initiative)
+    if form.validate_on_submit():
+        try:
+            wave = waves.create_wave(initiative=initiative, actor=current_user, **form.service_args())
+        except ValidationFailed as exc:
+            form.show_problems(exc)
+        else:
+            flash(f"The wave {wave.name!r} is planned. Invite people below.", "success")
+            return redirect(url_for("waves.show", wave_id=wave.id))
+    return render_template("waves/form.html", form=form, initiative=initiative, wave=None), 400
+
+
+@bp.post("/initiatives/<int:initiative_id>/waves/suggested")
+@login_required
+def create_suggested(initiative_id: int):
+    initiative = load_initiative(current_user, initiative_id, write=True)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    milestone_id = request.form.get("milestone_id", type=int)
+    if milestone_id is None:
+        abort(400, "Say which milestone the wave is for.")
+    try:
+        wave = waves.create_suggested_wave(initiative=initiative, actor=current_user, milestone_id=milestone_id)
+    except ValidationFailed as exc:
+        return render_template("errors/error.html", status=400, message=str(exc)), 400
+    flash(f"The wave {wave.name!r} is planned. Check its dates, then invite people.", "success")
+    return redirect(url_for("waves.show", wave_id=wave.id))
+
+
+@bp.route("/waves/<int:wave_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(wave_id: int):
+    wave = _load_wave(wave_id, write=True)
+    initiative = wave.initiative
+    if request.method == "GET":
+        form = WaveForm(formdata=None, data=wave_form_data(wave)).fill_choices(initiative)
+        return render_template("waves/form.html", form=form, initiative=initiative, wave=wave)
+    form = WaveForm().fill_choices(initiative)
+    if form.validate_on_submit():
+        try:
+            waves.update_wave(wave=wave, actor=current_user, **form.service_args())
+        except ValidationFailed as exc:
+            form.show_problems(exc)
+        else:
+            flash("The wave is saved.", "success")
+            return redirect(url_for("waves.show", wave_id=wave.id))
+    return render_template("waves/form.html", form=form, initiative=initiative, wave=wave), 400
+
+
+@bp.post("/waves/<int:wave_id>/close")
+@login_required
+def close(wave_id: int):
+    wave = _load_wave(wave_id, write=True)
+    if EmptyForm().validate_on_submit():
+        waves.close_wave(wave=wave, actor=current_user)
+        flash("The wave closes at the end of today; its links stop working after that.", "success")
+    return redirect(url_for("waves.show", wave_id=wave_id))
+
+
+@bp.route("/waves/<int:wave_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(wave_id: int):
+    """A confirmation page; a wave with responses is closed instead of deleted (its data stays)."""
+    wave = _load_wave(wave_id, write=True)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        return render_template("waves/delete.html", wave=wave, form=form, has_responses=waves.has_responses(wave))
+    initiative_id = wave.initiative_id
+    outcome = waves.delete_wave(wave=wave, actor=current_user)
+    if outcome == "closed":
+        flash("The wave has responses, so it was closed (at the end of today) instead of deleted.", "info")
+        return redirect(url_for("waves.show", wave_id=wave_id))
+    flash("The wave is deleted.", "success")
+    return redirect(_plan_url(initiative_id))
+
+
+def _plan_url(initiative_id: int) -> str:
+    """The initiative's plan page when the plan blueprint has one, else the list of initiatives."""
+    try:
+        return url_for("plan.show", initiative_id=initiative_id)
+    except BuildError:
+        return url_for("plan.index")
+
+
+# --- the wave page ------------------------------------------------------------------------------------
+
+
+def _render_wave(wave: Wave, status: int = 200, **forms):
+    can_write = _can_write(wave.initiative)
+    definition = registry.get(wave.survey_key)
+    progress = waves.wave_progress(wave)
+    context = {
+        "wave": wave,
+        "initiative": wave.initiative,
+        "survey_title": survey_title(definition, "en") if definition else wave.survey_key,
+        "survey_minutes": definition.minutes if definition else None,
+        "status": waves.wave_status(wave),
+        "progress": progress,
+        "total": waves.total_progress(progress),
+        "email_counts": invitations.email_counts(wave),
+        "open_links": {wg.group_id: wg.open_link_hash is not None for wg in wave.wave_groups},
+        "has_responses": waves.has_responses(wave),
+        "can_write": can_write,
+        "links_form": forms.get("links_form") or LinksForm(prefix="links", formdata=None).for_wave(wave),
+        "email_form": forms.get("email_form") or EmailInviteForm(prefix="email", formdata=None).for_wave(wave),
+        "reminder_form": forms.get("reminder_form") or ReminderForm(prefix="remind", formdata=None).for_wave(wave),
+        "open_link_form": forms.get("open_link_form") or OpenLinkForm(prefix="open", formdata=None).for_wave(wave),
+        "action_form": EmptyForm(),
+        "recommended_waves": waves.RECOMMENDED_WAVES,
+    }
+    return render_template("waves/wave.html", **context), status
+
+
+@bp.get("/waves/<int:wave_id>")
+@login_required
+def show(wave_id: int):
+    return _render_wave(_load_wave(wave_id))
+
+
+@bp.get("/waves/<int:wave_id>/progress.json")
+@login_required
+def progress(wave_id: int):
+    wave = _load_wave(wave_id)
+    groups = waves.wave_progress(wave)
+    return jsonify(
+        {
+            "wave_id": wave.id,
+            "status": waves.wave_status(wave),
+            "groups": [g.as_dict() for g in groups],
+            "total": waves.total_progress(groups).as_dict(),
+        }
+    )
+
+
+# --- invitations --------------------------------------------------------------------------------------
+
+
+@bp.post("/waves/<int:wave_id>/links")
+@login_required
+def links(wave_id: int):
+    wave = _load_wave(wave_id, write=True)
+    form = LinksForm(prefix="links").for_wave(wave)
+    if form.validate_on_submit():
+        try:
+            tokens = invitations.issue_links(
+                wave=wave, group_id=form.group.data, count=form.count.data, actor=current_user
+            )
+        except ValidationFailed as exc:
+            form.form_errors.extend(str(p) for p in exc.problems)
+        else:
+            group_name = dict(form.group.choices)[form.group.data]
+            csv_form = LinksCsvForm(formdata=None, data={"group": form.group.data, "tokens": " ".join(tokens)})
+            return render_template(
+                "waves/links.html",
+                wave=wave,
+                group_name=group_name,
+                urls=[invitations.personal_url(t) for t in tokens],
+                csv_form=csv_form,
+            )
+    return _render_wave(wave, 400, links_form=form)
+
+
+@bp.post("/waves/<int:wave_id>/links.csv")
+@login_required
+def links_csv(wave_id: int):
+    """The links just shown, as a mail-merge CSV; only real links of this wave and group are written."""
+    wave = _load_wave(wave_id, write=True)
+    form = LinksCsvForm()
+    if not form.validate_on_submit():
+        abort(400, "The links to download are missing.")
+    group_id = int(form.group.data) if form.group.data.isdigit() else None
+    group = next((wg.group for wg in wave.wave_groups if wg.group_id == group_id), None)
+    tokens = [t for t in form.tokens.data.split() if _TOKEN.fullmatch(t)]
+    if group is None or not tokens:
+        abort(400, "The links to download are missing.")
+    known = invitations.known_tokens(wave=wave, group_id=group.id, tokens=tokens)
+    body = write_csv(["group", "link"], [(group.name, invitations.personal_url(t)) for t in known])
+    filename = f"wave-{wave.id}-links.csv"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.post("/waves/<int:wave_id>/emails")
+@login_required
+def emails(wave_id: int):
+    wave = _load_wave(wave_id, write=True)
+    form = EmailInviteForm(prefix="email").for_wave(wave)
+    if not form.validate_on_submit():
+        return _render_wave(wave, 400, email_form=form)
+    try:
+        report = invitations.invite_by_email(
+            wave=wave,
+            group_id=form.group.data,
+            emails=invitations.parse_addresses(form.emails.data),
+            actor=current_user,
+        )
+    except ValidationFailed as exc:
+        form.emails.errors = [p.message for p in exc.problems]
+        return _render_wave(wave, 400, email_form=form)
+    except MailError as exc:
+        form.form_errors.append(str(exc))
+        return _render_wave(wave, 503, email_form=form)
+    _flash_report(report, "invitation")
+    return redirect(url_for("waves.show", wave_id=wave_id))
+
+
+@bp.post("/waves/<int:wave_id>/reminders")
+@login_required
+def reminders(wave_id: int):
+    wave = _load_wave(wave_id, write=True)
+    form = ReminderForm(prefix="remind").for_wave(wave)
+    if not form.validate_on_submit():
+        return _render_wave(wave, 400, reminder_form=form)
+    group_id = None if form.group.data == ALL_GROUPS else form.group.data
+    try:
+        report = invitations.send_reminders(wave=wave, group_id=group_id, actor=current_user)
+    except ValidationFailed as exc:
+        form.form_errors.extend(p.message for p in exc.problems)
+        return _render_wave(wave, 400, reminder_form=form)
+    except MailError as exc:
+        form.form_errors.append(str(exc))
+        return _render_wave(wave, 503, reminder_form=form)
+    if not report.sent and report.complete:
+        flash("Nobody to remind: everyone emailed has answered, or nobody was emailed yet.", "info")
+    else:
+        _flash_report(report, "reminder")
+    return redirect(url_for("waves.show", wave_id=wave_id))
+
+
+def _flash_report(report: invitations.MailReport, noun: str) -> None:
+    plural = "s" if report.sent != 1 else ""
+    flash(f"{report.sent:,} {noun}{plural} sent.", "success" if report.complete else "warning")
+    if report.already_invited:
+        shown = ", ".join(report.already_invited[:10])
+        more = f" and {len(report.already_invited) - 10:,} more" if len(report.already_invited) > 10 else ""
+        flash(f"Already invited to this wave, so skipped: {shown}{more}. Send a reminder instead.", "info")
+    if report.refused:
+        shown = ", ".join(report.refused[:10])
+        more = f" and {len(report.refused) - 10:,} more" if len(report.refused) > 10 else ""
+        flash(f"The mail server refused {shown}{more}; check these addresses.", "error")
+    if report.error:
+        flash(f"{report.not_sent:,} could not be sent: {report.error} Try again later.", "error")
+
+
+@bp.post("/waves/<int:wave_id>/open-link")
+@login_required
+def open_link(wave_id: int):
+    wave = _load_wave(wave_id, write=True)
+    form = OpenLinkForm(prefix="open").for_wave(wave)
+    if form.validate_on_submit():
+        try:
+            token = invitations.open_link(wave=wave, group_id=form.group.data, actor=current_user)
+        except ValidationFailed as exc:
+            form.form_errors.extend(p.message for p in exc.problems)
+        else:
+            return render_template(
+                "waves/open_link.html",
+                wave=wave,
+                group_name=dict(form.group.choices)[form.group.data],
+                url=invitations.open_url(token),
+                action_form=EmptyForm(),
+                group_id=form.group.data,
+            )
+    return _render_wave(wave, 400, open_link_form=form)
+
+
+@bp.post("/waves/<int:wave_id>/open-link/<int:group_id>/disable")
+@login_required
+def disable_open_link(wave_id: int, group_id: int):
+    wave = _load_wave(wave_id, write=True)
+    if EmptyForm().validate_on_submit():
+        try:
+            stopped = invitations.disable_open_link(wave=wave, group_id=group_id, actor=current_user)
+        except ValidationFailed:
+            abort(404)
+        flash("The open link is switched off." if stopped else "That group had no open link.", "success")
+    return redirect(url_for("waves.show", wave_id=wave_id))
+
+
+# --- the plan page's wave section ---------------------------------------------------------------------
+
+
+@bp.app_template_global("plan_waves")
+def plan_waves(initiative: Initiative) -> dict:
+    """What templates/waves/_plan_waves.html shows: the waves, their response rate, and suggestions."""
+    rows = waves.initiative_waves(initiative)
+    rates = waves.response_rates([w.id for w in rows])
+    can_write = _can_write(initiative)
+    return {
+        "waves": [
+            {
+                "wave": w,
+                "status": waves.wave_status(w),
+                "progress": rates.get(w.id),
+                "survey_title": survey_title(d, "en") if (d := registry.get(w.survey_key)) else w.survey_key,
+            }
+            for w in rows
+        ],
+        "suggestions": waves.suggested_waves(initiative) if can_write else [],
+        "can_write": can_write,
+        "recommended": waves.RECOMMENDED_WAVES,
+        "action_form": EmptyForm(),
+    }

@@ -51,7 +51,9 @@ def test_sums_counts_and_columns():
 
 
 def test_roster_adds_groups_without_respondents():
-    roster = pd.DataFrame({"wave_id": [1, 1], "group_id": [1, 2], "group_name": ["Ops", "Sales"], "invited": [9, 0]})
+    roster = pd.DataFrame(
+        {"wave_id": [1, 1], "group_id": [1, 2], "group_name": ["Ops", "Sales"], "invited": [9, 0]}
+    )
     counts = counts_from_scores(scores_frame([respondent(4, 4, 4, 4, 4)]), roster)
     sales = counts.set_index("group_id").loc[2]
     assert (sales["group_name"], sales["n"], sales["invited"], sales["bar_none"]) == ("Sales", 0, 0, 0)

@@ -26,8 +26,23 @@ def build(cells: dict[tuple[int, int], tuple[int, int]], k: int = 5) -> pd.DataF
     return readiness_rows(counts_from_scores(scores_frame(rows)), k)
 
 
-def gate(readiness, waves, *, due=date(2025, 5, 1), group_ids=(), threshold=0.8, all_groups=(1, 2), target="ability"):
-    milestone = {"id": 42, "due": due, "target_element": target, "threshold": threshold, "group_ids": list(group_ids)}
+def gate(
+    readiness,
+    waves,
+    *,
+    due=date(2025, 5, 1),
+    group_ids=(),
+    threshold=0.8,
+    all_groups=(1, 2),
+    target="ability",
+):
+    milestone = {
+        "id": 42,
+        "due": due,
+        "target_element": target,
+        "threshold": threshold,
+        "group_ids": list(group_ids),
+    }
     return milestone_gate(milestone, group_ids=list(all_groups), waves=waves, readiness=readiness)
 
 
@@ -85,7 +100,13 @@ def test_wave_closing_on_the_due_date_counts():
 def test_before_any_wave_there_is_no_data():
     result = gate(READINESS, WAVES, due=date(2025, 2, 28))
     assert result["status"] == "no_data"
-    assert by_group(result)[1] == {"group_id": 1, "status": "no_data", "value": None, "wave_id": None, "projected": None}
+    assert by_group(result)[1] == {
+        "group_id": 1,
+        "status": "no_data",
+        "value": None,
+        "wave_id": None,
+        "projected": None,
+    }
 
 
 def test_named_groups_only():
@@ -96,16 +117,22 @@ def test_named_groups_only():
 
 def test_no_impacted_groups_is_no_data():
     result = gate(READINESS, WAVES, all_groups=())
-    assert result == {"milestone_id": 42, "status": "no_data", "target_element": "ability", "threshold": 0.8, "groups": []}
+    assert result == {
+        "milestone_id": 42,
+        "status": "no_data",
+        "target_element": "ability",
+        "threshold": 0.8,
+        "groups": [],
+    }
 
 
 @pytest.mark.parametrize(
     ("reached", "n", "threshold", "status"),
     [
         (4, 5, 0.8, "ready"),
-        (7, 10, 0.7, "ready"),  # 0.7 * 10 == 7.000000000000001 in floats
+        (7, 10, 0.7, "ready"),
         (69, 100, 0.7, "not_ready"),
-        (56, 100, 0.56, "ready"),
+        (56, 100, 0.56, "ready"),  # 0.56 * 100 == 56.00000000000001 in floats
         (3, 5, 0.8, "not_ready"),
         (5, 5, 1.0, "ready"),
         (0, 5, 0.0, "ready"),
@@ -189,7 +216,10 @@ def test_ready_and_no_data_mix_is_not_ready():
 def test_included_group_without_a_readiness_row_is_no_data():
     readiness = build({(1, 1): (9, 10), (2, 2): (9, 10)})
     waves = waves_frame(
-        [(1, date(2025, 2, 1), datetime(2025, 1, 1), [1]), (2, date(2025, 3, 1), datetime(2025, 2, 1), [1, 2])]
+        [
+            (1, date(2025, 2, 1), datetime(2025, 1, 1), [1]),
+            (2, date(2025, 3, 1), datetime(2025, 2, 1), [1, 2]),
+        ]
     )
     groups = by_group(gate(readiness, waves))
     assert (groups[1]["status"], groups[1]["wave_id"], groups[1]["projected"]) == ("no_data", 2, None)

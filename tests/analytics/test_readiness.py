@@ -72,7 +72,9 @@ def test_overall_pools_everything_and_hides_below_k():
 
 
 def test_response_rate_is_null_when_nobody_was_invited():
-    roster = pd.DataFrame({"wave_id": [1, 1], "group_id": [1, 2], "group_name": ["A", "B"], "invited": [0, 6]})
+    roster = pd.DataFrame(
+        {"wave_id": [1, 1], "group_id": [1, 2], "group_name": ["A", "B"], "invited": [0, 6]}
+    )
     rows = uniform_group(6, 4, 4, 4, 4, 4, group_id=1) + uniform_group(6, 4, 4, 4, 4, 4, group_id=2)
     result = wave_readiness(counts_from_scores(scores_frame(rows), roster), k=5)
     groups = result.groups.set_index("group_id")
@@ -83,7 +85,9 @@ def test_response_rate_is_null_when_nobody_was_invited():
 
 
 def test_zero_response_group_is_hidden_but_hides_nobody_else():
-    roster = pd.DataFrame({"wave_id": [1, 1], "group_id": [1, 2], "group_name": ["A", "B"], "invited": [5, 7]})
+    roster = pd.DataFrame(
+        {"wave_id": [1, 1], "group_id": [1, 2], "group_name": ["A", "B"], "invited": [5, 7]}
+    )
     rows = uniform_group(7, 4, 4, 4, 4, 4, group_id=2)
     groups = wave_readiness(counts_from_scores(scores_frame(rows), roster), k=5).groups.set_index("group_id")
     assert groups["suppressed"].to_dict() == {1: True, 2: False}
@@ -127,6 +131,7 @@ def test_api_shape_for_group_and_overall():
     assert type(visible["mean"]["awareness"]) is float
     assert list(visible["barrier"]) == list(BARRIER_CHOICES)
     assert visible["reached"]["reinforcement"] == 1.0
+    assert readiness_to_api(result.groups.iloc[2].to_dict()) == visible
     hidden = readiness_to_api(result.groups.iloc[0])
     assert hidden["suppressed"] is True
     assert hidden["mean"] == dict.fromkeys(ELEMENTS)

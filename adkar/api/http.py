@@ -1,0 +1,62 @@
+"""JSON answers for API views, and the API's own error handlers (rule violations, write conflicts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify
+from sqlalchemy.exc import IntegrityError
+from werkzeug.routing import IntegerConverter, Map
+
+from ..errors import error_response
+from ..extensions import db
+from ..validation import ValidationFailed
+from . import bp
+from .payload import MAX_ID
+
+
+class IdConverter(IntegerConverter):
+    """`<id:name>` in API routes: a positive id small enough for every database, else the route does not match."""
+
+    def __init__(self, map: Map) -> None:
+        super().__init__(map, min=1, max=MAX_ID)
+
+
+def json_response(obj: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """`obj` as a JSON answer with this status (and headers, e.g. Location)."""
+    response = jsonify(obj)
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
+def created(obj: dict, location: str) -> Response:
+    """201 with the new record and where to read it."""
+    return json_response(obj, 201, {"Location": location})
+
+
+def no_content() -> Response:
+    return Response(status=204)
+
+
+@bp.errorhandler(ValidationFailed)
+def _invalid(exc: ValidationFailed):
+    db.session.rollback()
+    count = len(exc.problems)
+    message = f"Nothing was saved: the request has {count} problem{'s' if count != 1 else ''}."
+    return error_response(400, message, problems=[p.as_dict() for p in exc.problems])
+
+
+@bp.errorhandler(IntegrityError)
+def _conflict(exc: IntegrityError):
+    db.session.rollback()
+    return error_response(
+        409, "Another change got there first; nothing was saved. Read the record again and retry."
+    )
+
+
+def _register_converter(state) -> None:
+    state.app.url_map.converters.setdefault("id", IdConverter)
+
+
+bp.record_once(_register_converter)

@@ -1,0 +1,117 @@
+"""API endpoint: importing responses collected elsewhere into a wave (all or nothing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort
+
+from ..access import load_initiative
+from ..elements import LIKERT_MAX, LIKERT_MIN
+from ..extensions import db
+from ..surveys import imports, registry
+from ..surveys.models import Wave
+from ..validation import ValidationFailed
+from . import bp
+from .auth import api_user
+from .http import json_response
+from .openapi import component, operation
+from .payload import Field, FieldError, Fields, Integer, read_body
+
+TAG = "responses"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResponseList(Field):
+    """The list of answer sets; their answers are checked against the wave's survey afterwards."""
+
+    def check(self, value: Any) -> list:
+        if not isinstance(value, list):
+            raise FieldError('Expected a list of responses, each {"answers": {...}}.')
+        if not 1 <= len(value) <= imports.MAX_ROWS:
+            raise FieldError(f"Send from 1 to {imports.MAX_ROWS:,} responses per request.")
+        return value
+
+    def schema(self) -> dict:
+        return {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": imports.MAX_ROWS,
+            "items": component(
+                "ImportedResponse",
+                {
+                    "type": "object",
+                    "description": "One person's answers, by item id (see GET the wave's survey for the ids).",
+                    "properties": {
+                        "answers": {
+                            "type": "object",
+                            "additionalProperties": {
+                                "oneOf": [
+                                    {"type": "integer", "minimum": LIKERT_MIN, "maximum": LIKERT_MAX},
+                                    {"type": "string", "maxLength": 10_000},
+                                ]
+                            },
+                            "description": "ADKAR items: a whole number from 1 to 5 (all required); "
+                            "free-text items (the comment): text, optional.",
+                        }
+                    },
+                    "required": ["answers"],
+                    "additionalProperties": False,
+                },
+            ),
+        }
+
+
+IMPORT = Fields(
+    group_id=Integer(
+        minimum=1, description="The stakeholder group the responses belong to (one of the wave's)."
+    ),
+    responses=ResponseList(description=f"The answer sets to store, at most {imports.MAX_ROWS:,}."),
+)
+IMPORT_RESULT = component(
+    "ImportResult",
+    {
+        "type": "object",
+        "properties": {"created": {"type": "integer", "minimum": 1, "description": "Responses stored."}},
+        "required": ["created"],
+        "additionalProperties": False,
+    },
+)
+
+
+@bp.post("/waves/<id:wave_id>/responses")
+@operation(
+    summary="Import responses collected elsewhere into a wave",
+    tag=TAG,
+    body=IMPORT.schema(),
+    responses={201: IMPORT_RESULT},
+    errors=(403,),
+    description=(
+        "All or nothing: when any response has a problem nothing is stored, and `problems` lists each one "
+        "with `row` (the index in `responses`, from 0), `column` (the item id) and `field` (its JSON path). "
+        "Imported responses count in the group's `n` but not in `invited`. Practitioners and admins of the "
+        "initiative only; sponsors get 403."
+    ),
+)
+def import_responses(wave_id: int):
+    user = api_user()
+    wave = db.session.get(Wave, wave_id)
+    if wave is None:
+        abort(404)
+    load_initiative(user, wave.initiative_id, write=True)
+    defn = registry.get(wave.survey_key)
+    if defn is None:
+        abort(404, f"The survey {wave.survey_key!r} of this wave is not installed.")
+    values = read_body(IMPORT)
+    problems = imports.group_problems(wave, values["group_id"])
+    try:
+        rows = imports.rows_from_payload(defn, values["responses"])
+    except ValidationFailed as exc:
+        raise ValidationFailed(problems + exc.problems) from None
+    if problems:
+        raise ValidationFailed(problems)
+    count = imports.import_rows(
+        wave=wave, group_id=values["group_id"], rows=rows, actor_id=user.id, source="api"
+    )
+    return json_response({"created": count}, 201)

@@ -1,0 +1,210 @@
+"""What every chart shares: the ChartSpec shape, fonts, margins, colours and number/date wording.
+
+Charts are plain dicts (a plotly figure is built in the browser from JSON), so nothing here imports
+plotly; every value placed in a figure goes through `number`/`iso_day` so figures hold no NaN,
+numpy or pandas types.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, TypedDict
+
+import pandas as pd
+
+from adkar.elements import ELEMENT_COLOURS, ELEMENT_LABELS, NONE
+
+FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+TEXT_COLOUR = "#1f2933"
+GRID_COLOUR = "#e4e7eb"
+MUTED_COLOUR = "#52606d"
+HIDDEN_FILL = "#eef0f2"
+
+ADOPTION_COLOUR = "#009E73"
+RESISTANCE_COLOUR = "#D55E00"
+OVERALL_COLOUR = "#333333"
+# Okabe-Ito again, for groups (not elements); patterns tell groups apart past eight.
+GROUP_COLOURS: tuple[str, ...] = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+)
+GROUP_PATTERNS: tuple[str, ...] = ("", "/", ".", "x", "\\", "+")
+
+BARRIER_LABELS: dict[str, str] = {**ELEMENT_LABELS, NONE: "No barrier"}
+BARRIER_COLOURS: dict[str, str] = dict(ELEMENT_COLOURS)
+
+READY, NOT_READY, NO_DATA = "ready", "not_ready", "no_data"
+# status -> (symbol, words, light fill that keeps black text above WCAG AA contrast)
+STATUS_STYLE: dict[str, tuple[str, str, str]] = {
+    READY: ("✓", "ready", "#8fd6bd"),
+    NOT_READY: ("✗", "not ready", "#f4b98f"),
+    NO_DATA: ("–", "no data", "#d9dde1"),
+}
+
+
+class ChartSpec(TypedDict):
+    """A chart as the pages embed it: `caption` is the plain-language finding, also the aria-label."""
+
+    id: str
+    title: str
+    caption: str
+    figure: dict[str, Any]
+
+
+def chart_spec(chart_id: str, title: str, caption: str, data: list[dict], layout: dict) -> ChartSpec:
+    return {"id": chart_id, "title": title, "caption": caption, "figure": {"data": data, "layout": layout}}
+
+
+def base_layout(title: str, *, x_title: str, y_title: str, **extra: Any) -> dict[str, Any]:
+    """Title, axis titles, font and margins every chart uses; `extra` overrides or adds layout keys."""
+    layout: dict[str, Any] = {
+        "title": {
+            "text": title,
+            "xref": "container",
+            "x": 0,
+            "xanchor": "left",
+            "pad": {"l": 12},
+            "font": {"size": 17},
+        },
+        "font": {"family": FONT_FAMILY, "size": 13, "color": TEXT_COLOUR},
+        "margin": {"l": 64, "r": 24, "t": 72, "b": 56},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 13}},
+        # An explicit standoff: without it plotly can draw the title over long tick labels.
+        "xaxis": {"title": {"text": x_title, "standoff": 12}, "gridcolor": GRID_COLOUR, "automargin": True},
+        "yaxis": {"title": {"text": y_title, "standoff": 12}, "gridcolor": GRID_COLOUR, "automargin": True},
+    }
+    for key, value in extra.items():
+        if key in ("xaxis", "yaxis"):
+            layout[key] = {**layout[key], **value}
+        else:
+            layout[key] = value
+    return layout
+
+
+def dropdown(labels: Sequence[str], visible: Sequence[Sequence[bool]], **layout_updates: Any) -> dict:
+    """An updatemenu choosing one series: button i shows the traces flagged in visible[i].
+
+    `layout_updates` maps a layout path (e.g. "title.text") to one value per button.
+    """
+    buttons = []
+    for i, label in enumerate(labels):
+        relayout = {path: values[i] for path, values in layout_updates.items()}
+        buttons.append(
+            {"label": label, "method": "update", "args": [{"visible": list(visible[i])}, relayout]}
+        )
+    return {
+        "type": "dropdown",
+        "active": 0,
+        "showactive": True,
+        "buttons": buttons,
+        "x": 1,
+        "xanchor": "right",
+        "y": 1.02,
+        "yanchor": "bottom",
+        "pad": {"r": 0, "t": 0},
+        "bgcolor": "#ffffff",
+        "bordercolor": MUTED_COLOUR,
+    }
+
+
+def number(value: Any) -> float | None:
+    """A plain float for JSON, None for NaN/NA/None (a suppressed or undefined figure)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    result = float(value)
+    return result if math.isfinite(result) else None
+
+
+def pct(value: Any) -> str:
+    """A share as a whole percentage ("46%"), the way pages round shares."""
+    share = number(value)
+    return "no data" if share is None else f"{share:.0%}"
+
+
+def score(value: Any) -> str:
+    """A 1-5 mean with one decimal ("3.4")."""
+    mean = number(value)
+    return "no data" if mean is None else f"{mean:.1f}"
+
+
+def to_day(value: Any) -> date:
+    """A date from a date, datetime, Timestamp or ISO string."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return pd.Timestamp(value).date()
+
+
+def iso_day(value: Any) -> str:
+    return to_day(value).isoformat()
+
+
+def long_date(value: Any) -> str:
+    """ "1 June 2025": unambiguous in every locale, unlike 01/06/2025."""
+    day = to_day(value)
+    return f"{day.day} {day:%B %Y}"
+
+
+def short_date(value: Any) -> str:
+    day = to_day(value)
+    return f"{day.day} {day:%b %Y}"
+
+
+def plot_text(value: Any) -> str:
+    """User text (group, wave, milestone names) for a figure: plotly renders tags such as <b> and <a>
+    in labels, so <, > and & are escaped to entities, which it shows literally. Not for captions or
+    titles of the ChartSpec: Jinja escapes those."""
+    return html.escape(str(value), quote=False)
+
+
+def fewer_than(k: int) -> str:
+    return f"fewer than {k} responses"
+
+
+def hidden_note(names: Iterable[str], k: int) -> str:
+    """The caption sentence naming groups hidden for anonymity ('' when none are)."""
+    names = list(names)
+    if not names:
+        return ""
+    return f"Hidden for anonymity ({fewer_than(k)}): {', '.join(names)}."
+
+
+def unique_labels(names: Iterable[str]) -> list[str]:
+    """Category labels that are all distinct, since plotly draws equal categories on one spot."""
+    seen: dict[str, int] = {}
+    labels = []
+    for name in names:
+        label = str(name)
+        count = seen.get(label, 0)
+        seen[label] = count + 1
+        labels.append(label if count == 0 else f"{label} ({count + 1})")
+    return labels
+
+
+def is_overall(row: Mapping[str, Any]) -> bool:
+    """Overall rows of readiness/trend frames carry a null group_id."""
+    return number(row["group_id"]) is None
+
+
+def records(frame: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows as dicts, from a DataFrame or a list of mappings."""
+    if isinstance(frame, pd.DataFrame):
+        return frame.to_dict("records")
+    return [dict(row) for row in frame]
+
+
+def sentence(*parts: str) -> str:
+    """Join caption sentences, skipping empty ones."""
+    return " ".join(p for p in parts if p)

@@ -1,0 +1,194 @@
+"""CSV in and out for every import and export, so uploads are read and cells are written one safe way.
+
+Reading: UTF-8 with or without a BOM, comma, semicolon or tab separated, columns found by header name
+(case-insensitive, trimmed; spaces, hyphens and underscores alike). A bad file is rejected whole with
+ValidationFailed, each Problem naming its data row (1 = the first row under the header) and column.
+
+Writing: spreadsheet programs run cells that start with =, +, -, @, tab or carriage return as formulas
+("CSV injection"); neutralise_cell() prefixes those with a single quote before any CSV or XLSX export.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
+
+from .validation import Problem, ValidationFailed
+
+MAX_BYTES = 1_000_000
+MAX_ROWS = 5_000
+DELIMITERS = (",", ";", "\t")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_ENCODING_HELP = "Save it as “CSV UTF-8” (in Excel: File › Save As › CSV UTF-8) and upload it again."
+
+
+def header_key(name: str) -> str:
+    """The form a header is matched in: 'Target element', 'target-element' and 'TARGET_ELEMENT' agree."""
+    return re.sub(r"[\s_-]+", "_", name.replace("\ufeff", "").strip().lower())
+
+
+def read_csv(
+    source: bytes | str | IO[bytes],
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    allow_extra: bool = False,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+) -> list[dict[str, Any]]:
+    """Rows of an uploaded CSV as dicts keyed by the given column names, plus `row` (1-based data row).
+
+    Values are trimmed strings ("" for an optional column the file lacks). Blank lines are skipped but
+    still counted, so row numbers match what the user sees under the header. Raises ValidationFailed.
+    """
+    columns = [header_key(c) for c in (*required, *optional)]
+    if "row" in columns or len(set(columns)) != len(columns):
+        raise ValueError("column names must be distinct and must not be 'row'")
+    text = _decode(_read_bytes(source, max_bytes))
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text, columns))
+    header = _read_header(records)
+    positions = _column_positions(header, [header_key(c) for c in required], columns, allow_extra)
+    rows: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    number = 0
+    while True:
+        number += 1
+        try:
+            cells = next(records)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise ValidationFailed([Problem(f"This row cannot be read ({exc}).", row=number)]) from exc
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(rows) >= max_rows:
+            raise ValidationFailed.one(
+                f"The file has more than {max_rows:,} rows. Split it into smaller files."
+            )
+        problems += _stray_values(cells, header, positions, number)
+        record: dict[str, Any] = {"row": number}
+        for key, index in positions.items():
+            value = cells[index] if index is not None and index < len(cells) else ""
+            record[key] = restore_cell(value.strip())
+        rows.append(record)
+    if problems:
+        raise ValidationFailed(problems)
+    if not rows:
+        raise ValidationFailed.one("The file has a header row but no data rows.")
+    return rows
+
+
+def _read_bytes(source: bytes | str | IO[bytes], max_bytes: int) -> bytes | str:
+    data = source.read(max_bytes + 1) if hasattr(source, "read") else source
+    if len(data) > max_bytes:
+        raise ValidationFailed.one(
+            f"The file is larger than {max_bytes / 1_000_000:g} MB. Split it into smaller files."
+        )
+    if not data or not (data.strip() if isinstance(data, str) else data.strip(b"\xef\xbb\xbf \t\r\n")):
+        raise ValidationFailed.one("The file is empty.")
+    return data
+
+
+def _decode(data: bytes | str) -> str:
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ValidationFailed.one(f"The file is saved as UTF-16. {_ENCODING_HELP}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed.one(f"The file is not UTF-8 text. {_ENCODING_HELP}") from exc
+
+
+def _sniff_delimiter(text: str, columns: Sequence[str]) -> str:
+    """The separator that splits the header into the most expected columns (then the most columns)."""
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+
+    def score(delimiter: str) -> tuple[int, int]:
+        cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        return sum(header_key(c) in columns for c in cells), len(cells)
+
+    return max(DELIMITERS, key=score)  # max() keeps the first of equals: comma wins ties
+
+
+def _read_header(records) -> list[str]:
+    try:
+        for cells in records:
+            if any(cell.strip() for cell in cells):
+                return [header_key(cell) for cell in cells]
+    except csv.Error as exc:
+        raise ValidationFailed.one(f"The header row cannot be read ({exc}).") from exc
+    raise ValidationFailed.one("The file is empty.")
+
+
+def _column_positions(
+    header: list[str], required: list[str], columns: list[str], allow_extra: bool
+) -> dict[str, int | None]:
+    problems = []
+    seen: set[str] = set()
+    for name in header:
+        if name and name in seen:
+            problems.append(Problem("This column appears more than once in the header.", column=name))
+        seen.add(name)
+    for name in required:
+        if name not in header:
+            problems.append(Problem("This required column is missing from the header row.", column=name))
+    if not allow_extra:
+        for name in header:
+            if name and name not in columns:
+                expected = ", ".join(columns)
+                problems.append(
+                    Problem(f"This column is not expected here (expected: {expected}).", column=name)
+                )
+    if problems:
+        raise ValidationFailed(problems)
+    return {name: (header.index(name) if name in header else None) for name in columns}
+
+
+def _stray_values(cells: list[str], header: list[str], positions: dict, number: int) -> list[Problem]:
+    """Values past the last header column, or under an empty header cell, would be silently lost."""
+    used = {i for i in positions.values() if i is not None}
+    problems = []
+    for index, cell in enumerate(cells):
+        if not cell.strip() or index in used:
+            continue
+        if index >= len(header):
+            problems.append(Problem("This row has more values than the header has columns.", row=number))
+            break
+        if not header[index]:
+            problems.append(Problem(f"Column {index + 1} has a value but no header.", row=number))
+    return problems
+
+
+def neutralise_cell(value: Any) -> Any:
+    """Make a cell safe for spreadsheets: text that would start a formula gets a leading single quote.
+
+    Numbers, dates and None pass through unchanged (a real -5 is not a formula); only text is changed.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def restore_cell(value: str) -> str:
+    """Undo neutralise_cell on import, so an exported file uploaded again keeps its original text."""
+    if value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
+def neutralise_row(values: Iterable[Any]) -> list[Any]:
+    return [neutralise_cell(v) for v in values]
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A CSV export: UTF-8 with a BOM (Excel then reads accents correctly), every cell neutralised."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(neutralise_row(header))
+    for row in rows:
+        writer.writerow(neutralise_row("" if v is None else v for v in row))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,0 +1,165 @@
+"""Importing responses collected elsewhere (paper, another tool): all or nothing, every problem reported.
+
+A CSV upload has one column per item id (ADKAR items 1..5, the comment optional); the API sends the same
+answers as JSON. Every row is checked with the respondent form's own rules before anything is stored, and
+each problem names its row and column. Imported responses count in n but never in `invited`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from sqlalchemy import select
+
+from .. import csvio
+from ..elements import LIKERT_MAX, LIKERT_MIN
+from ..extensions import db
+from ..validation import Problem, ValidationFailed
+from .definitions import SurveyDefinition, check_answers, score
+from .models import Wave, WaveGroup
+from .questions import AnswerError
+from .responses import split_answers, store_imported
+
+MAX_ROWS = 10_000
+MAX_CSV_BYTES = 6_000_000  # 10,000 rows with long comments; below the app's 8 MB request limit
+MAX_PROBLEMS = 500
+"""Problems reported at most; past that the list ends with a count of the rest."""
+
+_PROBLEM_TEXT = {
+    "statement_required": "Missing: every ADKAR statement needs an answer from {min} to {max}.",
+    "answer_required": "Missing: this question is required.",
+    "choose_value": "Must be a whole number from {min} to {max}.",
+    "text_too_long": "Longer than {max_length:,} characters.",
+    "invalid_value": "This answer is not valid.",
+    "unexpected_field": "Not an item of this survey (expected: {expected}).",
+    "duplicate_field": "Appears more than once.",
+}
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One checked response: answers without free text, the comment, element scores."""
+
+    answers: dict[str, Any]
+    comment: str | None
+    scores: dict[str, float]
+
+    def as_tuple(self) -> tuple[dict[str, Any], dict[str, float], str | None]:
+        return self.answers, self.scores, self.comment
+
+
+def problem_text(defn: SurveyDefinition, error: AnswerError) -> str:
+    """A practitioner-facing message for an answer error (the respondent wording talks to respondents)."""
+    params = {"min": LIKERT_MIN, "max": LIKERT_MAX, "expected": ", ".join(defn.item_ids), **error.params}
+    return _PROBLEM_TEXT.get(error.key, "This answer is not valid.").format(**params)
+
+
+def check_rows(defn: SurveyDefinition, records: Sequence[tuple[int, Mapping[str, Any]]]) -> list[ImportRow]:
+    """Check (row number, answers by item id) records; ValidationFailed lists every problem, row and column."""
+    if len(records) > MAX_ROWS:
+        raise ValidationFailed.one(f"At most {MAX_ROWS:,} responses can be imported at once; split the file.")
+    rows: list[ImportRow] = []
+    problems: list[Problem] = []
+    for number, answers in records:
+        clean, errors = check_answers(defn, answers)
+        if errors:
+            problems += [
+                Problem(problem_text(defn, error), row=number, column=name) for name, error in errors.items()
+            ]
+            continue
+        plain, comment = split_answers(defn, clean)
+        rows.append(ImportRow(answers=plain, comment=comment, scores=score(defn, clean)))
+    if problems:
+        raise ValidationFailed(_capped(problems))
+    if not rows:
+        raise ValidationFailed.one("There are no responses to import.")
+    return rows
+
+
+def rows_from_csv(defn: SurveyDefinition, source: bytes | str | IO[bytes]) -> list[ImportRow]:
+    """Read and check an uploaded CSV; row 1 is the first row under the header."""
+    required = [item.id for item in defn.items if item.required]
+    optional = [item.id for item in defn.items if not item.required]
+    records = csvio.read_csv(
+        source, required=required, optional=optional, max_bytes=MAX_CSV_BYTES, max_rows=MAX_ROWS
+    )
+    return check_rows(defn, [(record.pop("row"), record) for record in records])
+
+
+def rows_from_payload(defn: SurveyDefinition, responses: Any) -> list[ImportRow]:
+    """Check the API's `responses` list; a problem's row is the index in that list (0-based)."""
+    if not isinstance(responses, list):
+        raise ValidationFailed([Problem("Expected a list of responses.", field="responses")])
+    if not responses:
+        raise ValidationFailed([Problem("Send at least one response.", field="responses")])
+    if len(responses) > MAX_ROWS:
+        raise ValidationFailed(
+            [
+                Problem(
+                    f"At most {MAX_ROWS:,} responses per request; send several requests.", field="responses"
+                )
+            ]
+        )
+    shape: list[Problem] = []
+    records: list[tuple[int, Mapping[str, Any]]] = []
+    for index, entry in enumerate(responses):
+        where = f"responses[{index}]"
+        if not isinstance(entry, dict):
+            shape.append(Problem('Expected an object {"answers": {...}}.', field=where, row=index))
+            continue
+        for key in entry:
+            if key != "answers":
+                shape.append(Problem("Unknown field.", field=f"{where}.{key}", row=index))
+        answers = entry.get("answers")
+        if not isinstance(answers, dict):
+            shape.append(
+                Problem("Expected an object of answers by item id.", field=f"{where}.answers", row=index)
+            )
+            continue
+        records.append((index, answers))
+    try:
+        rows = check_rows(defn, records) if records else []
+    except ValidationFailed as exc:
+        raise ValidationFailed(_capped(shape + _with_fields(exc.problems))) from None
+    if shape:
+        raise ValidationFailed(_capped(shape))
+    return rows
+
+
+def group_problems(wave: Wave, group_id: int) -> list[Problem]:
+    """Responses go to one of the wave's own groups."""
+    included = select(WaveGroup.group_id).where(WaveGroup.wave_id == wave.id, WaveGroup.group_id == group_id)
+    if db.session.scalar(included) is None:
+        return [Problem("This group is not part of the wave.", field="group_id")]
+    return []
+
+
+def import_rows(*, wave: Wave, group_id: int, rows: Sequence[ImportRow], actor_id: int, source: str) -> int:
+    """Store checked rows for one group of the wave, with an audit event; returns how many were stored."""
+    if problems := group_problems(wave, group_id):
+        raise ValidationFailed(problems)
+    return store_imported(
+        wave_id=wave.id,
+        group_id=group_id,
+        rows=[row.as_tuple() for row in rows],
+        actor_id=actor_id,
+        initiative_id=wave.initiative_id,
+        source=source,
+    )
+
+
+def _with_fields(problems: list[Problem]) -> list[Problem]:
+    """API problems also name the JSON path, e.g. responses[3].answers.aw1."""
+    for problem in problems:
+        if problem.row is not None and problem.column is not None:
+            problem.field = f"responses[{problem.row}].answers.{problem.column}"
+    return problems
+
+
+def _capped(problems: list[Problem]) -> list[Problem]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    rest = len(problems) - MAX_PROBLEMS
+    return [*problems[:MAX_PROBLEMS], Problem(f"… and {rest:,} more problems not listed.")]

@@ -1,0 +1,187 @@
+"""The respondent's side of a wave: which survey a link opens, and storing one anonymous answer set.
+
+An unknown token and a used one resolve through the very same query to the very same state ("unusable"),
+so the pages, status codes and timings give an outsider nothing to enumerate tokens with.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import and_, select
+
+from ..extensions import db
+from ..timeutil import today as current_day
+from . import registry
+from .definitions import SurveyDefinition, check_answers, score
+from .models import Invitation, Wave, WaveGroup
+from .questions import AnswerError
+from .responses import hash_key, record_response, split_answers
+
+log = logging.getLogger(__name__)
+
+State = Literal["open", "closed", "not_yet_open", "unusable"]
+Kind = Literal["personal", "open"]
+
+NONCE_FIELD = "nonce"
+NONCE_SALT = "adkar.open-link-form"
+NONCE_MAX_AGE = 24 * 3600  # a page left open over lunch still submits; a day-old copy asks for a reload
+FORM_FIELDS = ("csrf_token", "lang")
+"""Fields a respondent form may carry besides the items (open-link forms add the nonce)."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a token opens. `wave`, `group_id` and `survey` are None when the state is "unusable"."""
+
+    kind: Kind
+    state: State
+    token_hash: str
+    wave: Wave | None = None
+    group_id: int | None = None
+    survey: SurveyDefinition | None = None
+
+    @property
+    def allowed_fields(self) -> tuple[str, ...]:
+        return (*FORM_FIELDS, NONCE_FIELD) if self.kind == "open" else FORM_FIELDS
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A checked answer set, ready to store: answers without free text, the comment, element scores."""
+
+    answers: dict[str, Any]
+    comment: str | None
+    scores: dict[str, float]
+
+
+@dataclass
+class AnswersInvalid(Exception):
+    """Nothing was stored; `errors` maps an item id (or an offending field name) to what is wrong."""
+
+    errors: dict[str, AnswerError] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+class NonceInvalid(Exception):
+    """The open-link form's nonce is missing, forged, for another link, or too old."""
+
+
+def state_on(wave: Wave, day: date) -> State:
+    if day < wave.opens_on:
+        return "not_yet_open"
+    if day > wave.closes_on:
+        return "closed"
+    return "open"
+
+
+def resolve_personal(token: str, *, today: date | None = None) -> Link:
+    """The wave and group of an unused personal invitation; used and unknown tokens are alike "unusable"."""
+    token_hash = hash_key(token)
+    row = db.session.execute(
+        select(Wave, Invitation.group_id)
+        .join(Invitation, Invitation.wave_id == Wave.id)
+        .join(
+            WaveGroup,
+            and_(WaveGroup.wave_id == Invitation.wave_id, WaveGroup.group_id == Invitation.group_id),
+        )
+        .where(Invitation.token_hash == token_hash, Invitation.used.is_(False))
+    ).first()
+    return _link("personal", token_hash, row, today)
+
+
+def resolve_open(token: str, *, today: date | None = None) -> Link:
+    """The wave and group of an open (shared) link."""
+    token_hash = hash_key(token)
+    row = db.session.execute(
+        select(Wave, WaveGroup.group_id)
+        .join(WaveGroup, WaveGroup.wave_id == Wave.id)
+        .where(WaveGroup.open_link_hash == token_hash)
+    ).first()
+    return _link("open", token_hash, row, today)
+
+
+def _link(kind: Kind, token_hash: str, row, today: date | None) -> Link:
+    if row is None:
+        return Link(kind=kind, state="unusable", token_hash=token_hash)
+    wave, group_id = row
+    survey = registry.get(wave.survey_key)
+    if survey is None:  # the survey file was removed after the wave was created: nothing can be answered
+        log.error("wave %s uses survey %r, which is not installed", wave.id, wave.survey_key)
+        return Link(kind=kind, state="unusable", token_hash=token_hash)
+    state = state_on(wave, today or current_day())
+    return Link(kind=kind, state=state, token_hash=token_hash, wave=wave, group_id=group_id, survey=survey)
+
+
+# --- open-link form nonces -------------------------------------------------------------------------------
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=NONCE_SALT)
+
+
+def issue_nonce(link: Link) -> str:
+    """A signed one-time value for one rendering of an open-link form, bound to that link's wave and group."""
+    assert link.wave is not None
+    return _serializer().dumps({"w": link.wave.id, "g": link.group_id, "n": secrets.token_urlsafe(18)})
+
+
+def open_receipt(link: Link, nonce: str | None, *, max_age: int = NONCE_MAX_AGE) -> str:
+    """The receipt key of this form: a refresh, double click or second tab of one form stores one response."""
+    assert link.wave is not None
+    if not nonce or len(nonce) > 512:
+        raise NonceInvalid
+    try:
+        data = _serializer().loads(nonce, max_age=max_age)
+    except (SignatureExpired, BadSignature) as exc:
+        raise NonceInvalid from exc
+    if not isinstance(data, dict) or data.get("w") != link.wave.id or data.get("g") != link.group_id:
+        raise NonceInvalid
+    inner = data.get("n")
+    if not isinstance(inner, str) or not inner:
+        raise NonceInvalid
+    return hash_key("open:" + inner)
+
+
+# --- answers --------------------------------------------------------------------------------------------
+
+
+def check_submission(link: Link, form: Mapping[str, Any]) -> Submission:
+    """Check a submitted form against the link's survey; raises AnswersInvalid with every problem."""
+    assert link.survey is not None
+    clean, errors = check_answers(link.survey, form, allowed_fields=link.allowed_fields)
+    if errors:
+        raise AnswersInvalid(errors=errors, values=clean)
+    answers, comment = split_answers(link.survey, clean)
+    return Submission(answers=answers, comment=comment, scores=score(link.survey, clean))
+
+
+def store_submission(link: Link, submission: Submission, *, receipt: str) -> None:
+    """Store one response; AlreadyAnswered when this token or form nonce was used (nothing stored then)."""
+    assert link.wave is not None and link.group_id is not None
+    if link.state != "open":
+        raise ValueError(f"the link is {link.state}, not open")
+    record_response(
+        wave_id=link.wave.id,
+        group_id=link.group_id,
+        answers=submission.answers,
+        scores=submission.scores,
+        comment=submission.comment,
+        receipt=receipt,
+        invitation_token_hash=link.token_hash if link.kind == "personal" else None,
+    )
+
+
+def languages(survey: SurveyDefinition | None, available: Iterable[str]) -> tuple[str, ...]:
+    """Languages a respondent can pick: the survey's that the respondent messages also cover."""
+    offered = tuple(available)
+    if survey is None:
+        return offered
+    return tuple(lang for lang in survey.languages if lang in offered)

@@ -1,0 +1,172 @@
+"""Practitioner pages for a wave's responses: CSV import and anonymous CSV/XLSX exports.
+
+Writers of the initiative only (access.load_initiative(..., write=True)): sponsors get 403, anyone who cannot
+see the initiative 404. Exports follow the anonymity rules in adkar.surveys.exports.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+from wtforms import SelectField
+
+from .. import csvio
+from ..access import load_initiative
+from ..analytics.suppression import COMMENTS_MIN_N
+from ..audit import services as audit
+from ..database import begin_write
+from ..extensions import db
+from ..plan.models import StakeholderGroup
+from ..validation import Problem, ValidationFailed
+from . import exports, imports, registry
+from .definitions import SurveyDefinition, item_text
+from .models import Wave, WaveGroup
+
+bp = Blueprint("responses", __name__)
+
+SHOWN_PROBLEMS = 100
+WAVE_PAGE_ENDPOINT = "waves.show"
+
+
+class ResponseImportForm(FlaskForm):
+    group_id = SelectField("Stakeholder group", coerce=int, validate_choice=True)
+    file = FileField(
+        "CSV file",
+        validators=[FileRequired("Choose a CSV file to upload.")],
+        render_kw={"accept": ".csv,text/csv"},
+    )
+
+
+def _load_wave(wave_id: int) -> tuple[Wave, SurveyDefinition]:
+    wave = db.session.get(Wave, wave_id)
+    if wave is None:
+        abort(404)
+    load_initiative(current_user, wave.initiative_id, write=True)
+    defn = registry.get(wave.survey_key)
+    if defn is None:
+        abort(404, f"The survey {wave.survey_key!r} of this wave is not installed.")
+    return wave, defn
+
+
+@bp.route("/waves/<int:wave_id>/responses/import", methods=["GET", "POST"])
+@login_required
+def import_csv(wave_id: int):
+    wave, defn = _load_wave(wave_id)
+    form = ResponseImportForm()
+    form.group_id.choices = _group_choices(wave)
+    if not form.validate_on_submit():
+        return _import_page(wave, defn, form, [], 400 if request.method == "POST" else 200)
+    try:
+        rows = imports.rows_from_csv(defn, form.file.data)
+        count = imports.import_rows(
+            wave=wave, group_id=form.group_id.data, rows=rows, actor_id=current_user.id, source="csv"
+        )
+    except ValidationFailed as exc:
+        return _import_page(wave, defn, form, exc.problems, 400)
+    group = db.session.get(StakeholderGroup, form.group_id.data)
+    flash(
+        f"Imported {count:,} response{'s' if count != 1 else ''} into {group.name if group else 'the group'}.",
+        "success",
+    )
+    return redirect(url_for("responses.import_csv", wave_id=wave.id))
+
+
+@bp.get("/waves/<int:wave_id>/responses/template.csv")
+@login_required
+def import_template(wave_id: int):
+    """An empty file with the right header, so a practitioner starts from columns that will be accepted."""
+    wave, defn = _load_wave(wave_id)
+    return Response(
+        csvio.write_csv(list(defn.item_ids), []),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="wave-{wave.id}-import-template.csv"'},
+    )
+
+
+@bp.get("/waves/<int:wave_id>/responses.csv")
+@login_required
+def export_csv(wave_id: int):
+    return _export(wave_id, "csv")
+
+
+@bp.get("/waves/<int:wave_id>/responses.xlsx")
+@login_required
+def export_xlsx(wave_id: int):
+    return _export(wave_id, "xlsx")
+
+
+def _export(wave_id: int, kind: str):
+    wave, defn = _load_wave(wave_id)
+    export = exports.build_export(wave, defn, k=current_app.config["MIN_GROUP_SIZE"])
+    if export.withheld:
+        html = render_template("responses/withheld.html", wave=wave, export=export, back_url=_wave_url(wave))
+        return html, 409
+    _audit_export(wave, kind, len(export.rows))
+    if kind == "csv":
+        body, mimetype = exports.to_csv(export), "text/csv"
+    else:
+        body, mimetype = exports.to_xlsx(export), exports.XLSX_MEDIA_TYPE
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{exports.filename(wave, kind)}"'},
+    )
+
+
+def _audit_export(wave: Wave, kind: str, rows: int) -> None:
+    """Who downloaded a wave's response data, and when, is kept in the audit trail."""
+    begin_write()
+    audit.record(
+        user_id=current_user.id,
+        action="responses.export",
+        target_type="wave",
+        target_id=wave.id,
+        initiative_id=wave.initiative_id,
+        detail={"format": kind, "rows": rows},
+    )
+    db.session.commit()
+
+
+def _group_choices(wave: Wave) -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(StakeholderGroup.id, StakeholderGroup.name)
+        .join(WaveGroup, WaveGroup.group_id == StakeholderGroup.id)
+        .where(WaveGroup.wave_id == wave.id)
+        .order_by(StakeholderGroup.name)
+    )
+    return [(group_id, name) for group_id, name in rows]
+
+
+def _wave_url(wave: Wave) -> str:
+    """The wave's page when the waves blueprint has one, else the initiative's plan."""
+    try:
+        return url_for(WAVE_PAGE_ENDPOINT, wave_id=wave.id)
+    except BuildError:
+        return url_for("plan.show", initiative_id=wave.initiative_id)
+
+
+def _import_page(wave: Wave, defn: SurveyDefinition, form, problems: list[Problem], status: int):
+    k = current_app.config["MIN_GROUP_SIZE"]
+    total = exports.wave_total(wave)
+    columns = [
+        (item.id, item.required, item_text(item, "en"), item.type, item.max_length) for item in defn.items
+    ]
+    return render_template(
+        "responses/import.html",
+        wave=wave,
+        survey=defn,
+        form=form,
+        columns=columns,
+        max_rows=imports.MAX_ROWS,
+        problems=problems[:SHOWN_PROBLEMS],
+        more_problems=max(0, len(problems) - SHOWN_PROBLEMS),
+        total=total,
+        k=k,
+        withheld=exports.withheld_reason(total, k),
+        comment_k=max(k, COMMENTS_MIN_N),
+        back_url=_wave_url(wave),
+    ), status

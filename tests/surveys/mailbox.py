@@ -1,0 +1,66 @@
+"""A real SMTP server for tests (aiosmtpd on 127.0.0.1): it keeps what it receives and can refuse addresses."""
+
+from __future__ import annotations
+
+import re
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
+LINK = re.compile(r"https?://[^\s<>\"]+/s/([A-Za-z0-9_-]+)")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Mailbox:
+    """What the server received; addresses in `refuse` get a permanent 550 at RCPT TO."""
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    messages: list[EmailMessage] = field(default_factory=list)
+    refuse: set[str] = field(default_factory=set)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd hook
+        if address.lower() in self.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook
+        message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+    @staticmethod
+    def token(message: EmailMessage) -> str:
+        """The personal token in the message's plain-text part (the HTML part must carry the same)."""
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        html = message.get_body(preferencelist=("html",)).get_content()
+        tokens = set(LINK.findall(text))
+        assert len(tokens) == 1, text
+        assert tokens == set(LINK.findall(html)), "the HTML part carries another link"
+        return tokens.pop()
+
+
+@contextmanager
+def smtp_server() -> Iterator[Mailbox]:
+    mailbox = Mailbox(port=free_port())
+    controller = Controller(mailbox, hostname=mailbox.host, port=mailbox.port)
+    controller.start()
+    try:
+        yield mailbox
+    finally:
+        controller.stop()

@@ -1,0 +1,118 @@
+"""Respondent links under real protections: CSRF on, rate limits on, and tokens kept out of access logs."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+
+from adkar.extensions import limiter
+from adkar.surveys.respondent_views import REDACT_TOKENS
+
+from .wavedata import count_responses, invite, make_wave, open_link, pulse_form
+
+
+@pytest.fixture
+def app_config(app_config):
+    return {
+        **app_config,
+        "WTF_CSRF_ENABLED": True,
+        "RATELIMIT_ENABLED": True,
+        "TOKEN_RATE_LIMIT": "10 per minute",
+        "OPEN_LINK_RATE_LIMIT": "3 per minute",
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits(app):
+    limiter.reset()
+    yield
+    limiter.reset()
+
+
+def field(html: str, name: str) -> str:
+    return re.search(rf'name="{name}" value="([^"]+)"', html).group(1)
+
+
+def test_form_without_csrf_token_is_re_rendered_with_the_answers(client, factory):
+    wave, groups, _ = make_wave(factory)
+    token = invite(wave, groups[0])
+    page = client.get(f"/s/{token}?lang=de").get_data(as_text=True)
+
+    response = client.post(f"/s/{token}", data=pulse_form(5, lang="de"))
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Diese Seite ist abgelaufen" in html
+    assert 'name="aw1" value="5" checked' in html
+    assert count_responses() == 0
+    ok = client.post(f"/s/{token}", data=pulse_form(5, lang="de", csrf_token=field(page, "csrf_token")))
+    assert ok.status_code == 303
+    assert count_responses() == 1
+
+
+def test_open_link_with_csrf_and_nonce(client, factory):
+    wave, groups, _ = make_wave(factory)
+    token = open_link(wave, groups[0])
+    page = client.get(f"/o/{token}").get_data(as_text=True)
+    data = pulse_form(3, csrf_token=field(page, "csrf_token"), nonce=field(page, "nonce"))
+    assert client.post(f"/o/{token}", data=data).status_code == 303
+    assert client.post(f"/o/{token}", data=data).status_code == 303
+    assert count_responses() == 1
+
+
+def test_token_checks_are_rate_limited_with_a_clear_page(client, factory):
+    wave, groups, _ = make_wave(factory)
+    token = invite(wave, groups[0])
+    statuses = [client.get(f"/s/guess-{i}").status_code for i in range(10)]
+    assert statuses == [404] * 10
+
+    blocked = client.get(f"/s/{token}?lang=fr")  # the limit counts per client, across tokens
+    html = blocked.get_data(as_text=True)
+    assert blocked.status_code == 429
+    assert '<html lang="fr">' in html and "Trop de tentatives" in html
+    assert "Retry-After" in blocked.headers
+    assert client.get("/o/another-guess").status_code == 429  # open links share the token limit
+    other_client = client.application.test_client()
+    assert other_client.get(f"/s/{token}", environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 200
+
+
+def test_open_link_posts_are_rate_limited_per_client(client, factory):
+    wave, groups, _ = make_wave(factory)
+    token = open_link(wave, groups[0])
+    statuses = []
+    for _ in range(4):
+        page = client.get(f"/o/{token}").get_data(as_text=True)
+        data = pulse_form(4, csrf_token=field(page, "csrf_token"), nonce=field(page, "nonce"))
+        statuses.append(client.post(f"/o/{token}", data=data).status_code)
+        if statuses[-1] == 429:
+            break
+    assert statuses == [303, 303, 303, 429]
+    assert count_responses() == 3
+
+
+def test_access_log_lines_never_show_tokens(app, caplog):
+    record = logging.LogRecord(
+        "werkzeug", logging.INFO, __file__, 1, '%s - - "%s" %s', ("127.0.0.1", "POST /s/Abc_123-xyz HTTP/1.1", 303), None
+    )
+    assert REDACT_TOKENS in logging.getLogger("werkzeug").filters
+    assert REDACT_TOKENS in logging.getLogger("gunicorn.access").filters
+    REDACT_TOKENS.filter(record)
+    assert record.getMessage() == '127.0.0.1 - - "POST /s/[token] HTTP/1.1" 303'
+
+    with caplog.at_level(logging.INFO, logger="gunicorn.access"):
+        logging.getLogger("gunicorn.access").info("GET /o/%s?lang=fr 200", "SeCrEt")
+        logging.getLogger("gunicorn.access").info("GET /static/css/app.css 200")
+    assert "SeCrEt" not in caplog.text
+    assert "/o/[token]?lang=fr" in caplog.text and "/static/css/app.css" in caplog.text
+
+
+def test_respondent_requests_log_nothing_with_the_token(client, factory, caplog):
+    wave, groups, _ = make_wave(factory)
+    token = invite(wave, groups[0])
+    with caplog.at_level(logging.DEBUG):
+        page = client.get(f"/s/{token}").get_data(as_text=True)
+        client.post(f"/s/{token}", data=pulse_form(4, csrf_token=field(page, "csrf_token")))
+        client.get(f"/s/{token}")
+    assert token not in caplog.text

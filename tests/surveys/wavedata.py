@@ -1,0 +1,109 @@
+"""Test data for waves, links and responses, built straight on the models so these tests do not depend on
+the wave pages; responses go through the real storage core (adkar.surveys.responses)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from adkar.extensions import db
+from adkar.plan.models import StakeholderGroup
+from adkar.surveys import registry
+from adkar.surveys.definitions import score
+from adkar.surveys.models import Invitation, Response, SubmissionReceipt, Wave, WaveGroup
+from adkar.surveys.responses import hash_key, split_answers, store_imported
+from adkar.timeutil import today
+
+PULSE_ITEMS = ("aw1", "de1", "kn1", "ab1", "re1")
+
+
+def make_wave(
+    factory,
+    *,
+    groups: int = 1,
+    survey: str = "adkar-pulse",
+    opens_in: int = -1,
+    closes_in: int = 7,
+    owner=None,
+    purpose: str = "Check readiness before go-live.",
+) -> tuple[Wave, list[StakeholderGroup], object]:
+    """A wave of `groups` new groups, open today unless told otherwise; returns (wave, groups, owner)."""
+    owner = owner or factory.user("practitioner")
+    initiative = factory.initiative(owner, name=f"Initiative {secrets.token_hex(3)}")
+    made = [factory.group(initiative, name=f"Team {chr(65 + i)}") for i in range(groups)]
+    day = today()
+    wave = Wave(
+        initiative_id=initiative.id,
+        name="Pre go-live pulse",
+        survey_key=survey,
+        opens_on=day + timedelta(days=opens_in),
+        closes_on=day + timedelta(days=closes_in),
+        purpose=purpose,
+        wave_groups=[WaveGroup(group_id=g.id) for g in made],
+    )
+    db.session.add(wave)
+    db.session.commit()
+    return wave, made, owner
+
+
+def invite(wave: Wave, group: StakeholderGroup) -> str:
+    """A personal link's token (only its hash is stored, as the invitation service does)."""
+    token = secrets.token_urlsafe(24)
+    db.session.add(Invitation(wave_id=wave.id, group_id=group.id, token_hash=hash_key(token)))
+    db.session.execute(
+        WaveGroup.__table__.update()
+        .where(WaveGroup.wave_id == wave.id, WaveGroup.group_id == group.id)
+        .values(invited=WaveGroup.__table__.c.invited + 1)
+    )
+    db.session.commit()
+    return token
+
+
+def open_link(wave: Wave, group: StakeholderGroup) -> str:
+    token = secrets.token_urlsafe(24)
+    db.session.execute(
+        WaveGroup.__table__.update()
+        .where(WaveGroup.wave_id == wave.id, WaveGroup.group_id == group.id)
+        .values(open_link_hash=hash_key(token))
+    )
+    db.session.commit()
+    return token
+
+
+def pulse_form(value: int | str = 4, **extra) -> dict:
+    """A complete pulse form: every ADKAR statement answered with `value`."""
+    return {**dict.fromkeys(PULSE_ITEMS, str(value)), **extra}
+
+
+def add_responses(wave: Wave, group: StakeholderGroup, count: int, *, value: int = 4, comment: str | None = None):
+    """Store `count` responses for a group through the storage core."""
+    defn = registry.get(wave.survey_key)
+    clean = {**dict.fromkeys(PULSE_ITEMS, value), **({"comment": comment} if comment else {})}
+    answers, text = split_answers(defn, clean)
+    store_imported(wave_id=wave.id, group_id=group.id, rows=[(answers, score(defn, clean), text)] * count)
+
+
+def count_responses(wave_id: int | None = None) -> int:
+    db.session.rollback()  # a fresh snapshot: requests commit in their own sessions
+    query = select(func.count()).select_from(Response)
+    if wave_id is not None:
+        query = query.where(Response.wave_id == wave_id)
+    return db.session.scalar(query)
+
+
+def count_receipts() -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.count()).select_from(SubmissionReceipt))
+
+
+def tally(wave_id: int, group_id: int) -> WaveGroup:
+    db.session.rollback()
+    db.session.expire_all()
+    return db.session.get(WaveGroup, (wave_id, group_id))
+
+
+def invitation_used(token: str) -> bool:
+    db.session.rollback()
+    return db.session.scalar(select(Invitation.used).where(Invitation.token_hash == hash_key(token)))

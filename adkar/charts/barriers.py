@@ -11,6 +11,8 @@ import pandas as pd
 from adkar.charts.common import (
     BARRIER_COLOURS,
     BARRIER_LABELS,
+    LEGEND_BELOW,
+    LEGEND_MARGIN,
     MUTED_COLOUR,
     ChartSpec,
     base_layout,
@@ -75,9 +77,9 @@ def barrier_chart(readiness: pd.DataFrame, *, k: int, chart_id: str = "barrier-p
         xaxis={"range": [0, 1], "tickformat": ".0%"},
         yaxis={"type": "category", "autorange": "reversed"},
         barmode="stack",
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "traceorder": "normal"},
-        margin={"l": 64, "r": 24, "t": 96, "b": 64},
-        height=200 + 40 * max(len(rows), 1),
+        legend=LEGEND_BELOW,
+        margin=LEGEND_MARGIN,
+        height=210 + 40 * max(len(rows), 1),
         annotations=notes,
         uniformtext={"mode": "hide", "minsize": 10},
     )

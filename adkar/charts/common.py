@@ -51,6 +51,20 @@ STATUS_STYLE: dict[str, tuple[str, str, str]] = {
 }
 
 
+# Below the plot, anchored to the figure's bottom edge so a legend that wraps on a phone grows into
+# the bottom margin instead of over the axis title or the chart title.
+LEGEND_BELOW: dict[str, Any] = {
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "yref": "container",
+    "y": 0,
+    "yanchor": "bottom",
+    "traceorder": "normal",
+}
+LEGEND_MARGIN = {"l": 64, "r": 24, "t": 72, "b": 128}
+
+
 class ChartSpec(TypedDict):
     """A chart as the pages embed it: `caption` is the plain-language finding, also the aria-label."""
 

@@ -15,6 +15,8 @@ import pandas as pd
 from adkar.analytics.projection import projected_share
 from adkar.charts.common import (
     ADOPTION_COLOUR,
+    LEGEND_BELOW,
+    LEGEND_MARGIN,
     MUTED_COLOUR,
     RESISTANCE_COLOUR,
     TEXT_COLOUR,
@@ -75,9 +77,9 @@ def readiness_trend_chart(
             "hoverformat": "%-d %b %Y",
         },
         yaxis={"range": [0, 1.16], "tickvals": [0, 0.2, 0.4, 0.6, 0.8, 1], "tickformat": ".0%"},
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-        margin={"l": 64, "r": 24, "t": 96, "b": 56},
-        height=480,
+        legend=LEGEND_BELOW,
+        margin=LEGEND_MARGIN,
+        height=500,
     )
     shapes, notes = _markers(milestones, go_live, today, span)
     layout["shapes"], layout["annotations"] = shapes, notes
@@ -165,7 +167,7 @@ class _Series:
             traces.append(
                 {
                     **common,
-                    "name": "Adoption, projected to go-live",
+                    "name": "Projected adoption",
                     "x": [self.x[last], self.go_live.isoformat()],
                     "y": [self.adoption[last], self.projected],
                     "line": {"color": ADOPTION_COLOUR, "width": 2, "dash": "dash"},

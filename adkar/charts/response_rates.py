@@ -11,6 +11,8 @@ import pandas as pd
 from adkar.charts.common import (
     GROUP_COLOURS,
     GROUP_PATTERNS,
+    LEGEND_BELOW,
+    LEGEND_MARGIN,
     OVERALL_COLOUR,
     ChartSpec,
     base_layout,
@@ -74,8 +76,8 @@ def response_rate_chart(trend: pd.DataFrame, *, chart_id: str = "response-rates"
         xaxis={"type": "category", "categoryorder": "array", "categoryarray": labels},
         yaxis={"range": [0, max(1.0, top) * 1.12], "tickformat": ".0%"},
         barmode="group",
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-        margin={"l": 64, "r": 24, "t": 96, "b": 56},
+        legend=LEGEND_BELOW,
+        margin=LEGEND_MARGIN,
         height=440,
         uniformtext={"mode": "hide", "minsize": 9},
     )

@@ -47,6 +47,7 @@ def _register_blueprints(app: Flask) -> None:
     from .surveys.respondent_views import bp as respond_bp
     from .surveys.response_views import bp as responses_bp
     from .surveys.wave_views import bp as waves_bp
+    from .vendor import bp as vendor_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(plan_bp)
@@ -54,4 +55,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(respond_bp)
     app.register_blueprint(responses_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(vendor_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -7,6 +7,7 @@ import sys
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from .accounts import services as accounts
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Create or upgrade the database schema (safe to run again)."""
     from flask import current_app
@@ -33,6 +35,7 @@ def init_db() -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--name", default="")
@@ -49,6 +52,7 @@ def create_user(email: str, role: str, name: str, password: str | None) -> None:
 
 
 @click.command("create-api-token")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", default="cli")
 def create_api_token(email: str, name: str) -> None:
@@ -62,6 +66,7 @@ def create_api_token(email: str, name: str) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--password", default=lambda: os.environ.get("ADKAR_DEMO_PASSWORD", "demo-password"))
 def demo(password: str) -> None:
     """Load the demo initiative and its users (does nothing when they exist)."""

@@ -68,6 +68,11 @@ def read_csv(
             raise ValidationFailed.one(
                 f"The file has more than {max_rows:,} rows. Split it into smaller files."
             )
+        if any("\x00" in cell for cell in cells):
+            problems.append(
+                Problem("This row contains a NUL character; is the file really CSV text?", row=number)
+            )
+            continue
         problems += _stray_values(cells, header, positions, number)
         record: dict[str, Any] = {"row": number}
         for key, index in positions.items():

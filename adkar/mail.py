@@ -115,7 +115,9 @@ def connect(config: Mapping[str, Any] | None = None) -> Iterator[Mailer]:
                 "ADKAR_SMTP_PASSWORD). Nothing was sent."
             ) from exc
         except (smtplib.SMTPException, ssl.SSLError, OSError) as exc:
-            raise MailError(f"Setting up the connection to the mail server failed ({exc}). Nothing was sent.") from exc
+            raise MailError(
+                f"Setting up the connection to the mail server failed ({exc}). Nothing was sent."
+            ) from exc
         yield Mailer(smtp, str(config["SMTP_SENDER"]))
     finally:
         try:

@@ -257,5 +257,7 @@ def create_links(wave_id: int):
     user = api_user()
     wave = _wave(wave_id, write=True)
     values = read_body(LINKS_FIELDS)
-    tokens = invitations.issue_links(wave=wave, group_id=values["group_id"], count=values["count"], actor=user)
+    tokens = invitations.issue_links(
+        wave=wave, group_id=values["group_id"], count=values["count"], actor=user
+    )
     return json_response({"links": [invitations.personal_url(t) for t in tokens]}, 201)

@@ -34,7 +34,8 @@ MIN_LABELLED = 0.07  # narrower segments keep their share in the hover text only
 
 
 def barrier_chart(readiness: pd.DataFrame, *, k: int, chart_id: str = "barrier-points") -> ChartSpec:
-    """One stacked bar per readiness row (in the given order); hidden groups keep a labelled empty row."""
+    """One stacked bar per readiness row (Overall first, then the given order); hidden groups keep a
+    labelled empty row with no value."""
     rows = sorted(records(readiness), key=lambda r: not is_overall(r))  # Overall first, as everywhere
     names = unique_labels(plot_text(r["name"]) for r in rows)
     data = []
@@ -51,6 +52,7 @@ def barrier_chart(readiness: pd.DataFrame, *, k: int, chart_id: str = "barrier-p
                 "text": [pct(s) if s is not None and s >= MIN_LABELLED else "" for s in shares],
                 "textposition": "inside",
                 "insidetextanchor": "middle",
+                "textangle": 0,
                 "hovertext": [
                     _hover(name, choice, s, r) for name, s, r in zip(names, shares, rows, strict=True)
                 ],
@@ -72,7 +74,7 @@ def barrier_chart(readiness: pd.DataFrame, *, k: int, chart_id: str = "barrier-p
     ]
     layout = base_layout(
         TITLE,
-        x_title="Share of respondents, by the first element they score 3 or lower",
+        x_title="Share of respondents by barrier point",
         y_title="Stakeholder group",
         xaxis={"range": [0, 1], "tickformat": ".0%"},
         yaxis={"type": "category", "autorange": "reversed"},

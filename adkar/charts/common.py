@@ -213,9 +213,15 @@ def is_overall(row: Mapping[str, Any]) -> bool:
 
 
 def records(frame: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Rows as dicts, from a DataFrame or a list of mappings."""
+    """Rows as dicts, from a DataFrame or a list of mappings.
+
+    Column by column: DataFrame.to_dict("records") walks nullable (Int64) columns row by row and costs
+    tens of milliseconds on a trend frame.
+    """
     if isinstance(frame, pd.DataFrame):
-        return frame.to_dict("records")
+        columns = [str(c) for c in frame.columns]
+        values = [frame[c].tolist() for c in frame.columns]
+        return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
     return [dict(row) for row in frame]
 
 

@@ -39,7 +39,7 @@ CATEGORIES = [ELEMENT_LABELS[e] for e in ELEMENTS]
 def heatmap_chart(
     readiness: pd.DataFrame, *, k: int, measure: Measure = "mean", chart_id: str = "readiness-heatmap"
 ) -> ChartSpec:
-    """One row per readiness row (in the given order) and one column per element.
+    """One row per readiness row (Overall first, then the given order) and one column per element.
 
     measure "mean" colours the 1-5 means, "favorable" the share scoring 4 or more.
     """

@@ -114,8 +114,8 @@ class _Series:
     def __init__(self, name: str, rows: list[dict], go_live: date) -> None:
         self.name, self.go_live = name, go_live
         self.x = [iso_day(r["closes_on"]) for r in rows]
-        self.adoption = [number(r["adoption"]) for r in rows]
-        self.resistance = [number(r["resistance"]) for r in rows]
+        self.adoption = [None if r["suppressed"] else number(r["adoption"]) for r in rows]
+        self.resistance = [None if r["suppressed"] else number(r["resistance"]) for r in rows]
         self.waves = [f"{r['wave_name']} (closed {short_date(r['closes_on'])})" for r in rows]
         self.labels = [plot_text(f"{name} · {wave}") for wave in self.waves]
         self.n = [int(r["n"]) for r in rows]
@@ -197,7 +197,7 @@ class _Series:
                 f"{prefix}adoption {_change(self.adoption[first], self.adoption[last])} over "
                 f"{len(self.visible)} waves; resistance {_change(self.resistance[first], self.resistance[last])}."
             )
-        text = text[0].upper() + text[1:]
+        text = text if prefix else text[0].upper() + text[1:]
         if self.projected is not None and today <= self.go_live:
             text += f" At this pace adoption would reach {pct(self.projected)} by go-live on {long_date(self.go_live)}."
         return text
@@ -230,7 +230,8 @@ def _markers(
     shapes, notes = [], []
     for row, (day, names) in enumerate(sorted(by_day.items())):
         live = day == go_live
-        label = "Go-live" if live else "; ".join(names)
+        others = [n for n in names if n.strip().casefold() != "go-live"]
+        label = "; ".join(["Go-live", *others] if live else names)
         if len(label) > LABEL_CHARS:
             label = label[: LABEL_CHARS - 1] + "…"
         hover = "<br>".join([plot_text(n) for n in names] or ["Go-live"]) + f"<br>{long_date(day)}"

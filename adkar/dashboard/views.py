@@ -1,5 +1,142 @@
-"""Dashboard pages: readiness per initiative and per wave."""
+"""Dashboard pages: readiness per initiative and per wave, gate overrides, exports and the HTML report.
 
-from flask import Blueprint
+Thin views: access through `access.load_initiative`, numbers from `analytics.report` (composed in
+context.py / wave_view.py), rules in `plan.services.override_gate`.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..access import WRITE, access_level, load_initiative
+from ..analytics import report as readiness
+from ..charts.common import pct, score
+from ..extensions import db
+from ..plan import services as plan_services
+from ..plan.models import Initiative, Milestone
+from ..surveys.models import Wave
+from ..timeutil import today
+from ..validation import ValidationFailed
+from . import exports
+from . import report as html_report
+from .context import build_dashboard, computed_gate
+from .forms import OverrideForm
+from .labels import labels
+from .wave_view import build_wave_view
 
 bp = Blueprint("dashboard", __name__)
+
+
+@bp.app_template_global("share_pct")
+def share_pct(value) -> str:
+    """A share as the whole percentage pages show ("46%"), "–" when there is none."""
+    text = pct(value)
+    return "–" if text == "no data" else text
+
+
+@bp.app_template_global("mean_score")
+def mean_score(value) -> str:
+    text = score(value)
+    return "–" if text == "no data" else text
+
+
+def _render_dashboard(initiative: Initiative, *, forms: dict[int, OverrideForm] | None = None, status=200):
+    can_write = access_level(current_user, initiative) == WRITE
+    board = build_dashboard(initiative)
+    forms = dict(forms or {})
+    if can_write:
+        for row in board.gates:
+            if row.can_override:
+                forms.setdefault(row.milestone_id, OverrideForm(formdata=None))
+    page = render_template(
+        "dashboard/dashboard.html",
+        board=board,
+        initiative=initiative,
+        can_write=can_write,
+        override_forms=forms if can_write else {},
+        **labels(),
+    )
+    return page, status
+
+
+@bp.get("/initiatives/<int:initiative_id>/dashboard")
+@login_required
+def show(initiative_id: int):
+    return _render_dashboard(load_initiative(current_user, initiative_id))
+
+
+@bp.post("/milestones/<int:milestone_id>/override")
+@login_required
+def override_gate(milestone_id: int):
+    milestone = db.session.get(Milestone, milestone_id)
+    if milestone is None:
+        abort(404)
+    initiative = load_initiative(current_user, milestone.initiative_id, write=True)
+    form = OverrideForm()
+    if not form.validate_on_submit():
+        return _render_dashboard(initiative, forms={milestone.id: form}, status=400)
+    gate = computed_gate(milestone)
+    try:
+        plan_services.override_gate(
+            milestone=milestone,
+            actor=current_user,
+            computed_status=gate["status"],
+            justification=form.justification.data or "",
+        )
+    except ValidationFailed as exc:
+        for message in exc.by_field().get("justification", []) + exc.by_field().get("", []):
+            form.justification.errors = [*form.justification.errors, message]
+        return _render_dashboard(initiative, forms={milestone.id: form}, status=400)
+    flash(f"The gate “{milestone.name}” is passed by override; your justification is on the board.", "success")
+    return redirect(url_for("dashboard.show", initiative_id=initiative.id, _anchor=f"gate-{milestone.id}"))
+
+
+@bp.get("/waves/<int:wave_id>/readiness")
+@login_required
+def wave(wave_id: int):
+    wave = db.session.get(Wave, wave_id)
+    if wave is None:
+        abort(404)
+    initiative = load_initiative(current_user, wave.initiative_id)
+    return render_template(
+        "dashboard/wave.html",
+        view=build_wave_view(wave),
+        initiative=initiative,
+        can_write=access_level(current_user, initiative) == WRITE,
+        **labels(),
+    )
+
+
+@bp.get("/initiatives/<int:initiative_id>/readiness.csv")
+@login_required
+def export_csv(initiative_id: int):
+    initiative = load_initiative(current_user, initiative_id)
+    rows = exports.readiness_rows(readiness.initiative_report(initiative))
+    return _download(exports.to_csv(rows), "text/csv", exports.filename(initiative, "csv", today()))
+
+
+@bp.get("/initiatives/<int:initiative_id>/readiness.xlsx")
+@login_required
+def export_xlsx(initiative_id: int):
+    initiative = load_initiative(current_user, initiative_id)
+    report = readiness.initiative_report(initiative)
+    body = exports.to_xlsx(exports.readiness_rows(report), exports.notes(initiative, report.k, today()))
+    return _download(body, exports.XLSX_MEDIA_TYPE, exports.filename(initiative, "xlsx", today()))
+
+
+@bp.get("/initiatives/<int:initiative_id>/report.html")
+@login_required
+def report(initiative_id: int):
+    initiative = load_initiative(current_user, initiative_id)
+    response = _download(
+        html_report.render(initiative),
+        "text/html",
+        html_report.filename(initiative, today()),
+    )
+    response.headers["Content-Security-Policy"] = html_report.CSP
+    return response
+
+
+def _download(body: bytes | str, mimetype: str, name: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -61,7 +61,10 @@ def plausible_date(form, field) -> None:
 
 def date_field(label: str, **kwargs) -> DateField:
     return DateField(
-        label, validators=[InputRequired(DATE_MESSAGE), plausible_date], invalid_value_message=DATE_MESSAGE, **kwargs
+        label,
+        validators=[InputRequired(DATE_MESSAGE), plausible_date],
+        invalid_value_message=DATE_MESSAGE,
+        **kwargs,
     )
 
 

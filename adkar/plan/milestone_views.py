@@ -68,9 +68,10 @@ def new_milestone(initiative_id: int):
 @login_required
 def edit_milestone(milestone_id: int):
     milestone = load_milestone(milestone_id, write=True)
-    form = MilestoneForm(obj=milestone, threshold=round(milestone.threshold * 100))
+    form = MilestoneForm(obj=milestone)
     form.set_groups(milestone.initiative.groups)
     if request.method == "GET":
+        form.threshold.data = round(milestone.threshold * 100)
         form.group_ids.data = [g.id for g in milestone.groups]
     if form.validate_on_submit():
         try:

@@ -210,22 +210,29 @@ def parse_addresses(text: str) -> list[str]:
 def clean_addresses(addresses: Iterable[str]) -> list[str]:
     """Valid, normalised (lower-case), de-duplicated addresses in the order given; ValidationFailed otherwise."""
     clean: dict[str, None] = {}
-    bad: list[str] = []
+    bad: list[tuple[str, str]] = []
     for raw in addresses:
         try:
             checked = validate_email(raw.strip(), check_deliverability=False)
-        except EmailNotValidError:
-            bad.append(raw.strip())
+        except EmailNotValidError as exc:
+            bad.append((raw.strip(), str(exc)))
             continue
         clean[checked.normalized.lower()] = None
-    problems = [Problem(f"{address!r} is not an email address.", field="emails") for address in bad[:20]]
+    problems = [
+        Problem(f"{address!r} is not an email address: {reason}", field="emails")
+        for address, reason in bad[:20]
+    ]
     if len(bad) > 20:
-        problems.append(Problem(f"… and {len(bad) - 20:,} more addresses that are not valid.", field="emails"))
+        problems.append(
+            Problem(f"… and {len(bad) - 20:,} more addresses that are not valid.", field="emails")
+        )
     if not bad and not clean:
         problems.append(Problem("Give at least one email address.", field="emails"))
     if len(clean) > MAX_BATCH:
         problems.append(
-            Problem(f"At most {MAX_BATCH:,} addresses at a time; this list has {len(clean):,}.", field="emails")
+            Problem(
+                f"At most {MAX_BATCH:,} addresses at a time; this list has {len(clean):,}.", field="emails"
+            )
         )
     if problems:
         raise ValidationFailed(problems)
@@ -289,7 +296,9 @@ def _chunks(items: Sequence, size: int = MAIL_CHUNK) -> Iterator[Sequence]:
         yield items[start : start + size]
 
 
-def _deliver(mailer: mail.Mailer, mails: Sequence[tuple[str, mail.Mail]], report: MailReport) -> tuple[set, set]:
+def _deliver(
+    mailer: mail.Mailer, mails: Sequence[tuple[str, mail.Mail]], report: MailReport
+) -> tuple[set, set]:
     """Send each (key, mail); returns (sent keys, failed keys). A broken connection stops the batch."""
     sent, failed = set(), set()
     for index, (key, message) in enumerate(mails):
@@ -312,12 +321,16 @@ def _deliver(mailer: mail.Mailer, mails: Sequence[tuple[str, mail.Mail]], report
 def _emails_in_wave(wave_id: int) -> set[str]:
     return set(
         db.session.scalars(
-            select(func.lower(Invitation.email)).where(Invitation.wave_id == wave_id, Invitation.email.is_not(None))
+            select(func.lower(Invitation.email)).where(
+                Invitation.wave_id == wave_id, Invitation.email.is_not(None)
+            )
         )
     )
 
 
-def _audit_batch(batch: _Batch, action: str, *, actor_id: int, group_id: int | None, report: MailReport) -> None:
+def _audit_batch(
+    batch: _Batch, action: str, *, actor_id: int, group_id: int | None, report: MailReport
+) -> None:
     begin_write()
     audit.record(
         user_id=actor_id,
@@ -367,7 +380,9 @@ def invite_by_email(*, wave: Wave, group_id: int, emails: Iterable[str], actor: 
     return report
 
 
-def _store_email_invitations(batch: _Batch, group_id: int, tokens: dict[str, str], report: MailReport) -> list[str]:
+def _store_email_invitations(
+    batch: _Batch, group_id: int, tokens: dict[str, str], report: MailReport
+) -> list[str]:
     begin_write()
     taken = _emails_in_wave(batch.wave_id)  # again, inside the write transaction: two tabs may invite at once
     stored = [address for address in tokens if address not in taken]
@@ -376,7 +391,12 @@ def _store_email_invitations(batch: _Batch, group_id: int, tokens: dict[str, str
         db.session.execute(
             insert(Invitation),
             [
-                {"wave_id": batch.wave_id, "group_id": group_id, "token_hash": hash_key(tokens[a]), "email": a}
+                {
+                    "wave_id": batch.wave_id,
+                    "group_id": group_id,
+                    "token_hash": hash_key(tokens[a]),
+                    "email": a,
+                }
                 for a in stored
             ],
         )
@@ -450,11 +470,15 @@ def _rotate(chunk: Sequence) -> dict[str, tuple[str, str, str]]:
         planned[hash_key(token)] = (invitation_id, token, email, old_hash)
     db.session.execute(
         update(table)
-        .where(table.c.id == bindparam("b_id"), table.c.token_hash == bindparam("b_old"), table.c.used.is_(False))
+        .where(
+            table.c.id == bindparam("b_id"), table.c.token_hash == bindparam("b_old"), table.c.used.is_(False)
+        )
         .values(token_hash=bindparam("b_new")),
         [{"b_id": i, "b_old": old, "b_new": new} for new, (i, _t, _e, old) in planned.items()],
     )
-    done = set(db.session.scalars(select(Invitation.token_hash).where(Invitation.token_hash.in_(list(planned)))))
+    done = set(
+        db.session.scalars(select(Invitation.token_hash).where(Invitation.token_hash.in_(list(planned))))
+    )
     db.session.commit()
     return {new: (t, e, old) for new, (_i, t, e, old) in planned.items() if new in done}
 
@@ -468,7 +492,9 @@ def _settle_reminders(rotated: dict[str, tuple[str, str, str]], sent: set[str], 
     if failed:
         table = Invitation.__table__
         db.session.execute(
-            update(table).where(table.c.token_hash == bindparam("b_new")).values(token_hash=bindparam("b_old")),
+            update(table)
+            .where(table.c.token_hash == bindparam("b_new"))
+            .values(token_hash=bindparam("b_old")),
             [{"b_new": new, "b_old": rotated[new][2]} for new in failed],
         )
     db.session.commit()

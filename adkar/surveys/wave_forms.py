@@ -41,7 +41,9 @@ class CheckboxesField(SelectMultipleField):
 class WaveForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=MAX_NAME)])
     survey = SelectField("Survey", validators=[DataRequired()])
-    opens_on = DateField("Opens on", validators=[InputRequired()], description="The first day people can answer.")
+    opens_on = DateField(
+        "Opens on", validators=[InputRequired()], description="The first day people can answer."
+    )
     closes_on = DateField(
         "Closes on", validators=[InputRequired()], description="The last day people can answer (included)."
     )

@@ -82,7 +82,9 @@ def create_suggested(initiative_id: int):
     if milestone_id is None:
         abort(400, "Say which milestone the wave is for.")
     try:
-        wave = waves.create_suggested_wave(initiative=initiative, actor=current_user, milestone_id=milestone_id)
+        wave = waves.create_suggested_wave(
+            initiative=initiative, actor=current_user, milestone_id=milestone_id
+        )
     except ValidationFailed as exc:
         return render_template("errors/error.html", status=400, message=str(exc)), 400
     flash(f"The wave {wave.name!r} is planned. Check its dates, then invite people.", "success")
@@ -126,7 +128,9 @@ def delete(wave_id: int):
     wave = _load_wave(wave_id, write=True)
     form = EmptyForm()
     if not form.validate_on_submit():
-        return render_template("waves/delete.html", wave=wave, form=form, has_responses=waves.has_responses(wave))
+        return render_template(
+            "waves/delete.html", wave=wave, form=form, has_responses=waves.has_responses(wave)
+        )
     initiative_id = wave.initiative_id
     outcome = waves.delete_wave(wave=wave, actor=current_user)
     if outcome == "closed":
@@ -164,9 +168,12 @@ def _render_wave(wave: Wave, status: int = 200, **forms):
         "has_responses": waves.has_responses(wave),
         "can_write": can_write,
         "links_form": forms.get("links_form") or LinksForm(prefix="links", formdata=None).for_wave(wave),
-        "email_form": forms.get("email_form") or EmailInviteForm(prefix="email", formdata=None).for_wave(wave),
-        "reminder_form": forms.get("reminder_form") or ReminderForm(prefix="remind", formdata=None).for_wave(wave),
-        "open_link_form": forms.get("open_link_form") or OpenLinkForm(prefix="open", formdata=None).for_wave(wave),
+        "email_form": forms.get("email_form")
+        or EmailInviteForm(prefix="email", formdata=None).for_wave(wave),
+        "reminder_form": forms.get("reminder_form")
+        or ReminderForm(prefix="remind", formdata=None).for_wave(wave),
+        "open_link_form": forms.get("open_link_form")
+        or OpenLinkForm(prefix="open", formdata=None).for_wave(wave),
         "action_form": EmptyForm(),
         "recommended_waves": waves.RECOMMENDED_WAVES,
     }
@@ -211,7 +218,9 @@ def links(wave_id: int):
             form.form_errors.extend(str(p) for p in exc.problems)
         else:
             group_name = dict(form.group.choices)[form.group.data]
-            csv_form = LinksCsvForm(formdata=None, data={"group": form.group.data, "tokens": " ".join(tokens)})
+            csv_form = LinksCsvForm(
+                formdata=None, data={"group": form.group.data, "tokens": " ".join(tokens)}
+            )
             return render_template(
                 "waves/links.html",
                 wave=wave,

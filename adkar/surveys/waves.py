@@ -206,7 +206,9 @@ def update_wave(
     _raise(problems)
     for wave_group in removed:
         db.session.execute(
-            delete(Invitation).where(Invitation.wave_id == wave.id, Invitation.group_id == wave_group.group_id)
+            delete(Invitation).where(
+                Invitation.wave_id == wave.id, Invitation.group_id == wave_group.group_id
+            )
         )
         wave.wave_groups.remove(wave_group)
     present = {wg.group_id for wg in wave.wave_groups}
@@ -375,7 +377,9 @@ def suggested_waves(initiative: Initiative, *, today: date | None = None) -> lis
     day = today or current_day()
     paired = set(
         db.session.scalars(
-            select(Wave.milestone_id).where(Wave.initiative_id == initiative.id, Wave.milestone_id.is_not(None))
+            select(Wave.milestone_id).where(
+                Wave.initiative_id == initiative.id, Wave.milestone_id.is_not(None)
+            )
         )
     )
     has_waves = db.session.scalar(select(exists().where(Wave.initiative_id == initiative.id)))

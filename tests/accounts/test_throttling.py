@@ -18,7 +18,7 @@ def app_config(app_config):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_limiter():
+def _fresh_limiter(app):
     """The limiter object is shared by every app in the process: start and end with empty counters."""
     limiter.reset()
     yield

@@ -13,7 +13,7 @@ from adkar.accounts import services as accounts
 from adkar.accounts.models import User
 from adkar.extensions import db
 
-from .helpers import ApiClient
+from .helpers import ApiClient, Person, make_person
 
 
 @pytest.fixture(scope="session")
@@ -25,13 +25,6 @@ def sqlite_template(sqlite_template: str) -> str:
     finally:
         connection.close()
     return sqlite_template
-
-
-@dataclass
-class Person:
-    id: int
-    email: str
-    token: str
 
 
 @dataclass
@@ -54,11 +47,6 @@ def cheap_password_hashes(monkeypatch) -> None:
         "generate_password_hash",
         lambda password: generate_password_hash(password, "pbkdf2:sha256:1000"),
     )
-
-
-def make_person(factory, role: str) -> Person:
-    user = factory.user(role)
-    return Person(id=user.id, email=user.email, token=factory.token(user))
 
 
 @pytest.fixture

@@ -13,7 +13,12 @@ from adkar.plan.models import Initiative, Milestone
 
 from .helpers import count, fresh, problem_fields
 
-NEW = {"name": "  CRM rollout ", "description": "Sales moves to the new CRM.", "approach": "iterative", "go_live": "2027-01-15"}
+NEW = {
+    "name": "  CRM rollout ",
+    "description": "Sales moves to the new CRM.",
+    "approach": "iterative",
+    "go_live": "2027-01-15",
+}
 
 
 def test_create_answers_201_with_the_initiative(api, cast):
@@ -35,12 +40,16 @@ def test_create_answers_201_with_the_initiative(api, cast):
     stored = fresh(Initiative, body["id"])
     assert (stored.name, stored.owner_id, stored.go_live) == ("CRM rollout", cast.owner.id, date(2027, 1, 15))
     assert stored.milestones == []
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.initiative_id == body["id"])).all()
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.initiative_id == body["id"])
+    ).all()
     assert actions == ["initiative.create"]
 
 
 def test_create_with_the_template_adds_the_approachs_milestones(api, cast):
-    response = api.post("/initiatives", cast.owner.token, json={**NEW, "approach": "sequential", "template": True})
+    response = api.post(
+        "/initiatives", cast.owner.token, json={**NEW, "approach": "sequential", "template": True}
+    )
     assert response.status_code == 201
     milestones = api.get(f"/initiatives/{response.get_json()['id']}/milestones", cast.owner.token).get_json()
     kinds = [m["kind"] for m in milestones["items"]]
@@ -95,7 +104,9 @@ def test_create_refuses_bad_fields_and_stores_nothing(api, cast, change, field):
 
 
 def test_every_problem_is_reported_at_once(api, cast):
-    response = api.post("/initiatives", cast.owner.token, json={"approach": "x", "go_live": "soon", "extra": 1})
+    response = api.post(
+        "/initiatives", cast.owner.token, json={"approach": "x", "go_live": "soon", "extra": 1}
+    )
     assert problem_fields(response) == {"name", "approach", "go_live", "extra"}
     messages = {p["field"]: p["message"] for p in response.get_json()["error"]["problems"]}
     assert messages["name"] == "This field is required."
@@ -127,16 +138,22 @@ def test_bodies_that_are_not_json_objects_are_refused(api, cast, data, content_t
 
 def test_an_array_body_names_what_was_sent(api, cast):
     response = api.post("/initiatives", cast.owner.token, data="[1]", content_type="application/json")
-    assert response.get_json()["error"]["problems"] == [{"message": "The body must be a JSON object, not an array."}]
+    assert response.get_json()["error"]["problems"] == [
+        {"message": "The body must be a JSON object, not an array."}
+    ]
 
 
 def test_json_with_a_suffix_media_type_is_accepted(api, cast):
-    response = api.post("/initiatives", cast.owner.token, json=NEW, headers={"Content-Type": "application/vnd.x+json"})
+    response = api.post(
+        "/initiatives", cast.owner.token, json=NEW, headers={"Content-Type": "application/vnd.x+json"}
+    )
     assert response.status_code == 201
 
 
 def test_list_shows_only_visible_initiatives_with_access(api, cast, factory):
-    other = factory.initiative(db.session.get(type(fresh(Initiative, cast.initiative_id).owner), cast.stranger.id))
+    other = factory.initiative(
+        db.session.get(type(fresh(Initiative, cast.initiative_id).owner), cast.stranger.id)
+    )
     mine = {i["id"]: i for i in api.get("/initiatives", cast.owner.token).get_json()["items"]}
     assert set(mine) == {cast.initiative_id}
     assert mine[cast.initiative_id]["access"] == "write"
@@ -161,7 +178,9 @@ def test_another_practitioners_initiative_is_404(api, cast, suffix):
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("initiative_id", ["999999", "0", "-1", "99999999999999999999", "abc"])
+@pytest.mark.parametrize(
+    "initiative_id", ["999999", "2147483648", "9999999999", "0", "-1", "99999999999999999999", "abc"]
+)
 def test_ids_that_do_not_exist_are_404(api, cast, initiative_id):
     assert api.get(f"/initiatives/{initiative_id}", cast.owner.token).status_code == 404
 
@@ -176,7 +195,9 @@ def test_patch_changes_only_the_fields_sent(api, cast):
     assert (stored.name, stored.approach, stored.go_live) == ("Renamed", approach, go_live)
 
     response = api.patch(
-        f"/initiatives/{cast.initiative_id}", cast.owner.token, json={"go_live": "2028-02-29", "description": ""}
+        f"/initiatives/{cast.initiative_id}",
+        cast.owner.token,
+        json={"go_live": "2028-02-29", "description": ""},
     )
     assert response.get_json()["go_live"] == "2028-02-29"
     assert fresh(Initiative, cast.initiative_id).go_live == date(2028, 2, 29)

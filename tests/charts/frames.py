@@ -1,7 +1,8 @@
 """Hand-made but realistic chart inputs, produced by the analytics functions themselves.
 
-Four groups answer three waves: Sales (10 people) and Support (8) are visible; Finance (3) and Legal (2)
-are hidden for anonymity with k = 5 (together they hold 5 responses, so no complementary suppression).
+Four groups answer three waves: Sales (10 people) and Support (8) are visible; Finance (3) and Legal (3)
+are hidden for anonymity with k = 5 (together they hold 6 responses, so no complementary suppression)
+and visible with k = 3.
 `hidden_variant=True` changes what the hidden groups answered without changing their sizes: a chart
 that leaks nothing about them must come out identical.
 """
@@ -9,6 +10,7 @@ that leaks nothing about them must come out identical.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 
 import pandas as pd
 
@@ -74,9 +76,9 @@ PLAN: dict[tuple[int, int], tuple[int, ...]] = {
     (1, 3): (0, 0, 0, 0, 0, 3),
     (2, 3): (0, 0, 0, 0, 0, 3),
     (3, 3): (0, 0, 0, 0, 0, 3),
-    (1, 4): (0, 0, 0, 0, 0, 2),
-    (2, 4): (0, 0, 0, 0, 0, 2),
-    (3, 4): (0, 0, 0, 0, 0, 2),
+    (1, 4): (0, 0, 0, 0, 1, 2),
+    (2, 4): (0, 0, 0, 0, 1, 2),
+    (3, 4): (0, 0, 0, 0, 1, 2),
 }
 
 
@@ -88,10 +90,15 @@ def person(barrier: str, wave_id: int, group_id: int, *, low: float = 2.5) -> di
 
 
 def counts(*, hidden_variant: bool = False) -> pd.DataFrame:
+    return _counts(hidden_variant).copy()
+
+
+@cache
+def _counts(hidden_variant: bool) -> pd.DataFrame:
     rows = []
     for (wave_id, group_id), plan in PLAN.items():
         if hidden_variant and group_id in HIDDEN:
-            plan = (plan[-1], 0, 0, 0, 0, 0)  # everyone stuck at awareness instead of clearing all
+            plan = (sum(plan), 0, 0, 0, 0, 0)  # everyone stuck at awareness instead of clearing all
         for barrier, count in zip(BARRIER_CHOICES, plan, strict=True):
             low = 1.0 if hidden_variant and group_id in HIDDEN else 2.5
             rows += [person(barrier, wave_id, group_id, low=low) for _ in range(count)]
@@ -107,6 +114,11 @@ def counts(*, hidden_variant: bool = False) -> pd.DataFrame:
 
 
 def trend(*, hidden_variant: bool = False, k: int = K) -> pd.DataFrame:
+    return _trend(hidden_variant, k).copy()
+
+
+@cache
+def _trend(hidden_variant: bool, k: int) -> pd.DataFrame:
     return initiative_trend(counts(hidden_variant=hidden_variant), WAVES, k)
 
 

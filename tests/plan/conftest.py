@@ -70,4 +70,3 @@ def cast(factory) -> Cast:
         owner, go_live=today() + timedelta(days=100), members=(member,), sponsors=(sponsor,)
     )
     return Cast(owner, member, sponsor, stranger, admin, initiative)
-

@@ -22,8 +22,20 @@ POSTS = {
     "/initiatives/{i}/groups/import": {},
     "/groups/{g}/edit": {"name": "Renamed", "headcount": "5"},
     "/groups/{g}/delete": {},
-    "/initiatives/{i}/milestones/new": {"name": "M", "kind": "uat", "due": "2026-08-01", "target_element": "desire", "threshold": "80"},
-    "/milestones/{m}/edit": {"name": "M", "kind": "uat", "due": "2026-08-01", "target_element": "desire", "threshold": "80"},
+    "/initiatives/{i}/milestones/new": {
+        "name": "M",
+        "kind": "uat",
+        "due": "2026-08-01",
+        "target_element": "desire",
+        "threshold": "80",
+    },
+    "/milestones/{m}/edit": {
+        "name": "M",
+        "kind": "uat",
+        "due": "2026-08-01",
+        "target_element": "desire",
+        "threshold": "80",
+    },
     "/milestones/{m}/delete": {},
 }
 INITIATIVE_PAGES = [

@@ -15,7 +15,12 @@ from adkar.timeutil import today
 from .helpers import count, input_value, text
 
 GO_LIVE = date(2026, 9, 1)
-BASICS = {"step": "basics", "name": "CRM rollout", "description": "New CRM for sales", "approach": "sequential"}
+BASICS = {
+    "step": "basics",
+    "name": "CRM rollout",
+    "description": "New CRM for sales",
+    "approach": "sequential",
+}
 
 
 def basics(**changes) -> dict:
@@ -47,7 +52,11 @@ def test_create_without_template_stores_no_milestones(client, auth, cast):
     initiative = created()
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/initiatives/{initiative.id}")
-    assert (initiative.owner_id, initiative.approach, initiative.go_live) == (cast.owner.id, "iterative", GO_LIVE)
+    assert (initiative.owner_id, initiative.approach, initiative.go_live) == (
+        cast.owner.id,
+        "iterative",
+        GO_LIVE,
+    )
     assert initiative.description == "New CRM for sales"
     assert initiative.milestones == []
 
@@ -102,7 +111,9 @@ def test_template_milestones_can_be_edited_and_dropped_before_saving(client, aut
 def test_invalid_basics_rerender_with_400_and_store_nothing(client, auth, cast):
     auth.login(cast.owner.email)
     before = (count(Initiative), count(Milestone))
-    response = client.post("/initiatives/new", data=basics(name="  ", go_live="31/12/2026", approach="waterfall"))
+    response = client.post(
+        "/initiatives/new", data=basics(name="  ", go_live="31/12/2026", approach="waterfall")
+    )
     body = text(response)
     assert response.status_code == 400
     assert "Give the initiative a name." in body
@@ -167,7 +178,9 @@ def test_index_cards_summarise_each_visible_initiative(client, auth, cast, facto
     factory.group(initiative, "Agents")
     factory.group(initiative, "Leads")
     factory.milestone(initiative, name="Past", due=today() - timedelta(days=3), target_element="awareness")
-    factory.milestone(initiative, name="Training done", due=today() + timedelta(days=10), target_element="knowledge")
+    factory.milestone(
+        initiative, name="Training done", due=today() + timedelta(days=10), target_element="knowledge"
+    )
     factory.milestone(initiative, name="Go-live", due=initiative.go_live)
     factory.initiative(cast.stranger, name="Someone else's plan")
     auth.login(cast.member.email)
@@ -193,7 +206,9 @@ def test_sponsor_sees_index_without_new_button_and_cannot_open_the_form(client, 
 def test_plan_page_shows_plan_details(client, auth, cast, factory):
     initiative = cast.initiative
     agents = factory.group(initiative, "Agents", headcount=1200)
-    factory.milestone(initiative, name="UAT", kind="uat", target_element="desire", threshold=0.75, groups=(agents,))
+    factory.milestone(
+        initiative, name="UAT", kind="uat", target_element="desire", threshold=0.75, groups=(agents,)
+    )
     factory.milestone(initiative, name="Go-live", threshold=0.8)
     auth.login(cast.sponsor.email)
     response = client.get(f"/initiatives/{initiative.id}")

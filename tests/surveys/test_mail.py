@@ -14,7 +14,7 @@ MESSAGE = mail.Mail(
     to="ana@example.test",
     subject="Service desk migration: ADKAR readiness pulse",
     text="Your personal link: https://adkar.test/s/abc",
-    html="<p><a href=\"https://adkar.test/s/abc\">Open</a> &lt;b&gt;</p>",
+    html='<p><a href="https://adkar.test/s/abc">Open</a> &lt;b&gt;</p>',
 )
 
 
@@ -46,7 +46,7 @@ def test_a_batch_goes_over_one_connection():
     connections = []
 
     class Counting(Mailbox):
-        async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        async def handle_EHLO(self, server, session, envelope, hostname, responses):
             connections.append(hostname)
             session.host_name = hostname
             return responses
@@ -76,18 +76,19 @@ def test_a_refused_recipient_does_not_end_the_batch():
     with smtp_server() as box:
         box.refuse.add("gone@example.test")
         with mail.connect(config(box.port)) as mailer:
-            with pytest.raises(mail.RecipientRefused, match="gone@example.test"):
+            with pytest.raises(mail.RecipientRefused, match=r"gone@example\.test"):
                 mailer.send(mail.Mail(to="gone@example.test", subject="s", text="t", html="h"))
             mailer.send(MESSAGE)
     assert [m["To"] for m in box.messages] == ["ana@example.test"]
 
 
 def test_starttls_against_a_server_without_it_fails_before_sending():
-    with smtp_server() as box:
-        with pytest.raises(mail.MailError, match="Nothing was sent"), mail.connect(
-            config(box.port, SMTP_STARTTLS="true")
-        ):
-            pytest.fail("STARTTLS should have failed")
+    with (
+        smtp_server() as box,
+        pytest.raises(mail.MailError, match="Nothing was sent"),
+        mail.connect(config(box.port, SMTP_STARTTLS="true")),
+    ):
+        pytest.fail("STARTTLS should have failed")
     assert box.messages == []
 
 

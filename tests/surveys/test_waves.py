@@ -17,19 +17,16 @@ from adkar.surveys.models import Invitation, Wave, WaveGroup
 from adkar.timeutil import today
 from adkar.validation import ValidationFailed
 
+from . import wave_support
+from .wave_support import count, fresh_wave, new_wave, text, wave_group
 from .wavedata import add_responses
-from .wave_support import (  # noqa: F401 - fixtures
-    count,
-    fast_password_hashing,
-    fresh_wave,
-    new_wave,
-    plan,
-    sqlite_template,
-    text,
-    wave_group,
-)
 
 # --- status ---------------------------------------------------------------------------------------------
+
+# Fixtures shared with the other wave tests.
+fast_password_hashing = wave_support.fast_password_hashing
+plan = wave_support.plan
+sqlite_template = wave_support.sqlite_template
 
 
 def test_status_follows_the_dates_with_both_days_included(plan):
@@ -243,7 +240,9 @@ def test_a_group_of_another_initiative_is_refused_by_the_page(client, auth, plan
 def test_new_wave_page_is_prefilled_from_a_suggestion(client, auth, plan):
     suggestion = waves.suggested_waves(plan.initiative)[0]
     auth.login(plan.owner.email)
-    response = client.get(f"/initiatives/{plan.initiative.id}/waves/new", query_string=suggestion.query_args())
+    response = client.get(
+        f"/initiatives/{plan.initiative.id}/waves/new", query_string=suggestion.query_args()
+    )
     body = text(response)
     assert f'value="{suggestion.name}"' in body
     assert f'value="{suggestion.opens_on.isoformat()}"' in body

@@ -60,7 +60,9 @@ def plan(factory) -> Plan:
     initiative = factory.initiative(
         owner, go_live=today() + timedelta(days=90), members=(member,), sponsors=(sponsor,)
     )
-    groups = [factory.group(initiative, name=name, headcount=hc) for name, hc in (("Agents", 40), ("Leads", 8))]
+    groups = [
+        factory.group(initiative, name=name, headcount=hc) for name, hc in (("Agents", 40), ("Leads", 8))
+    ]
     milestone = factory.milestone(initiative, name="Go-live", due=today() + timedelta(days=90))
     other = factory.initiative(stranger, name="Another rollout")
     return Plan(

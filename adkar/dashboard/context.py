@@ -1,0 +1,191 @@
+"""The initiative dashboard's view model: one readiness report, the gates, the headline and the charts.
+
+Loads with a fixed number of queries whatever the number of waves, milestones or responses: the report
+once (`initiative_report`), the milestones with their groups and overrides in one go, the groups once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..analytics import report as readiness
+from ..analytics.report import InitiativeReadiness
+from ..charts.common import is_overall, number
+from ..charts.profile import modal_barrier
+from ..extensions import db
+from ..plan.models import GateOverride, Initiative, Milestone, StakeholderGroup
+from ..surveys.waves import wave_status
+from ..timeutil import today as current_day
+from . import charts
+from .gateboard import GateRow, gate_rows
+from .summary import Headline, headline, latest_opened_wave, overall_rows, reporting_waves, wave_order
+
+
+@dataclass(frozen=True)
+class WaveLine:
+    """One survey wave in the dashboard's wave list."""
+
+    wave_id: int
+    name: str
+    opens_on: date
+    closes_on: date
+    status: str
+    n: int
+    invited: int
+    response_rate: float | None
+    visible: bool  # the overall figure is shown (at least k responses)
+
+
+@dataclass
+class Dashboard:
+    initiative: Initiative
+    today: date
+    k: int
+    report: InitiativeReadiness
+    headline: Headline
+    gates: list[GateRow]
+    groups: list[tuple[int, str]]
+    waves: list[WaveLine]
+    focus_wave: WaveLine | None  # the wave the per-group table and charts describe
+    focus_rows: list[dict[str, Any]]  # its readiness rows: groups by id, then the overall row
+    charts: dict[str, charts.ChartView] = field(default_factory=dict)
+
+    @property
+    def days_to_go_live(self) -> int:
+        return (self.initiative.go_live - self.today).days
+
+    @property
+    def gate_ids(self) -> list[int]:
+        return [g.milestone_id for g in self.gates]
+
+
+def load_milestones(initiative_id: int) -> list[Milestone]:
+    """The initiative's milestones with what a gate reads (groups, overrides and their authors)."""
+    return list(
+        db.session.scalars(
+            select(Milestone)
+            .where(Milestone.initiative_id == initiative_id)
+            .order_by(Milestone.due, Milestone.id)
+            .options(
+                selectinload(Milestone.groups),
+                selectinload(Milestone.overrides).selectinload(GateOverride.user),
+            )
+        )
+    )
+
+
+def load_groups(initiative_id: int) -> list[tuple[int, str]]:
+    return [
+        (int(g), str(n))
+        for g, n in db.session.execute(
+            select(StakeholderGroup.id, StakeholderGroup.name)
+            .where(StakeholderGroup.initiative_id == initiative_id)
+            .order_by(StakeholderGroup.id)
+        )
+    ]
+
+
+def milestone_record(milestone: Milestone, gate: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "id": milestone.id,
+        "name": milestone.name,
+        "kind": milestone.kind,
+        "due": milestone.due,
+        "target_element": milestone.target_element,
+        "threshold": milestone.threshold,
+        "overridden": bool(gate and gate.get("overridden")),
+    }
+
+
+def computed_gate(milestone: Milestone) -> dict[str, Any]:
+    """The gate of one milestone as it reads now (for recording an override against it)."""
+    initiative = db.session.get(Initiative, milestone.initiative_id)
+    assert initiative is not None
+    return readiness.gate(milestone, readiness.initiative_report(initiative))
+
+
+def build_dashboard(initiative: Initiative, *, today: date | None = None, with_charts: bool = True) -> Dashboard:
+    """Everything the dashboard page and the HTML report show, from one readiness report."""
+    day = today or current_day()
+    report = readiness.initiative_report(initiative)
+    milestones = load_milestones(initiative.id)
+    groups = load_groups(initiative.id)
+    gates = [readiness.gate(m, report) for m in milestones]
+    records = [milestone_record(m, g) for m, g in zip(milestones, gates, strict=True)]
+
+    waves = _wave_lines(report, day)
+    focus = _focus_wave(report, waves, day)
+    focus_rows = _focus_rows(report, focus)
+    board = Dashboard(
+        initiative=initiative,
+        today=day,
+        k=report.k,
+        report=report,
+        headline=headline(report, milestones=records, go_live=initiative.go_live, today=day),
+        gates=gate_rows(records, gates, [g for g, _ in groups]),
+        groups=groups,
+        waves=waves,
+        focus_wave=focus,
+        focus_rows=focus_rows,
+    )
+    if with_charts:
+        board.charts = _charts(board, records, gates)
+    return board
+
+
+def _wave_lines(report: InitiativeReadiness, day: date) -> list[WaveLine]:
+    overall = overall_rows(report.trend)
+    visible = set(reporting_waves(report.trend))
+    lines = []
+    for wave in report.waves.itertuples(index=False):
+        row = overall.get(int(wave.wave_id))
+        lines.append(
+            WaveLine(
+                wave_id=int(wave.wave_id),
+                name=str(wave.name),
+                opens_on=wave.opens_on,
+                closes_on=wave.closes_on,
+                status=wave_status(wave, day),  # reads opens_on and closes_on only
+                n=int(row["n"]) if row is not None else 0,
+                invited=int(row["invited"]) if row is not None else 0,
+                response_rate=number(row["response_rate"]) if row is not None else None,
+                visible=int(wave.wave_id) in visible,
+            )
+        )
+    order = {w: i for i, w in enumerate(wave_order(report.trend))}
+    return sorted(lines, key=lambda w: order.get(w.wave_id, len(order)))
+
+
+def _focus_wave(report: InitiativeReadiness, waves: list[WaveLine], day: date) -> WaveLine | None:
+    """The latest wave with a visible overall figure, else the latest wave that has opened."""
+    shown = reporting_waves(report.trend)
+    wave_id = shown[-1] if shown else latest_opened_wave(report.waves, day)
+    return next((w for w in waves if w.wave_id == wave_id), None)
+
+
+def _focus_rows(report: InitiativeReadiness, focus: WaveLine | None) -> list[dict[str, Any]]:
+    if focus is None:
+        return []
+    rows = report.trend[report.trend["wave_id"] == focus.wave_id].to_dict("records")
+    for row in rows:
+        row["barrier_point"] = None if row["suppressed"] else modal_barrier(row)
+    return sorted(rows, key=is_overall)
+
+
+def _charts(board: Dashboard, records: list[dict], gates: list[dict]) -> dict[str, charts.ChartView]:
+    result: dict[str, charts.ChartView] = {}
+    if board.waves:
+        result |= charts.trend_charts(
+            board.report.trend, milestones=records, go_live=board.initiative.go_live, today=board.today
+        )
+    if board.focus_rows:
+        result |= charts.wave_charts(board.focus_rows, k=board.k)
+    if records:
+        result["gates"] = charts.gates_chart(gates, milestones=records, groups=dict(board.groups))
+    return result

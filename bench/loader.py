@@ -1,0 +1,152 @@
+"""Bulk-loading generated responses straight into the app's tables, with their tallies kept consistent.
+
+SQLite gets executemany in large transactions, PostgreSQL gets COPY. The running tallies (wave_groups) are
+computed from the very same arrays and added with one UPDATE per wave group, as record_response would
+have done one response at a time; checks.tallies_match() proves it afterwards with the app's GROUP BY.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from adkar.surveys.tally import TALLY_COLUMNS
+
+from .datagen import RESPONSE_COLUMNS, Layout, readiness_level, respondents, response_rows, split, tally
+from .engines import Target
+from .seed import GroupSpec, WaveSpec
+
+SQLITE_COMMIT_EVERY = 200_000
+
+
+@dataclass(frozen=True)
+class Cell:
+    """n respondents of one group in one wave, at the group's readiness level for that wave."""
+
+    wave: WaveSpec
+    group: GroupSpec
+    n: int
+    waves: int
+
+    @property
+    def level(self) -> float:
+        return readiness_level(self.wave.index, self.waves, self.group.speed)
+
+
+def _copy_text(rows: Iterable[tuple]) -> str:
+    """COPY text format; the generated values hold no tab, newline or backslash."""
+    return "".join("\t".join("\\N" if value is None else str(value) for value in row) + "\n" for row in rows)
+
+
+class Loader:
+    """One bare DBAPI connection that appends responses (and optionally the plain floor table) in bulk."""
+
+    def __init__(self, target: Target, layout: Layout, rng: np.random.Generator) -> None:
+        self.target = target
+        self.layout = layout
+        self.rng = rng
+        self.conn = target.connect()
+        if target.is_sqlite:
+            self.conn.execute("PRAGMA synchronous = OFF")  # loading only; the app's connections use NORMAL
+            self.conn.execute("PRAGMA cache_size = -262144")
+        self._pending = 0
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def load(self, cells: Iterable[Cell], *, plain: bool = False) -> dict[str, float]:
+        """Insert every cell's respondents and add their tallies; returns rows and seconds."""
+        started = time.perf_counter()
+        totals: dict[tuple[int, int], dict[str, float]] = defaultdict(lambda: dict.fromkeys(TALLY_COLUMNS, 0))
+        invited: dict[tuple[int, int], int] = defaultdict(int)
+        count = 0
+        for cell in cells:
+            batch = respondents(
+                self.rng, cell.n, level=cell.level, lagging=cell.group.lagging, layout=self.layout
+            )
+            rows = response_rows(
+                batch,
+                wave_id=cell.wave.id,
+                group_id=cell.group.id,
+                days=cell.wave.days,
+                rng=self.rng,
+                layout=self.layout,
+            )
+            self._write("responses", RESPONSE_COLUMNS, rows)
+            if plain:
+                scores = [(cell.group.id, *s) for s in batch.scores.tolist()]
+                self._write("bench_plain", ("group_id", "a", "d", "k", "ab", "r"), scores)
+            key = (cell.wave.id, cell.group.id)
+            for name, value in tally(batch).items():
+                totals[key][name] += value
+            invited[key] += math.ceil(cell.n / cell.group.response_rate)
+            count += cell.n
+        self._add_tallies(totals, invited)
+        self.conn.commit()
+        self._pending = 0
+        self._tidy()
+        return {"rows": count, "seconds": round(time.perf_counter() - started, 2)}
+
+    def _write(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        if self.target.is_sqlite:
+            marks = ", ".join("?" * len(columns))
+            self.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+            self._pending += len(rows)
+            if self._pending >= SQLITE_COMMIT_EVERY:
+                self.conn.commit()
+                self._pending = 0
+            return
+        with (
+            self.conn.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            copy.write(_copy_text(rows))
+
+    def _add_tallies(self, totals: dict, invited: dict) -> None:
+        p = self.target.placeholder
+        sets = ", ".join(f"{c} = {c} + {p}" for c in (*TALLY_COLUMNS, "invited"))
+        sql = f"UPDATE wave_groups SET {sets} WHERE wave_id = {p} AND group_id = {p}"
+        params = [
+            (*(totals[key][c] for c in TALLY_COLUMNS), invited[key], key[0], key[1]) for key in sorted(totals)
+        ]
+        if self.target.is_sqlite:
+            self.conn.executemany(sql, params)
+        else:
+            with self.conn.cursor() as cursor:
+                cursor.executemany(sql, params)
+
+    def _tidy(self) -> None:
+        """Fresh statistics and a clean WAL / visibility map, so the first timed read is not the cleaner."""
+        if self.target.is_sqlite:
+            self.conn.execute("ANALYZE")
+            self.conn.commit()
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return
+        self.conn.autocommit = True
+        try:
+            self.conn.execute("VACUUM ANALYZE")
+        finally:
+            self.conn.autocommit = False
+
+
+def rollout_cells(waves: list[WaveSpec], groups: list[GroupSpec], total: int) -> list[Cell]:
+    """`total` responses over every wave and group: equal per wave, by group weight within a wave."""
+    per_wave = split(total, [1.0] * len(waves))
+    cells = []
+    for wave, wave_total in zip(waves, per_wave, strict=True):
+        for group, n in zip(groups, split(wave_total, [g.weight for g in groups]), strict=True):
+            cells.append(Cell(wave, group, n, len(waves)))
+    return cells
+
+
+def growth_cells(wave: WaveSpec, groups: list[GroupSpec], added: int, waves: int) -> list[Cell]:
+    """`added` more responses in one wave, by group weight."""
+    return [
+        Cell(wave, group, n, waves)
+        for group, n in zip(groups, split(added, [g.weight for g in groups]), strict=True)
+    ]

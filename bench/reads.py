@@ -1,0 +1,176 @@
+"""Benchmarks 2, 3 and 5: readiness over the API, the dashboard page, and readiness as a wave grows.
+
+One server serves them all. The wave grows to 1%, 10% and 100% of --responses; at each size readiness is
+timed over HTTP against the bare GROUP BY over a plain table holding the same rows (timed in-process, so the
+floor carries no HTTP cost at all). The dashboard is compared with the floor at full size. The workers'
+peak memory (VmHWM) is compared with their resident memory when idle, right after they loaded the app.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+
+from . import figures
+from .context import APP_SPEC, Context
+from .httpclient import Client, Reply, expect, login
+from .loader import Loader, growth_cells
+from .options import ServerModel
+from .plain import READINESS_FLOOR_SQL
+from .server import Server
+
+READINESS_GOAL = 1.5
+DASHBOARD_GOAL = 3.0
+GROWTH_GOAL = 1.5
+MEMORY_ALLOWANCE_MB = 300
+WARMUP = 2
+
+
+def time_floor(ctx: Context) -> dict:
+    """The bare aggregate over the plain table, on a bare DBAPI connection: median of --repeats runs."""
+    conn = ctx.target.connect()
+    try:
+        cursor = conn.cursor()
+        samples = []
+        for attempt in range(WARMUP + ctx.options.repeats):
+            started = time.perf_counter()
+            cursor.execute(READINESS_FLOOR_SQL)
+            rows = cursor.fetchall()
+            elapsed = time.perf_counter() - started
+            conn.commit()
+            if attempt >= WARMUP:
+                samples.append(elapsed)
+        if len(rows) != ctx.options.groups:
+            raise RuntimeError(f"floor query returned {len(rows)} groups, expected {ctx.options.groups}")
+        return _timing(samples)
+    finally:
+        conn.close()
+
+
+def time_get(client: Client, path: str, repeats: int) -> tuple[dict, Reply]:
+    """GET `path` WARMUP times, then `repeats` timed times; every answer must be 200."""
+    for _ in range(WARMUP):
+        expect(client.request("GET", path), 200, what=f"GET {path}")
+    samples = []
+    for _ in range(repeats):
+        reply = expect(client.request("GET", path), 200, what=f"GET {path}")
+        samples.append(reply.seconds)
+    return _timing(samples), reply
+
+
+def _timing(samples: list[float]) -> dict:
+    ms = sorted(s * 1000 for s in samples)
+    return {
+        "median_ms": round(statistics.median(ms), 3),
+        "min_ms": round(ms[0], 3),
+        "max_ms": round(ms[-1], 3),
+        "samples": len(ms),
+    }
+
+
+def run(ctx: Context, model: ServerModel, loader: Loader) -> None:
+    options, plan, engine = ctx.options, ctx.plan, ctx.engine
+    path = f"/api/v1/waves/{plan.growth_wave.id}/readiness"
+    with Server(APP_SPEC, model, ctx.app_env(), ctx.workdir, f"{engine}-reads") as server:
+        idle = server.memory()
+        api = Client(
+            server.port, headers={"Authorization": f"Bearer {plan.api_token}", "Accept": "application/json"}
+        )
+        stages, loaded = [], 0
+        for size in options.growth_sizes:
+            print(f"  [{engine}] readiness wave at {size:,} responses ...", flush=True)
+            load = loader.load(
+                growth_cells(plan.growth_wave, plan.scale_groups, size - loaded, options.waves), plain=True
+            )
+            loaded = size
+            floor = time_floor(ctx)
+            measured, reply = time_get(api, path, options.repeats)
+            n = json.loads(reply.body)["overall"]["n"]
+            stages.append(
+                {"responses": size, "load": load, "floor": floor, "readiness": measured, "overall_n": n}
+            )
+        api.close()
+
+        print(f"  [{engine}] dashboard ...", flush=True)
+        browser = Client(server.port)
+        login(browser, email=plan.email, password=plan.password)
+        dashboard, page = time_get(browser, f"/initiatives/{plan.rollout_id}/dashboard", options.repeats)
+        browser.close()
+        peak = server.memory()
+
+    full = stages[-1]
+    floor_ms = full["floor"]["median_ms"]
+    ctx.add(
+        figures.at_most(
+            f"Readiness API, wave of {full['responses']:,}",
+            engine,
+            full["readiness"]["median_ms"],
+            floor_ms,
+            "ms",
+            READINESS_GOAL,
+            note="median; floor: bare GROUP BY over a plain table of the same rows",
+        )
+    )
+    ctx.add(_memory_figure(engine, idle, peak))
+    ctx.add(
+        figures.at_most(
+            f"Dashboard page, {options.waves} waves, {options.responses:,} responses",
+            engine,
+            dashboard["median_ms"],
+            floor_ms,
+            "ms",
+            DASHBOARD_GOAL,
+            note="median; floor: the readiness floor",
+        )
+    )
+    for stage in stages[:-1]:
+        ctx.add(
+            figures.info(
+                f"Readiness API, wave of {stage['responses']:,}",
+                engine,
+                stage["readiness"]["median_ms"],
+                stage["floor"]["median_ms"],
+                "ms",
+            )
+        )
+    first = stages[0]
+    ctx.add(
+        figures.at_most(
+            f"Readiness growth {first['responses']:,} -> {full['responses']:,}",
+            engine,
+            full["readiness"]["median_ms"],
+            first["readiness"]["median_ms"],
+            "ms",
+            GROWTH_GOAL,
+            note="floor: readiness at the smallest size (flat is the goal)",
+        )
+    )
+    ctx.add(
+        figures.check(
+            "Readiness n equals the rows loaded",
+            engine,
+            all(s["overall_n"] == s["responses"] for s in stages),
+            note=", ".join(f"{s['overall_n']:,}" for s in stages),
+        )
+    )
+    ctx.details["readiness"] = {"path": path, "stages": stages}
+    ctx.details["dashboard"] = {**dashboard, "page_bytes": len(page.body), "floor_ms": floor_ms}
+    ctx.details["memory"] = {"idle_kb": idle, "after_kb": peak, "server_model": model.label}
+
+
+def _memory_figure(engine: str, idle: dict, peak: dict) -> figures.Figure:
+    """The worker that grew most: its peak (VmHWM) against its resident size when idle."""
+    growth = {pid: peak[pid]["VmHWM"] - idle[pid]["VmRSS"] for pid in idle if pid in peak}
+    if not growth:
+        return figures.check("Peak RSS of the serving workers", engine, False, note="workers restarted")
+    pid = max(growth, key=growth.__getitem__)
+    return figures.limit(
+        "Peak RSS of a serving worker (readiness, dashboard)",
+        engine,
+        peak[pid]["VmHWM"] / 1024,
+        idle[pid]["VmRSS"] / 1024,
+        "MB",
+        MEMORY_ALLOWANCE_MB,
+        note="floor: the same worker idle after loading the app",
+    )

@@ -1,0 +1,88 @@
+"""One engine, start to finish: fresh database, schema, seed, bulk data, the benchmarks, the checks, clean-up."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+import numpy as np
+
+from adkar import create_app
+from adkar.extensions import db
+from adkar.migrate import upgrade
+from adkar.surveys import registry
+
+from . import checks, engines, figures, importing, plain, reads, seed, submission
+from .context import Context
+from .datagen import SURVEY_KEY, Layout
+from .loader import Loader, rollout_cells
+from .options import Options
+
+
+def run_engine(name: str, options: Options) -> tuple[list[figures.Figure], dict]:
+    """The figures and details of one engine; an engine that cannot run reports why and nothing else."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"adkar-bench-{name}-"))
+    rng = np.random.default_rng(options.seed)
+    target = None
+    try:
+        target = engines.create(name, options, workdir)
+        return _run(target, options, rng, workdir)
+    except engines.EngineUnavailable as exc:
+        print(f"  [{name}] skipped: {exc}", flush=True)
+        return [], {"status": "skipped", "reason": str(exc)}
+    except Exception as exc:
+        traceback.print_exc()
+        return [figures.check("Benchmark run completed", name, False, note=repr(exc)[:200])], {
+            "status": "failed",
+            "error": traceback.format_exc(),
+        }
+    finally:
+        if target is not None and not options.keep:
+            engines.drop(target, options)
+        if options.keep:
+            print(
+                f"  [{name}] kept: {target.url if target else workdir} (server logs in {workdir})", flush=True
+            )
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run(target: engines.Target, options: Options, rng: np.random.Generator, workdir: Path):
+    started = time.perf_counter()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": target.url})
+    upgrade(app)
+    plain.create_tables(target)
+    plan = seed.seed(app, options, rng)
+    with app.app_context():
+        layout = Layout.of(registry.get(SURVEY_KEY))
+    ctx = Context(options=options, target=target, app=app, plan=plan, layout=layout, rng=rng, workdir=workdir)
+    ctx.details.update(
+        status="ok",
+        url=target.url,
+        server_version=target.server_version(),
+        settings=target.settings(),
+    )
+
+    print(
+        f"  [{target.name}] loading {options.responses:,} responses: {options.waves} waves x {options.groups} groups",
+        flush=True,
+    )
+    loader = Loader(target, layout, rng)
+    try:
+        generated = loader.load(rollout_cells(plan.rollout_waves, plan.rollout_groups, options.responses))
+        print(f"    {generated['rows']:,} rows in {generated['seconds']} s", flush=True)
+        ctx.details["data"] = {"rollout": generated}
+        chosen = submission.run(ctx)
+        reads.run(ctx, chosen, loader)
+    finally:
+        loader.close()
+    importing.run(ctx, chosen)
+    checks.tallies_match(ctx)
+    with app.app_context():
+        db.engine.dispose()
+    ctx.details["data"]["growth"] = [s["load"] for s in ctx.details["readiness"]["stages"]]
+    ctx.details["seconds"] = round(time.perf_counter() - started, 1)
+    return ctx.figures, ctx.details

@@ -1,0 +1,220 @@
+"""Benchmark 1: respondents posting personal-link forms to gunicorn, against a bare one-insert Flask app.
+
+Each thread first opens one form (GET /s/<token>), as the browser does, for the session cookie and CSRF
+token; the timed part is the POST of the answers, each to a fresh single-use link. Afterwards the
+responses, used links, receipts and tallies must each have grown by exactly the number of 303 replies.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
+
+from adkar.accounts.models import User
+from adkar.extensions import db
+from adkar.surveys.invitations import MAX_BATCH, issue_links
+from adkar.surveys.models import Wave
+
+from . import figures, load
+from .context import APP_SPEC, FLOOR_SPEC, Context
+from .datagen import answer_sets, respondents, split
+from .httpclient import Client, csrf_token, expect
+from .options import ServerModel
+from .server import Server
+
+THROUGHPUT_GOAL = 0.7
+P99_GOAL = 4.0
+FLOOR_ITEMS_PER_THREAD = 50_000  # the floor needs no tokens; its requests reuse a few bodies
+
+
+def issue_tokens(ctx: Context, count: int) -> list[str]:
+    """`count` fresh personal links of the submissions wave, spread over its groups (issue_links)."""
+    tokens: list[str] = []
+    groups = ctx.plan.scale_groups
+    with ctx.app.app_context():
+        try:
+            wave = db.session.get(Wave, ctx.plan.submit_wave.id)
+            user = db.session.get(User, ctx.plan.user_id)
+            for group, share in zip(groups, split(count, [g.weight for g in groups]), strict=True):
+                for start in range(0, share, MAX_BATCH):
+                    tokens += issue_links(
+                        wave=wave, group_id=group.id, count=min(MAX_BATCH, share - start), actor=user
+                    )
+        finally:
+            db.session.remove()
+    ctx.rng.shuffle(tokens)
+    return tokens
+
+
+def counts(ctx: Context) -> dict[str, int]:
+    """What a stored submission adds to: responses, used links, receipts and the tally's n."""
+    wave_id, p = ctx.plan.submit_wave.id, ctx.target.placeholder
+    queries = {
+        "responses": (f"SELECT COUNT(*) FROM responses WHERE wave_id = {p}", (wave_id,)),
+        "used_links": (
+            f"SELECT COUNT(*) FROM invitations WHERE wave_id = {p} AND used = {p}",
+            (wave_id, True),
+        ),
+        "receipts": ("SELECT COUNT(*) FROM submission_receipts", ()),
+        "tally_n": (f"SELECT COALESCE(SUM(n), 0) FROM wave_groups WHERE wave_id = {p}", (wave_id,)),
+        "floor_rows": ("SELECT COUNT(*) FROM bench_floor_submissions", ()),
+    }
+    conn = ctx.target.connect()
+    try:
+        cursor = conn.cursor()
+        found = {}
+        for name, (sql, params) in queries.items():
+            cursor.execute(sql, params)
+            found[name] = int(cursor.fetchone()[0])
+        return found
+    finally:
+        conn.close()
+
+
+def _answers(ctx: Context, count: int) -> list[dict]:
+    """Plausible answer sets, drawn in the calling thread (the generator is not thread-safe)."""
+    return answer_sets(respondents(ctx.rng, count, level=0.7, lagging=3, layout=ctx.layout), ctx.layout)
+
+
+def _body(answers: dict, csrf: str | None) -> bytes:
+    extra = {"csrf_token": csrf} if csrf is not None else {}
+    return urlencode({**extra, "lang": "en", **answers}).encode()
+
+
+def run_app(ctx: Context, model: ServerModel) -> dict:
+    options = ctx.options
+    tokens = issue_tokens(ctx, options.tokens_per_run)
+    answers = _answers(ctx, len(tokens))
+    per_thread = [
+        list(zip(tokens[i :: options.concurrency], answers[i :: options.concurrency], strict=True))
+        for i in range(options.concurrency)
+    ]
+
+    def prepare(index: int, client: Client) -> list[tuple[str, bytes]]:
+        mine = per_thread[index]
+        form = expect(client.request("GET", f"/s/{mine[0][0]}"), 200, what="GET the respondent form")
+        csrf = csrf_token(form)
+        return [(f"/s/{token}", _body(answer, csrf)) for token, answer in mine]
+
+    before = counts(ctx)
+    with Server(APP_SPEC, model, ctx.app_env(), ctx.workdir, f"{ctx.engine}-app") as server:
+        result = load.run(
+            server.port,
+            concurrency=options.concurrency,
+            duration=options.duration,
+            prepare=prepare,
+            ok_status=303,
+        )
+    after = counts(ctx)
+    grown = {name: after[name] - before[name] for name in before}
+    stored = grown["responses"]
+    integrity = {
+        **grown,
+        "successes": result.successes,
+        "lost": max(0, result.successes - stored),
+        "stored_without_success": max(0, stored - result.successes),
+        "consistent": stored == grown["used_links"] == grown["receipts"] == grown["tally_n"],
+    }
+    return {"load": result, "integrity": integrity, "tokens": len(tokens)}
+
+
+def run_floor(ctx: Context, model: ServerModel) -> dict:
+    options = ctx.options
+    dummy_csrf = "x" * 91  # the app's token is this long: equal bodies for both
+    bodies = [_body(answers, dummy_csrf) for answers in _answers(ctx, 64)]
+
+    def prepare(index: int, client: Client) -> list[tuple[str, bytes]]:
+        mine = [("/submit", body) for body in bodies]
+        return mine * (FLOOR_ITEMS_PER_THREAD // len(mine))
+
+    before = counts(ctx)["floor_rows"]
+    with Server(FLOOR_SPEC, model, ctx.floor_env(), ctx.workdir, f"{ctx.engine}-floor") as server:
+        result = load.run(
+            server.port,
+            concurrency=options.concurrency,
+            duration=options.duration,
+            prepare=prepare,
+            ok_status=303,
+        )
+    stored = counts(ctx)["floor_rows"] - before
+    return {"load": result, "integrity": {"stored": stored, "successes": result.successes}}
+
+
+def compare(ctx: Context, model: ServerModel) -> dict:
+    """Floor then app under the same worker model; returns both summaries and this model's figures."""
+    floor = run_floor(ctx, model)
+    time.sleep(1)
+    app = run_app(ctx, model)
+    time.sleep(1)
+    a, f = app["load"], floor["load"]
+    integrity = app["integrity"]
+    name = f"Submission [{model.label}]"
+    found = [
+        figures.at_least(
+            f"{name} throughput", ctx.engine, a.throughput, f.throughput, "req/s", THROUGHPUT_GOAL
+        ),
+        figures.at_most(
+            f"{name} p99 latency",
+            ctx.engine,
+            a.percentile_ms(99),
+            f.percentile_ms(99),
+            "ms",
+            P99_GOAL,
+            strict=True,
+        ),
+        figures.zero(f"{name} errors", ctx.engine, a.errors, note=_error_note(a)),
+        figures.zero(
+            f"{name} lost or duplicated",
+            ctx.engine,
+            integrity["lost"] + integrity["stored_without_success"] + (0 if integrity["consistent"] else 1),
+            note=f"stored {integrity['responses']:,} for {integrity['successes']:,} replies 303",
+        ),
+    ]
+    if a.exhausted:
+        found[0] = figures.Figure(**{**found[0].as_dict(), "note": f"{a.exhausted} threads ran out of links"})
+    return {
+        "model": model.label,
+        "app": {**a.summary(), "integrity": integrity, "tokens_issued": app["tokens"]},
+        "floor": {**f.summary(), "integrity": floor["integrity"]},
+        "figures": found,
+        "passed": all(x.passed for x in found),
+        "throughput": a.throughput,
+    }
+
+
+def _error_note(result: load.LoadResult) -> str:
+    odd = {s: n for s, n in result.statuses.items() if s != result.ok_status}
+    parts = [f"HTTP {s}: {n}" for s, n in sorted(odd.items())] + [
+        f"{k}: {n}" for k, n in result.failures.items()
+    ]
+    return ", ".join(parts)
+
+
+def run(ctx: Context) -> ServerModel:
+    """Compare every worker model; keep the figures and return the model chosen for the other benchmarks.
+
+    The choice: the highest app throughput among models meeting every submission goal (of all models when
+    none does).
+    """
+    results = []
+    for model in ctx.options.models:
+        print(f"  [{ctx.engine}] submissions with gunicorn {model.label} ...", flush=True)
+        outcome = compare(ctx, model)
+        print(
+            f"    app {outcome['app']['throughput_rps']} req/s p99 {outcome['app']['p99_ms']} ms, "
+            f"floor {outcome['floor']['throughput_rps']} req/s p99 {outcome['floor']['p99_ms']} ms",
+            flush=True,
+        )
+        results.append((model, outcome))
+    passing = [(m, o) for m, o in results if o["passed"]] or results
+    chosen = max(passing, key=lambda pair: pair[1]["throughput"])[0]
+    for model, outcome in results:
+        marker = " (chosen)" if model == chosen else ""
+        for figure in outcome.pop("figures"):
+            ctx.add(
+                figures.Figure(
+                    **{**figure.as_dict(), "benchmark": figure.benchmark.replace("]", f"]{marker}", 1)}
+                )
+            )
+    ctx.details["submission"] = {"models": {m.label: o for m, o in results}, "chosen": chosen.label}
+    return chosen

@@ -1,0 +1,363 @@
+"""Every route, every method, every kind of visitor: who may see and change what.
+
+The walker reads app.url_map, so routes added later are covered without editing this file; a new URL
+parameter name needs one line in `parameter_values`. Ids always point at objects of the OWNER's initiative:
+- anonymous visitors are sent to sign in (pages) or get 401 (API), except on the PUBLIC routes;
+- a practitioner of another initiative gets 404 on anything about the owner's initiative;
+- the initiative's sponsor reads its pages (200) but never changes anything (403/404/405, database unchanged);
+- only admins reach /admin/.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from werkzeug.routing import Rule
+from werkzeug.routing.converters import AnyConverter
+
+from adkar.accounts.services import create_api_token, hash_token
+from adkar.extensions import db
+from adkar.plan.models import GateOverride
+from adkar.surveys.models import Invitation, Wave, WaveGroup
+
+from .accounts.helpers import signed_in
+from .factories import Factory
+
+log = logging.getLogger(__name__)
+
+# Routes anyone may use: signing in, the API description, and the respondents' survey pages.
+PUBLIC_RULES = frozenset({"/login", "/api/v1/openapi.json", "/thank-you"})
+PUBLIC_PREFIXES = ("/static/", "/s/", "/o/")
+# A signed-in user's own housekeeping, which a sponsor may do too.
+SELF_SERVICE_RULES = frozenset({"/logout", "/account/password", "/account/tokens"})
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Parameters naming something that belongs to an initiative (and so to its owner).
+INITIATIVE_SCOPED = frozenset(
+    {
+        "initiative_id", "group_id", "milestone_id", "wave_id", "invitation_id", "override_id",
+        "action_id", "member_id", "response_id",
+    }
+)
+# Parameters naming something that belongs to a person (the owner's token, a member's account).
+PERSONAL = frozenset({"token_id", "user_id"})
+# GET pages a sponsor may be refused (403): forms for changes, and file downloads.
+WRITE_FORM_SEGMENTS = frozenset({"new", "edit", "delete", "import", "override", "close", "links", "emails"})
+DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".json", ".html", ".pdf", ".png")
+VOLATILE_COLUMNS = frozenset({("api_tokens", "last_used_at")})
+
+
+@dataclass
+class World:
+    """The owner's initiative with one of everything, and the people around it."""
+
+    ids: dict[str, int] = field(default_factory=dict)
+    emails: dict[str, str] = field(default_factory=dict)
+    api_tokens: dict[str, str] = field(default_factory=dict)
+
+
+def build_world(app: Flask) -> World:
+    world = World()
+    with app.app_context():
+        factory = Factory()
+        people = {
+            name: factory.user(role, email=f"{name}@access.test")
+            for name, role in [
+                ("admin", "admin"),
+                ("owner", "practitioner"),
+                ("other", "practitioner"),
+                ("sponsor", "sponsor"),
+                ("member", "sponsor"),
+            ]
+        }
+        initiative = factory.initiative(
+            people["owner"], name="Owner's rollout", sponsors=(people["sponsor"], people["member"])
+        )
+        factory.initiative(people["other"], name="Other's rollout")
+        group = factory.group(initiative, name="Service desk")
+        milestone = factory.milestone(initiative, groups=(group,))
+        wave = Wave(
+            initiative_id=initiative.id,
+            name="Baseline pulse",
+            survey_key="adkar-pulse",
+            opens_on=date.today() - timedelta(days=7),
+            closes_on=date.today() + timedelta(days=7),
+            milestone_id=milestone.id,
+        )
+        db.session.add(wave)
+        db.session.flush()
+        db.session.add(WaveGroup(wave_id=wave.id, group_id=group.id, invited=12))
+        invitation = Invitation(
+            wave_id=wave.id, group_id=group.id, token_hash=hash_token(secrets.token_urlsafe(24)), email="x@access.test"
+        )
+        override = GateOverride(
+            milestone_id=milestone.id,
+            user_id=people["owner"].id,
+            computed_status="not_ready",
+            justification="Training finished late; the sponsor accepted the risk.",
+        )
+        db.session.add_all([invitation, override])
+        db.session.commit()
+        owner_token, _ = create_api_token(user=people["owner"], name="owner's script")
+        for name, person in people.items():
+            world.emails[name] = person.email
+            world.ids[f"user:{name}"] = person.id
+            world.api_tokens[name] = create_api_token(user=person, name="access map")[1]
+        world.ids |= {
+            "initiative_id": initiative.id,
+            "group_id": group.id,
+            "milestone_id": milestone.id,
+            "wave_id": wave.id,
+            "invitation_id": invitation.id,
+            "override_id": override.id,
+            "token_id": owner_token.id,
+            "user_id": people["member"].id,
+            "member_id": people["member"].id,
+        }
+    return world
+
+
+def parameter_values(world: World) -> dict[str, object]:
+    """A value for every URL parameter name in use; add a line here when a new name appears."""
+    return {
+        **{name: world.ids[name] for name in INITIATIVE_SCOPED | PERSONAL if name in world.ids},
+        "key": "adkar-pulse",
+        "survey_key": "adkar-pulse",
+        "token": secrets.token_urlsafe(24),
+        "element": "ability",
+        "fmt": "csv",
+        "format": "csv",
+    }
+
+
+@dataclass(frozen=True)
+class Route:
+    rule: Rule
+    url: str
+    methods: tuple[str, ...]
+    unknown: frozenset[str]
+
+    @property
+    def params(self) -> frozenset[str]:
+        return frozenset(self.rule.arguments)
+
+    @property
+    def is_api(self) -> bool:
+        return self.rule.rule.startswith("/api/")
+
+    @property
+    def is_public(self) -> bool:
+        return self.rule.rule in PUBLIC_RULES or self.rule.rule.startswith(PUBLIC_PREFIXES)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.rule.rule.startswith("/admin/")
+
+    @property
+    def about_initiative(self) -> bool:
+        return bool(self.params & INITIATIVE_SCOPED)
+
+    @property
+    def sponsor_may_be_refused_on_get(self) -> bool:
+        segments = set(self.rule.rule.replace(".", "/").split("/"))
+        return bool(segments & WRITE_FORM_SEGMENTS) or self.rule.rule.endswith(DOWNLOAD_SUFFIXES)
+
+    def __str__(self) -> str:
+        return self.rule.rule
+
+
+def walk(app: Flask, world: World) -> list[Route]:
+    """Every rule except static files, with its parameters filled from the world."""
+    values = parameter_values(world)
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        filled, unknown = {}, set()
+        for name in rule.arguments:
+            converter = rule._converters.get(name)
+            if isinstance(converter, AnyConverter):
+                filled[name] = sorted(converter.items)[0]
+            elif name in values:
+                filled[name] = values[name]
+            else:
+                log.warning("access map: no value for URL parameter %r of %s; using 1", name, rule.rule)
+                filled[name], _ = 1, unknown.add(name)
+        built = rule.build(filled, append_unknown=False)
+        assert built is not None, f"cannot build {rule.rule} from {filled}"
+        methods = tuple(sorted(rule.methods - {"HEAD", "OPTIONS"}))
+        routes.append(Route(rule=rule, url=built[1], methods=methods, unknown=frozenset(unknown)))
+    assert len(routes) > 10, "the walker found suspiciously few routes"
+    return routes
+
+
+class Visitor:
+    """One identity: a signed-in browser session for pages, a bearer token for the API."""
+
+    def __init__(self, app: Flask, world: World, name: str | None):
+        self.name = name or "anonymous"
+        self.client: FlaskClient = signed_in(app, world.emails[name]) if name else app.test_client()
+        self.api_client = app.test_client()
+        self.headers = {"Authorization": f"Bearer {world.api_tokens[name]}"} if name else {}
+
+    def request(self, route: Route, method: str):
+        if route.is_api:
+            body = {"json": {}} if method in STATE_CHANGING else {}
+            return self.api_client.open(route.url, method=method, headers=self.headers, **body)
+        body = {"data": {}} if method in STATE_CHANGING else {}
+        return self.client.open(route.url, method=method, **body)
+
+
+def snapshot(app: Flask) -> dict[str, list[str]]:
+    """Every row of every table (less columns that record harmless reads)."""
+    with app.app_context():
+        state = {}
+        for table in db.metadata.sorted_tables:
+            columns = [c for c in table.columns if (table.name, c.name) not in VOLATILE_COLUMNS]
+            state[table.name] = sorted(repr(tuple(row)) for row in db.session.execute(select(*columns)))
+        db.session.rollback()
+    return state
+
+
+def changed_tables(before: dict, after: dict) -> list[str]:
+    return [name for name in before if before[name] != after[name]]
+
+
+def calls(routes: list[Route], predicate=lambda route, method: True) -> Iterator[tuple[Route, str]]:
+    for route in routes:
+        for method in route.methods:
+            if predicate(route, method):
+                yield route, method
+
+
+def failures_message(failures: list[str]) -> str:
+    return f"{len(failures)} access rule(s) broken:\n  " + "\n  ".join(failures)
+
+
+@pytest.fixture
+def world(app) -> World:
+    return build_world(app)
+
+
+@pytest.fixture
+def routes(app, world) -> list[Route]:
+    return walk(app, world)
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(app, world, routes):
+    visitor = Visitor(app, world, None)
+    before = snapshot(app)
+    failures = []
+    for route, method in calls(routes, lambda r, m: not r.is_public):
+        response = visitor.request(route, method)
+        if route.is_api:
+            if response.status_code != 401:
+                failures.append(f"{method} {route}: {response.status_code}, expected 401")
+        elif response.status_code != 302 or "/login" not in response.headers.get("Location", ""):
+            failures.append(f"{method} {route}: {response.status_code}, expected a redirect to /login")
+    assert not failures, failures_message(failures)
+    assert not changed_tables(before, snapshot(app))
+
+
+def test_public_routes_need_no_sign_in(app, world, routes):
+    visitor = Visitor(app, world, None)
+    for route, method in calls(routes, lambda r, m: r.is_public and m == "GET" and not r.unknown):
+        response = visitor.request(route, method)
+        assert response.status_code < 500 and response.status_code not in (401, 403), (str(route), response.status_code)
+        if response.status_code == 302:
+            assert "/login" not in response.headers["Location"], str(route)
+
+
+def test_practitioner_of_another_initiative_sees_nothing_of_it(app, world, routes):
+    visitor = Visitor(app, world, "other")
+    before = snapshot(app)
+    failures = []
+    checked = list(calls(routes, lambda r, m: not r.is_public and (r.about_initiative or r.params & PERSONAL)))
+    for route, method in checked:
+        response = visitor.request(route, method)
+        expected = (404,) if route.about_initiative else (403, 404)
+        if response.status_code not in expected:
+            failures.append(f"{method} {route}: {response.status_code}, expected {' or '.join(map(str, expected))}")
+    assert not failures, failures_message(failures)
+    assert len(checked) >= 20, "the walker found suspiciously few routes about an initiative"
+    assert not changed_tables(before, snapshot(app)), "a refused request changed the database"
+
+
+def test_owner_reaches_every_page_of_their_initiative(app, world, routes):
+    """The control for the 404s above: the same ids are real and open for their owner."""
+    visitor = Visitor(app, world, "owner")
+    failures = []
+    checked = 0
+    for route, method in calls(routes, lambda r, m: m == "GET" and not r.is_public and not r.is_admin):
+        if route.unknown:
+            log.warning("access map: %s not checked for the owner (unknown parameters)", route)
+            continue
+        response = visitor.request(route, method)
+        checked += route.about_initiative
+        if response.status_code in (401, 403, 404, 405) or response.status_code >= 500:
+            failures.append(f"GET {route}: {response.status_code}")
+    assert not failures, failures_message(failures)
+    assert checked >= 5
+
+
+def test_sponsor_reads_but_never_changes(app, world, routes):
+    visitor = Visitor(app, world, "sponsor")
+    failures = []
+    changes = list(
+        calls(routes, lambda r, m: m in STATE_CHANGING and not r.is_public and r.rule.rule not in SELF_SERVICE_RULES)
+    )
+    assert len(changes) >= 10, "the walker found suspiciously few state-changing routes"
+    for route, method in changes:
+        before = snapshot(app)
+        response = visitor.request(route, method)
+        if response.status_code not in (403, 404, 405):
+            failures.append(f"{method} {route}: {response.status_code}, expected 403, 404 or 405")
+        changed = changed_tables(before, snapshot(app))
+        if changed:
+            failures.append(f"{method} {route}: changed {', '.join(changed)}")
+    assert not failures, failures_message(failures)
+
+
+def test_sponsor_opens_the_pages_of_the_sponsored_initiative(app, world, routes):
+    visitor = Visitor(app, world, "sponsor")
+    failures = []
+    for route, method in calls(routes, lambda r, m: m == "GET" and not r.is_public and not r.is_admin):
+        if route.unknown:
+            continue
+        response = visitor.request(route, method)
+        status = response.status_code
+        location = response.headers.get("Location", "")
+        if status >= 500 or status in (401, 405):
+            failures.append(f"GET {route}: {status}")
+        elif route.about_initiative and status == 404:
+            failures.append(f"GET {route}: 404 for the initiative's own sponsor")
+        elif route.about_initiative and status == 403 and not route.sponsor_may_be_refused_on_get:
+            failures.append(f"GET {route}: 403, but sponsors read every page of their initiative")
+        elif status == 302 and "/login" in location:
+            failures.append(f"GET {route}: sent a signed-in sponsor to sign in")
+    assert not failures, failures_message(failures)
+
+
+def test_only_admins_reach_admin_pages(app, world, routes):
+    admin_routes = [r for r in routes if r.is_admin]
+    assert admin_routes, "no /admin/ routes found"
+    failures = []
+    before = snapshot(app)
+    for name in ("owner", "other", "sponsor"):
+        visitor = Visitor(app, world, name)
+        for route, method in calls(admin_routes):
+            status = visitor.request(route, method).status_code
+            if status != 403:
+                failures.append(f"{name}: {method} {route}: {status}, expected 403")
+    assert not failures, failures_message(failures)
+    assert not changed_tables(before, snapshot(app))
+    admin = Visitor(app, world, "admin")
+    for route, method in calls(admin_routes, lambda r, m: m == "GET"):
+        assert admin.request(route, method).status_code == 200, str(route)

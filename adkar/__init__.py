@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .api import bp as api_bp
+    from .audit.views import bp as audit_bp
     from .dashboard.views import bp as dashboard_bp
     from .plan.views import bp as plan_bp
     from .surveys.respondent_views import bp as respond_bp
@@ -55,5 +56,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(respond_bp)
     app.register_blueprint(responses_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(vendor_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -1,0 +1,66 @@
+"""Audit trail pages and CSV export: who changed what and when."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, render_template
+from flask_login import current_user, login_required
+
+from ..access import load_initiative, role_required
+from ..csvio import neutralise_cell
+from ..extensions import db
+from .queries import PAGE_SIZE, event_row, events_query
+
+bp = Blueprint("audit", __name__)
+COLUMNS = ("at", "who", "action", "target", "detail")
+
+
+def _initiative_for_practitioner(initiative_id: int):
+    initiative = load_initiative(current_user, initiative_id)
+    if current_user.role == "sponsor":
+        abort(403)  # the trail names people and decisions: practitioners and admins only
+    return initiative
+
+
+@bp.get("/initiatives/<int:initiative_id>/audit")
+@login_required
+def initiative_trail(initiative_id: int):
+    initiative = _initiative_for_practitioner(initiative_id)
+    events = db.session.scalars(events_query(initiative_id=initiative.id).limit(PAGE_SIZE)).all()
+    return render_template("audit/trail.html", initiative=initiative, rows=[event_row(e) for e in events])
+
+
+@bp.get("/initiatives/<int:initiative_id>/audit.csv")
+@login_required
+def initiative_trail_csv(initiative_id: int):
+    initiative = _initiative_for_practitioner(initiative_id)
+    return _csv(events_query(initiative_id=initiative.id), f"audit-initiative-{initiative.id}.csv")
+
+
+@bp.get("/admin/audit")
+@role_required("admin")
+def all_events():
+    events = db.session.scalars(events_query().limit(PAGE_SIZE)).all()
+    return render_template("audit/trail.html", initiative=None, rows=[event_row(e) for e in events])
+
+
+@bp.get("/admin/audit.csv")
+@role_required("admin")
+def all_events_csv():
+    return _csv(events_query(), "audit.csv")
+
+
+def _csv(query, filename: str) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for event in db.session.scalars(query.execution_options(yield_per=500)):
+        row = event_row(event)
+        writer.writerow([neutralise_cell(row[c]) for c in COLUMNS])
+    return Response(
+        buffer.getvalue().encode("utf-8-sig"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -15,6 +15,7 @@ from typing import Any, TypedDict
 
 import pandas as pd
 
+from adkar.analytics.gates import NO_DATA, NOT_READY, READY
 from adkar.elements import ELEMENT_COLOURS, ELEMENT_LABELS, NONE
 
 FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
@@ -42,7 +43,6 @@ GROUP_PATTERNS: tuple[str, ...] = ("", "/", ".", "x", "\\", "+")
 BARRIER_LABELS: dict[str, str] = {**ELEMENT_LABELS, NONE: "No barrier"}
 BARRIER_COLOURS: dict[str, str] = dict(ELEMENT_COLOURS)
 
-READY, NOT_READY, NO_DATA = "ready", "not_ready", "no_data"
 # status -> (symbol, words, light fill that keeps black text above WCAG AA contrast)
 STATUS_STYLE: dict[str, tuple[str, str, str]] = {
     READY: ("✓", "ready", "#8fd6bd"),

@@ -20,6 +20,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(create_api_token)
     app.cli.add_command(demo)
+    app.cli.add_command(backup_db)
+    app.cli.add_command(restore_db)
 
 
 @click.command("init-db")
@@ -74,6 +76,38 @@ def demo(password: str) -> None:
 
     created = load_demo(password=password)
     click.echo("Demo data loaded." if created else "Demo data already present.")
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("destination", type=click.Path(dir_okay=False))
+def backup_db(destination: str) -> None:
+    """Write a consistent backup of the database while the app keeps serving."""
+    from flask import current_app
+
+    from .backup import BackupError, backup
+
+    try:
+        path = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], destination)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written to {path}.")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("source", type=click.Path(dir_okay=False, exists=True))
+def restore_db(source: str) -> None:
+    """Load a backup into the configured (new, empty) database."""
+    from flask import current_app
+
+    from .backup import BackupError, restore
+
+    try:
+        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo("Backup restored. Run `flask --app adkar init-db` to bring it to the current schema.")
 
 
 def main() -> None:

@@ -44,13 +44,15 @@ def read_csv(
     Values are trimmed strings ("" for an optional column the file lacks). Blank lines are skipped but
     still counted, so row numbers match what the user sees under the header. Raises ValidationFailed.
     """
-    columns = [header_key(c) for c in (*required, *optional)]
+    names = [*required, *optional]
+    columns = [header_key(c) for c in names]
     if "row" in columns or len(set(columns)) != len(columns):
         raise ValueError("column names must be distinct and must not be 'row'")
     text = _decode(_read_bytes(source, max_bytes))
     records = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text, columns))
     header = _read_header(records)
-    positions = _column_positions(header, [header_key(c) for c in required], columns, allow_extra)
+    found = _column_positions(header, list(required), names, allow_extra)
+    positions = {name: found[header_key(name)] for name in names}
     rows: list[dict[str, Any]] = []
     problems: list[Problem] = []
     number = 0
@@ -130,27 +132,29 @@ def _read_header(records) -> list[str]:
 
 
 def _column_positions(
-    header: list[str], required: list[str], columns: list[str], allow_extra: bool
+    header: list[str], required: list[str], names: list[str], allow_extra: bool
 ) -> dict[str, int | None]:
+    """{header key: index in the file or None}; header problems all at once, named as the caller names them."""
+    columns = [header_key(n) for n in names]
     problems = []
     seen: set[str] = set()
-    for name in header:
-        if name and name in seen:
-            problems.append(Problem("This column appears more than once in the header.", column=name))
-        seen.add(name)
+    for key in header:
+        if key and key in seen:
+            problems.append(Problem("This column appears more than once in the header.", column=key))
+        seen.add(key)
     for name in required:
-        if name not in header:
+        if header_key(name) not in header:
             problems.append(Problem("This required column is missing from the header row.", column=name))
     if not allow_extra:
-        for name in header:
-            if name and name not in columns:
-                expected = ", ".join(columns)
+        for key in header:
+            if key and key not in columns:
+                expected = ", ".join(names)
                 problems.append(
-                    Problem(f"This column is not expected here (expected: {expected}).", column=name)
+                    Problem(f"This column is not expected here (expected: {expected}).", column=key)
                 )
     if problems:
         raise ValidationFailed(problems)
-    return {name: (header.index(name) if name in header else None) for name in columns}
+    return {key: (header.index(key) if key in header else None) for key in columns}
 
 
 def _stray_values(cells: list[str], header: list[str], positions: dict, number: int) -> list[Problem]:

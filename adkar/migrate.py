@@ -21,8 +21,10 @@ def alembic_config(connection=None) -> Config:
 
 
 def upgrade(app: Flask, revision: str = "head") -> None:
-    with app.app_context(), db.engine.begin() as connection:
-        command.upgrade(alembic_config(connection), revision)
+    with app.app_context():
+        with db.engine.begin() as connection:
+            command.upgrade(alembic_config(connection), revision)
+        db.engine.dispose()  # close the pooled connection now, not when the app is garbage-collected
 
 
 def downgrade(app: Flask, revision: str) -> None:

@@ -11,11 +11,11 @@ import json
 import time
 
 from . import figures
-from .context import APP_SPEC, Context
+from .context import Context
 from .datagen import answer_sets, respondents, response_rows
 from .httpclient import Client, expect
-from .options import ServerModel
 from .plain import IMPORT_COLUMNS
+from .progress import say
 from .server import Server
 
 GOAL = 0.5
@@ -73,22 +73,21 @@ def _stored(ctx: Context) -> dict[str, int]:
         conn.close()
 
 
-def run(ctx: Context, model: ServerModel) -> None:
+def run(ctx: Context, server: Server) -> None:
     options = ctx.options
-    print(f"  [{ctx.engine}] import of {options.import_rows:,} responses ...", flush=True)
+    say(ctx.engine, f"import of {options.import_rows:,} responses")
     batches = _batches(ctx)
     rows = len(batches) * options.import_batch
     floor_seconds = _floor(ctx, batches)
     path = f"/api/v1/waves/{ctx.plan.import_wave.id}/responses"
     headers = {"Authorization": f"Bearer {ctx.plan.api_token}", "Content-Type": "application/json"}
-    with Server(APP_SPEC, model, ctx.app_env(), ctx.workdir, f"{ctx.engine}-import") as server:
-        client = Client(server.port, headers=headers)
-        started = time.perf_counter()
-        for body, _ in batches:
-            expect(client.request("POST", path, body), 201, what=f"POST {path}")
-        app_seconds = time.perf_counter() - started
-        client.close()
-        memory = server.memory()
+    client = Client(server.port, headers=headers)
+    started = time.perf_counter()
+    for body, _ in batches:
+        expect(client.request("POST", path, body), 201, what=f"POST {path}")
+    app_seconds = time.perf_counter() - started
+    client.close()
+    memory = server.memory()
     stored = _stored(ctx)
     ctx.add(
         figures.at_least(

@@ -84,6 +84,7 @@ QUICK = {
     "repeats": 7,
     "import_rows": 10_000,
     "import_batch": 2_500,
+    "models": (ServerModel("sync", 2), ServerModel("gthread", 2, 4)),
 }
 
 

@@ -1,6 +1,6 @@
 """Benchmarks 2, 3 and 5: readiness over the API, the dashboard page, and readiness as a wave grows.
 
-One server serves them all. The wave grows to 1%, 10% and 100% of --responses; at each size readiness is
+One server serves them all (started by the runner, which then runs the import on it). The wave grows to 1%, 10% and 100% of --responses; at each size readiness is
 timed over HTTP against the bare GROUP BY over a plain table holding the same rows (timed in-process, so the
 floor carries no HTTP cost at all). The dashboard is compared with the floor at full size. The workers'
 peak memory (VmHWM) is compared with their resident memory when idle, right after they loaded the app.
@@ -13,11 +13,11 @@ import statistics
 import time
 
 from . import figures
-from .context import APP_SPEC, Context
+from .context import Context
 from .httpclient import Client, Reply, expect, login
 from .loader import Loader, growth_cells
-from .options import ServerModel
 from .plain import READINESS_FLOOR_SQL
+from .progress import say
 from .server import Server
 
 READINESS_GOAL = 1.5
@@ -48,9 +48,9 @@ def time_floor(ctx: Context) -> dict:
         conn.close()
 
 
-def time_get(client: Client, path: str, repeats: int) -> tuple[dict, Reply]:
-    """GET `path` WARMUP times, then `repeats` timed times; every answer must be 200."""
-    for _ in range(WARMUP):
+def time_get(client: Client, path: str, repeats: int, *, warmup: int = WARMUP) -> tuple[dict, Reply]:
+    """GET `path` `warmup` times, then `repeats` timed times; every answer must be 200."""
+    for _ in range(warmup):
         expect(client.request("GET", path), 200, what=f"GET {path}")
     samples = []
     for _ in range(repeats):
@@ -69,35 +69,38 @@ def _timing(samples: list[float]) -> dict:
     }
 
 
-def run(ctx: Context, model: ServerModel, loader: Loader) -> None:
+def run(ctx: Context, server: Server, loader: Loader) -> None:
+    """Growth stages, then the dashboard, on a server that has served nothing yet (for the idle memory)."""
     options, plan, engine = ctx.options, ctx.plan, ctx.engine
     path = f"/api/v1/waves/{plan.growth_wave.id}/readiness"
-    with Server(APP_SPEC, model, ctx.app_env(), ctx.workdir, f"{engine}-reads") as server:
-        idle = server.memory()
-        api = Client(
-            server.port, headers={"Authorization": f"Bearer {plan.api_token}", "Accept": "application/json"}
+    idle = server.memory()
+    api = Client(
+        server.port, headers={"Authorization": f"Bearer {plan.api_token}", "Accept": "application/json"}
+    )
+    stages, loaded = [], 0
+    for size in options.growth_sizes:
+        say(engine, f"readiness wave at {size:,} responses")
+        load = loader.load(
+            growth_cells(plan.growth_wave, plan.scale_groups, size - loaded, options.waves), plain=True
         )
-        stages, loaded = [], 0
-        for size in options.growth_sizes:
-            print(f"  [{engine}] readiness wave at {size:,} responses ...", flush=True)
-            load = loader.load(
-                growth_cells(plan.growth_wave, plan.scale_groups, size - loaded, options.waves), plain=True
-            )
-            loaded = size
-            floor = time_floor(ctx)
-            measured, reply = time_get(api, path, options.repeats)
-            n = json.loads(reply.body)["overall"]["n"]
-            stages.append(
-                {"responses": size, "load": load, "floor": floor, "readiness": measured, "overall_n": n}
-            )
-        api.close()
+        loaded = size
+        floor = time_floor(ctx)
+        measured, reply = time_get(api, path, options.repeats)
+        n = json.loads(reply.body)["overall"]["n"]
+        stages.append(
+            {"responses": size, "load": load, "floor": floor, "readiness": measured, "overall_n": n}
+        )
+    api.close()
 
-        print(f"  [{engine}] dashboard ...", flush=True)
-        browser = Client(server.port)
-        login(browser, email=plan.email, password=plan.password)
-        dashboard, page = time_get(browser, f"/initiatives/{plan.rollout_id}/dashboard", options.repeats)
-        browser.close()
-        peak = server.memory()
+    say(engine, "dashboard")
+    browser = Client(server.port)
+    login(browser, email=plan.email, password=plan.password)
+    dashboard, page = time_get(
+        browser, f"/initiatives/{plan.rollout_id}/dashboard", options.repeats, warmup=1
+    )
+    browser.close()
+    peak = server.memory()
+    model = server.model
 
     full = stages[-1]
     floor_ms = full["floor"]["median_ms"]

@@ -16,10 +16,12 @@ from adkar.migrate import upgrade
 from adkar.surveys import registry
 
 from . import checks, engines, figures, importing, plain, reads, seed, submission
-from .context import Context
+from .context import APP_SPEC, Context
 from .datagen import SURVEY_KEY, Layout
 from .loader import Loader, rollout_cells
 from .options import Options
+from .progress import say
+from .server import Server
 
 
 def run_engine(name: str, options: Options) -> tuple[list[figures.Figure], dict]:
@@ -31,7 +33,7 @@ def run_engine(name: str, options: Options) -> tuple[list[figures.Figure], dict]
         target = engines.create(name, options, workdir)
         return _run(target, options, rng, workdir)
     except engines.EngineUnavailable as exc:
-        print(f"  [{name}] skipped: {exc}", flush=True)
+        say(name, f"skipped: {exc}")
         return [], {"status": "skipped", "reason": str(exc)}
     except Exception as exc:
         traceback.print_exc()
@@ -43,9 +45,7 @@ def run_engine(name: str, options: Options) -> tuple[list[figures.Figure], dict]
         if target is not None and not options.keep:
             engines.drop(target, options)
         if options.keep:
-            print(
-                f"  [{name}] kept: {target.url if target else workdir} (server logs in {workdir})", flush=True
-            )
+            say(name, f"kept: {target.url if target else workdir} (server logs in {workdir})")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
 
@@ -66,20 +66,23 @@ def _run(target: engines.Target, options: Options, rng: np.random.Generator, wor
         settings=target.settings(),
     )
 
-    print(
-        f"  [{target.name}] loading {options.responses:,} responses: {options.waves} waves x {options.groups} groups",
-        flush=True,
+    say(
+        target.name,
+        f"loading {options.responses:,} responses: {options.waves} waves x {options.groups} groups",
     )
     loader = Loader(target, layout, rng)
     try:
         generated = loader.load(rollout_cells(plan.rollout_waves, plan.rollout_groups, options.responses))
-        print(f"    {generated['rows']:,} rows in {generated['seconds']} s", flush=True)
+        say(target.name, f"{generated['rows']:,} rows in {generated['seconds']} s")
         ctx.details["data"] = {"rollout": generated}
         chosen = submission.run(ctx)
-        reads.run(ctx, chosen, loader)
+        say(target.name, f"starting gunicorn {chosen.label} for readiness, dashboard and import")
+        with Server(APP_SPEC, chosen, ctx.app_env(), workdir, f"{target.name}-app") as server:
+            reads.run(ctx, server, loader)
+            importing.run(ctx, server)
     finally:
         loader.close()
-    importing.run(ctx, chosen)
+    say(target.name, "checking the tallies against GROUP BY")
     checks.tallies_match(ctx)
     with app.app_context():
         db.engine.dispose()

@@ -38,6 +38,8 @@ DEPARTMENTS = (
 )
 REGIONS = ("EMEA", "Americas", "APAC", "Nordics", "DACH")
 WAVE_EVERY_DAYS = 14
+# create_groups audits the new ids joined with commas into a VARCHAR(64): PostgreSQL refuses 50 of them.
+GROUPS_PER_CALL = 10
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,11 @@ def _groups(initiative, user, options: Options, rng: np.random.Generator) -> lis
         {"name": name, "headcount": int(np.ceil(w * per_wave / r)) + 5, "description": ""}
         for name, w, r in zip(group_names(options.groups), weights, rates, strict=True)
     ]
-    groups = plan.create_groups(initiative=initiative, actor=user, rows=rows)
+    groups = []
+    for start in range(0, len(rows), GROUPS_PER_CALL):
+        groups += plan.create_groups(
+            initiative=initiative, actor=user, rows=rows[start : start + GROUPS_PER_CALL]
+        )
     speeds = rng.uniform(0.45, 1.0, size=options.groups)
     lagging = rng.integers(0, 5, size=options.groups)
     return [

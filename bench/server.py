@@ -55,6 +55,7 @@ class Server:
         self.ready_dir = workdir / f"ready-{name}-{self.port}"
         self.log_path = workdir / f"gunicorn-{name}-{model.label.replace(':', '-')}-{self.port}.log"
         self.process: subprocess.Popen | None = None
+        self.boot_seconds: float | None = None
 
     def __enter__(self) -> Server:
         self.start()
@@ -79,9 +80,11 @@ class Server:
             self.app_spec,
         ]
         env = {**os.environ, **self.env, "BENCH_READY_DIR": str(self.ready_dir)}
+        started = time.perf_counter()
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
         self._wait_ready()
+        self.boot_seconds = round(time.perf_counter() - started, 2)
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + BOOT_TIMEOUT

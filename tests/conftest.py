@@ -50,7 +50,7 @@ def sqlite_template(tmp_path_factory) -> str:
 def postgres_database() -> Iterator[str]:
     """A database of this worker's own, created fresh and migrated once."""
     assert POSTGRES_URL
-    name = f"adkar_test_{_worker()}"
+    name = f"adkar_test_{_worker()}_{os.getpid()}"  # unique per process: parallel runs must not collide
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -106,7 +106,9 @@ def test_sqlite_enforces_foreign_keys():
     app = create_app({"TESTING": True})
     with app.app_context():
         db.session.execute(text("CREATE TABLE parent (id INTEGER PRIMARY KEY)"))
-        db.session.execute(text("CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id))"))
+        db.session.execute(
+            text("CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id))")
+        )
         db.session.commit()
         with pytest.raises(IntegrityError, match="FOREIGN KEY"):
             db.session.execute(text("INSERT INTO child (id, parent_id) VALUES (1, 42)"))

@@ -66,7 +66,11 @@ def test_wheel_contents(wheel):
     ):
         assert required in names, required
     assert any(n.startswith("adkar/migrations/versions/") and n.endswith(".py") for n in names)
-    leaked = [n for n in names if n.startswith(("tests/", "instance/", ".venv/")) or n.endswith((".sqlite3", ".pyc"))]
+    leaked = [
+        n
+        for n in names
+        if n.startswith(("tests/", "instance/", ".venv/")) or n.endswith((".sqlite3", ".pyc"))
+    ]
     assert not leaked, leaked
 
 

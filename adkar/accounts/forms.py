@@ -10,7 +10,9 @@ from .services import MIN_PASSWORD_LENGTH
 ROLE_CHOICES = [SelectChoice(r, r.capitalize()) for r in ROLES]
 # Shape only: intranet domains such as .local or .internal are real addresses here, so no DNS rules.
 EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+$"
-NEW_PASSWORD_HELP = f"At least {MIN_PASSWORD_LENGTH} characters. A short sentence is easy to remember and hard to guess."
+NEW_PASSWORD_HELP = (
+    f"At least {MIN_PASSWORD_LENGTH} characters. A short sentence is easy to remember and hard to guess."
+)
 
 
 class LoginForm(FlaskForm):

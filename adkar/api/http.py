@@ -12,18 +12,24 @@ from ..errors import error_response
 from ..extensions import db
 from ..validation import ValidationFailed
 from . import bp
+from .payload import MAX_ID
 
 
 class IdConverter(BaseConverter):
-    """`<id:name>` in API routes: a positive whole number of at most ten digits (the route does not match
-    otherwise). Range checks stay out of the converter: werkzeug turns a converter's refusal into 405."""
+    """`<id:name>` in API routes: a positive whole number of at most ten digits, else the route does not match.
+
+    Ids beyond what an integer column holds become 0, which no record has, so they answer 404 after
+    authentication like any unknown id (refusing them here would make werkzeug answer 405, and passing them
+    on would make PostgreSQL fail with "integer out of range").
+    """
 
     regex = r"[1-9][0-9]{0,9}"
     part_isolating = True
     weight = 50
 
     def to_python(self, value: str) -> int:
-        return int(value)
+        number = int(value)
+        return number if number <= MAX_ID else 0
 
     def to_url(self, value: object) -> str:
         return str(int(value))  # type: ignore[call-overload]

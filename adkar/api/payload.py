@@ -267,6 +267,8 @@ def json_object() -> dict:
         body = json.loads(request.get_data(cache=True), parse_constant=_refuse_constant)
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise ValidationFailed([Problem(f"The body is not valid JSON: {_reason(exc)}")]) from exc
+    except RecursionError as exc:
+        raise ValidationFailed([Problem("The body is nested too deeply.")]) from exc
     if not isinstance(body, dict):
         raise ValidationFailed([Problem(f"The body must be a JSON object, not {_json_kind(body)}.")])
     return body

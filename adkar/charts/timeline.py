@@ -85,7 +85,7 @@ def _element_traces(rows: list[dict[str, Any]]) -> list[dict]:
                     "line": {"width": 1, "color": "#1a1a1a"},
                 },
                 "hovertemplate": (
-                    "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{x|%d %b %Y}<br>"
+                    "%{customdata[0]}<br>%{customdata[1]}<br>%{x|%d %b %Y}<br>"
                     f"Target: {ELEMENT_LABELS[element]}<extra></extra>"
                 ),
             }
@@ -127,23 +127,29 @@ def _marker_line(name: str, when: date, colour: str, width: float, dash: str) ->
     }
 
 
-def _label(text: str, when: date, colour: str, *, y: float) -> dict:
+def _label(text: str, when: date, colour: str, *, row: int, x_range: list[str]) -> dict:
+    """A line's label in the top margin, on whichever side of the line keeps it inside the chart."""
+    low, high = date.fromisoformat(x_range[0]), date.fromisoformat(x_range[1])
+    right_side = (when - low) / max(high - low, timedelta(days=1)) < 0.6
     return {
         "x": when.isoformat(),
         "xref": "x",
-        "y": y,
+        "y": 1,
         "yref": "paper",
-        "text": f"<b>{text}</b>",
+        "yanchor": "bottom",
+        "yshift": 4 + 20 * row,
+        "text": text,
         "showarrow": False,
-        "xanchor": "left",
-        "xshift": 4,
-        "font": {"color": colour, "size": 12},
+        "xanchor": "left" if right_side else "right",
+        "xshift": 5 if right_side else -5,
+        "font": {"color": colour, "size": 12, "weight": 600},
     }
 
 
 def _date_range(dates: list[date]) -> list[str]:
+    """Room either side for the labels centred on the first and last markers."""
     first, last = min(dates), max(dates)
-    pad = max(timedelta(days=7), (last - first) * 0.06)
+    pad = max(timedelta(days=10), (last - first) * 0.1)
     return [(first - pad).isoformat(), (last + pad).isoformat()]
 
 
@@ -160,18 +166,26 @@ def timeline_figure(
     if rows:
         traces.insert(0, _stems(rows))
     dates = [r["due"] for r in rows] + [go_live, today]
+    x_range = _date_range(dates)
     return {
         "data": traces,
         "layout": {
-            "title": {"text": _text(title), "x": 0, "xanchor": "left"},
-            "height": 380,
-            "margin": {"l": 24, "r": 24, "t": 64, "b": 56},
+            "title": {"text": _text(title), "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top"},
+            "height": 420,
+            "margin": {"l": 24, "r": 24, "t": 96, "b": 104},
             "showlegend": bool(traces),
-            "legend": {"orientation": "h", "x": 0, "y": -0.22, "title": {"text": "Target element:"}},
+            "legend": {
+                "orientation": "h",
+                "x": 0,
+                "y": 0,
+                "yref": "container",
+                "yanchor": "bottom",
+                "title": {"text": "Target element:", "side": "top left"},
+            },
             "xaxis": {
                 "type": "date",
                 "title": {"text": "Date"},
-                "range": _date_range(dates),
+                "range": x_range,
                 "showgrid": True,
                 "gridcolor": "#e6e6e6",
                 "zeroline": False,
@@ -187,8 +201,10 @@ def timeline_figure(
                 _marker_line("go-live", go_live, GO_LIVE_COLOUR, 3, "solid"),
             ],
             "annotations": [
-                _label("Today", today, TODAY_COLOUR, y=0.92 if today != go_live else 0.84),
-                _label(f"Go-live {go_live.strftime('%d %b %Y')}", go_live, GO_LIVE_COLOUR, y=1.0),
+                _label("Today", today, TODAY_COLOUR, row=0, x_range=x_range),
+                _label(
+                    f"Go-live {go_live.strftime('%d %b %Y')}", go_live, GO_LIVE_COLOUR, row=1, x_range=x_range
+                ),
             ],
             "hovermode": "closest",
             "plot_bgcolor": "#ffffff",

@@ -60,10 +60,6 @@ class Dashboard:
     def days_to_go_live(self) -> int:
         return (self.initiative.go_live - self.today).days
 
-    @property
-    def gate_ids(self) -> list[int]:
-        return [g.milestone_id for g in self.gates]
-
 
 def load_milestones(initiative_id: int) -> list[Milestone]:
     """The initiative's milestones with what a gate reads (groups, overrides and their authors)."""
@@ -110,7 +106,7 @@ def computed_gate(milestone: Milestone) -> dict[str, Any]:
     return readiness.gate(milestone, readiness.initiative_report(initiative))
 
 
-def build_dashboard(initiative: Initiative, *, today: date | None = None, with_charts: bool = True) -> Dashboard:
+def build_dashboard(initiative: Initiative, *, today: date | None = None) -> Dashboard:
     """Everything the dashboard page and the HTML report show, from one readiness report."""
     day = today or current_day()
     report = readiness.initiative_report(initiative)
@@ -134,8 +130,7 @@ def build_dashboard(initiative: Initiative, *, today: date | None = None, with_c
         focus_wave=focus,
         focus_rows=focus_rows,
     )
-    if with_charts:
-        board.charts = _charts(board, records, gates)
+    board.charts = _charts(board, records, gates)
     return board
 
 

@@ -29,14 +29,15 @@ bp = Blueprint("dashboard", __name__)
 
 
 @bp.app_template_global("share_pct")
-def share_pct(value) -> str:
+def share_pct(value: object) -> str:
     """A share as the whole percentage pages show ("46%"), "–" when there is none."""
     text = pct(value)
     return "–" if text == "no data" else text
 
 
 @bp.app_template_global("mean_score")
-def mean_score(value) -> str:
+def mean_score(value: object) -> str:
+    """A 1-5 mean with one decimal ("3.4"), "–" when there is none."""
     text = score(value)
     return "–" if text == "no data" else text
 
@@ -45,10 +46,14 @@ def _render_dashboard(initiative: Initiative, *, forms: dict[int, OverrideForm] 
     can_write = access_level(current_user, initiative) == WRITE
     board = build_dashboard(initiative)
     forms = dict(forms or {})
+    open_gates = {row.milestone_id for row in board.gates if row.can_override}
+    for milestone_id, form in list(forms.items()):
+        if milestone_id not in open_gates:  # no form on the page to show its message beside
+            for message in form.justification.errors:
+                flash(message, "error")
     if can_write:
-        for row in board.gates:
-            if row.can_override:
-                forms.setdefault(row.milestone_id, OverrideForm(formdata=None))
+        for milestone_id in open_gates:
+            forms.setdefault(milestone_id, OverrideForm(formdata=None))
     page = render_template(
         "dashboard/dashboard.html",
         board=board,
@@ -88,7 +93,9 @@ def override_gate(milestone_id: int):
         for message in exc.by_field().get("justification", []) + exc.by_field().get("", []):
             form.justification.errors = [*form.justification.errors, message]
         return _render_dashboard(initiative, forms={milestone.id: form}, status=400)
-    flash(f"The gate “{milestone.name}” is passed by override; your justification is on the board.", "success")
+    flash(
+        f"The gate “{milestone.name}” is passed by override; your justification is on the board.", "success"
+    )
     return redirect(url_for("dashboard.show", initiative_id=initiative.id, _anchor=f"gate-{milestone.id}"))
 
 
@@ -139,4 +146,6 @@ def report(initiative_id: int):
 
 
 def _download(body: bytes | str, mimetype: str, name: str) -> Response:
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )

@@ -50,7 +50,7 @@ def choices(labels: dict) -> list[SelectChoice]:
 ELEMENT_CHOICES = choices({e: ELEMENT_LABELS[e] for e in ELEMENTS})
 KIND_CHOICES = choices({k: KIND_LABELS[k] for k in MILESTONE_KINDS})
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
-DATE_MESSAGE = "Enter a date as YYYY-MM-DD."
+DATE_MESSAGE = "Enter a valid date (YYYY-MM-DD)."
 
 
 def plausible_date(form, field) -> None:

@@ -198,7 +198,8 @@ def parse_group_rows(upload, initiative: Initiative) -> list[dict]:
         problems += [_with_column(p) for p in found]
         rows.append({"row": row, "name": name, "headcount": headcount, "description": record["description"]})
     if problems:
-        raise ValidationFailed(problems)
+        order = {name: index for index, (name, _, _) in enumerate(IMPORT_COLUMNS)}
+        raise ValidationFailed(sorted(problems, key=lambda p: (p.row or 0, order.get(p.column or "", 99))))
     return rows
 
 

@@ -277,7 +277,7 @@ def _batch(wave: Wave, *, reminder: bool) -> _Batch:
         "k": current_app.config["MIN_GROUP_SIZE"],
         "reminder": reminder,
     }
-    subject = f"{'Reminder: ' if reminder else ''}{wave.initiative.name}: {title}"
+    subject = " ".join(f"{'Reminder: ' if reminder else ''}{wave.initiative.name}: {title}".split())
     return _Batch(wave_id=wave.id, initiative_id=wave.initiative_id, context=context, subject=subject)
 
 

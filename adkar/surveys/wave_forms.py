@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -20,14 +20,16 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..plan.models import Initiative
+from ..timeutil import today as current_day
 from ..validation import ValidationFailed
 from . import registry
 from .definitions import survey_title
 from .invitations import MAX_BATCH
 from .models import Wave
-from .waves import MAX_NAME, MAX_PURPOSE
+from .waves import MAX_NAME, MAX_PURPOSE, default_survey
 
 NO_MILESTONE = 0
+DEFAULT_DAYS_OPEN = 14  # two weeks: long enough for holidays and shifts, short enough to keep momentum
 ALL_GROUPS = 0
 
 
@@ -103,7 +105,12 @@ def wave_form_data(wave: Wave) -> dict:
 
 def prefill_data(args: Mapping, initiative: Initiative) -> dict:
     """Start values for a new wave from query args (a suggestion's "adjust" link); bad values are ignored."""
-    data: dict = {"groups": [g.id for g in initiative.groups]}
+    data: dict = {
+        "groups": [g.id for g in initiative.groups],
+        "survey": default_survey(initiative),
+        "opens_on": current_day(),
+        "closes_on": current_day() + timedelta(days=DEFAULT_DAYS_OPEN - 1),
+    }
     for key in ("name", "purpose"):
         if args.get(key):
             data[key] = str(args[key])[: MAX_PURPOSE if key == "purpose" else MAX_NAME]

@@ -369,6 +369,11 @@ def _default_survey(first_wave: bool) -> str:
     return next((key for key in preferred if key in keys), keys[0])
 
 
+def default_survey(initiative: Initiative) -> str:
+    """The full assessment for an initiative's first wave (a baseline), the short pulse after that."""
+    return _default_survey(not db.session.scalar(select(exists().where(Wave.initiative_id == initiative.id))))
+
+
 def suggested_waves(initiative: Initiative, *, today: date | None = None) -> list[WaveSuggestion]:
     """One suggestion per milestone still ahead without a wave, opening ~3 weeks and closing ~1 week before.
 

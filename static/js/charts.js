@@ -18,6 +18,10 @@
       return;
     }
     var config = Object.assign({}, CONFIG, figure.config || {});
+    if (figure.layout && figure.layout.height) {
+      // Responsive plots fill their container's height: give it the figure's (CSSOM, allowed by the CSP).
+      target.style.minHeight = figure.layout.height + "px";
+    }
     window.Plotly.newPlot(target, figure.data || [], figure.layout || {}, config).then(function () {
       target.setAttribute("data-drawn", "true");
     });

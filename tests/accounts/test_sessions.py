@@ -20,7 +20,12 @@ def test_password_change_signs_out_other_sessions_but_not_this_one(app):
     assert response.status_code == 302
     assert is_signed_in(laptop)
     assert not is_signed_in(phone)
-    assert app.test_client().post("/login", data={"email": "pat@example.test", "password": Factory.PASSWORD}).status_code == 400
+    assert (
+        app.test_client()
+        .post("/login", data={"email": "pat@example.test", "password": Factory.PASSWORD})
+        .status_code
+        == 400
+    )
     signed_in(app, "pat@example.test", NEW_PASSWORD)
 
 
@@ -41,10 +46,13 @@ def test_wrong_current_password_changes_nothing(app):
 def test_password_rules_are_explained(app):
     add_user(app, email="lee@example.test")
     client = signed_in(app, "lee@example.test")
-    short = client.post("/account/password", data={"current": Factory.PASSWORD, "new": "short", "confirm": "short"})
+    short = client.post(
+        "/account/password", data={"current": Factory.PASSWORD, "new": "short", "confirm": "short"}
+    )
     assert short.status_code == 400 and "Use 10 to 200 characters." in text(short)
     mismatch = client.post(
-        "/account/password", data={"current": Factory.PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD + "!"}
+        "/account/password",
+        data={"current": Factory.PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD + "!"},
     )
     assert mismatch.status_code == 400 and "The passwords do not match." in text(mismatch)
     assert is_signed_in(client)
@@ -59,7 +67,9 @@ def test_disabling_a_user_ends_their_sessions(app):
     assert response.status_code == 302
     assert "is disabled" in text(admin.get("/admin/users"))
     assert not is_signed_in(victim)
-    refused = app.test_client().post("/login", data={"email": "sam@example.test", "password": Factory.PASSWORD})
+    refused = app.test_client().post(
+        "/login", data={"email": "sam@example.test", "password": Factory.PASSWORD}
+    )
     assert refused.status_code == 400
 
     assert admin.post(f"/admin/users/{user.id}/active").status_code == 302
@@ -84,5 +94,7 @@ def test_admin_password_reset_ends_sessions_and_replaces_the_password(app):
     assert admin.post(f"/admin/users/{user.id}/password", data={"new": NEW_PASSWORD}).status_code == 302
     assert not is_signed_in(victim)
     signed_in(app, "forgot@example.test", NEW_PASSWORD)
-    old = app.test_client().post("/login", data={"email": "forgot@example.test", "password": Factory.PASSWORD})
+    old = app.test_client().post(
+        "/login", data={"email": "forgot@example.test", "password": Factory.PASSWORD}
+    )
     assert old.status_code == 400

@@ -49,8 +49,12 @@ def test_sign_in_page_is_accessible(client):
 
 def test_unknown_email_and_wrong_password_answer_identically(app):
     add_user(app, email="known@example.test")
-    unknown = app.test_client().post("/login", data={"email": "nobody@example.test", "password": "wrong-password"})
-    wrong = app.test_client().post("/login", data={"email": "known@example.test", "password": "wrong-password"})
+    unknown = app.test_client().post(
+        "/login", data={"email": "nobody@example.test", "password": "wrong-password"}
+    )
+    wrong = app.test_client().post(
+        "/login", data={"email": "known@example.test", "password": "wrong-password"}
+    )
     assert unknown.status_code == wrong.status_code == 400
     assert "Email or password is not correct." in text(wrong)
     body_unknown = without_csrf(text(unknown)).replace("nobody@example.test", "EMAIL")
@@ -132,7 +136,9 @@ def test_get_request_cannot_sign_out(app, client, auth):
 def test_next_cannot_leave_the_site(app, target):
     add_user(app, email="next@example.test")
     response = app.test_client().post(
-        "/login", query_string={"next": target}, data={"email": "next@example.test", "password": Factory.PASSWORD}
+        "/login",
+        query_string={"next": target},
+        data={"email": "next@example.test", "password": Factory.PASSWORD},
     )
     assert response.status_code == 302
     location = response.headers["Location"]

@@ -23,7 +23,7 @@ def _create(client, name: str = "HR sync") -> str:
     assert "It will not be shown again." in body
     found = set(TOKEN.findall(body))
     assert len(found) == 1, found
-    assert 'readonly' in body
+    assert "readonly" in body
     return found.pop()
 
 

@@ -143,6 +143,8 @@ def bare_app() -> Flask:
         ("[]", "application/json", ValidationFailed),
         ('{"a": Infinity}', "application/json", ValidationFailed),
         ('{"a": 1', "application/json", ValidationFailed),
+        ("[" * 100_000, "application/json", ValidationFailed),
+        ('{"a": ' + "9" * 5000 + "}", "application/json", ValidationFailed),
     ],
 )
 def test_json_object_refuses_what_is_not_a_json_object(bare_app, data, content_type, error):

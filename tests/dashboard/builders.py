@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from sqlalchemy import update
@@ -30,21 +30,24 @@ def make_wave(
     name: str,
     opens_on: date,
     closes_on: date,
+    survey: str = PULSE,
 ) -> Wave:
     return create_wave(
         initiative=initiative,
         actor=actor,
         name=name,
-        survey_key=PULSE,
+        survey_key=survey,
         opens_on=opens_on,
         closes_on=closes_on,
         group_ids=[g.id for g in groups],
     )
 
 
-def _row(answer: Answer, comment: str | None):
-    defn = registry.get(PULSE)
-    clean = {**dict(zip(PULSE_ITEMS, answer, strict=True)), **({"comment": comment} if comment else {})}
+def _row(answer: Answer | Mapping[str, int], comment: str | None, survey: str = PULSE):
+    """(answers, scores, comment) for the storage core; a tuple answers the pulse's five statements."""
+    defn = registry.get(survey)
+    items = dict(zip(PULSE_ITEMS, answer, strict=True)) if isinstance(answer, tuple) else dict(answer)
+    clean = {**items, **({"comment": comment} if comment else {})}
     answers, text = split_answers(defn, clean)
     return answers, score(defn, clean), text
 
@@ -52,19 +55,27 @@ def _row(answer: Answer, comment: str | None):
 def respond(
     wave_id: int,
     group_id: int,
-    answers: Sequence[Answer],
+    answers: Sequence[Answer | Mapping[str, int]],
     *,
     comments: Sequence[str | None] | None = None,
+    survey: str = PULSE,
 ) -> None:
     """Import responses in one transaction (as a CSV import does); `comments` pairs with `answers`."""
     texts = list(comments) if comments is not None else [None] * len(answers)
-    rows = [_row(a, c) for a, c in zip(answers, texts, strict=True)]
+    rows = [_row(a, c, survey) for a, c in zip(answers, texts, strict=True)]
     store_imported(wave_id=wave_id, group_id=group_id, rows=rows)
 
 
-def submit(wave_id: int, group_id: int, answer: Answer, *, comment: str | None = None) -> None:
+def submit(
+    wave_id: int,
+    group_id: int,
+    answer: Answer | Mapping[str, int],
+    *,
+    comment: str | None = None,
+    survey: str = PULSE,
+) -> None:
     """One respondent's submission, as the survey page stores it (its own receipt, its own transaction)."""
-    answers, scores, text = _row(answer, comment)
+    answers, scores, text = _row(answer, comment, survey)
     record_response(
         wave_id=wave_id,
         group_id=group_id,

@@ -9,6 +9,7 @@ changing either group's size or the pooled overall, so a page that leaks nothing
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as default
 from datetime import date, timedelta
 
 from adkar.accounts.models import User
@@ -46,6 +47,7 @@ class Scenario:
     training: Milestone
     go_live: Milestone
     day: date
+    tokens: dict[str, str] = default(default_factory=dict)  # API tokens, for the tests that need them
 
 
 def build(factory, *, swap_hidden: bool = False) -> Scenario:
@@ -74,7 +76,12 @@ def build(factory, *, swap_hidden: bool = False) -> Scenario:
     go_live = factory.milestone(initiative, name="Go-live", due=day + timedelta(days=20), threshold=0.5)
 
     baseline = make_wave(
-        initiative, owner, [desk], name="Baseline", opens_on=day - timedelta(days=20), closes_on=day - timedelta(5)
+        initiative,
+        owner,
+        [desk],
+        name="Baseline",
+        opens_on=day - timedelta(days=20),
+        closes_on=day - timedelta(5),
     )
     respond(baseline.id, desk.id, [ALL_FOUR] + [ALL_TWO] * 4)
     set_invited(baseline.id, desk.id, 10)

@@ -1,8 +1,7 @@
-"""Plan-page fixtures: a cast of users around one initiative, and the vendor blueprint on the app."""
+"""Plan-page fixtures: a cast of users around one initiative, and cheap password hashing."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,20 +14,6 @@ from adkar.plan.models import Initiative
 from adkar.timeutil import today
 
 
-@pytest.fixture(scope="session")
-def sqlite_template(sqlite_template: str) -> str:
-    """Fold the template's WAL into the main file, so copying that one file copies the schema.
-
-    The shared fixture copies template.sqlite3 while the migration's tables may still sit in its -wal file.
-    """
-    connection = sqlite3.connect(sqlite_template)
-    try:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        connection.close()
-    return sqlite_template
-
-
 @pytest.fixture(autouse=True)
 def fast_password_hashing(monkeypatch) -> None:
     """scrypt costs ~0.5 s a user; these tests are about plans, not password storage."""
@@ -37,16 +22,6 @@ def fast_password_hashing(monkeypatch) -> None:
         "generate_password_hash",
         lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
     )
-
-
-@pytest.fixture
-def app(app):
-    """The app with adkar.vendor registered, until create_app registers it itself."""
-    if "vendor" not in app.blueprints:
-        from adkar.vendor import bp
-
-        app.register_blueprint(bp)
-    return app
 
 
 @dataclass

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from adkar.audit.models import AuditEvent
+from adkar.extensions import db
 from adkar.plan.models import Initiative, InitiativeMember, Milestone, StakeholderGroup
 
 from .helpers import count
@@ -105,9 +106,6 @@ def test_sponsor_gets_403_on_change_pages(client, auth, cast, ids, route):
 
 def test_practitioner_added_as_sponsor_only_reads(client, auth, cast, factory, ids):
     reader = factory.user("practitioner")
-    factory.initiative(cast.owner, name="Other")  # unrelated
-    from adkar.extensions import db
-
     db.session.add(InitiativeMember(initiative_id=cast.initiative.id, user_id=reader.id, role="sponsor"))
     db.session.commit()
     auth.login(reader.email)

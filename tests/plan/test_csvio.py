@@ -42,6 +42,8 @@ def test_semicolon_file_whose_values_contain_commas():
 def test_optional_column_may_be_absent_and_headers_match_loosely():
     rows = read_csv(b"Target Element,name\nability,x\n", required=("name", "target_element"))
     assert rows == [{"row": 1, "name": "x", "target_element": "ability"}]
+    rows = read_csv(b"target element,Q-1\nability,5\n", required=("Q-1", "Target_Element"))
+    assert rows == [{"row": 1, "Q-1": "5", "Target_Element": "ability"}]  # keyed by the caller's names
     assert read_csv(b"name,headcount\nA,1\n", **COLUMNS)[0]["description"] == ""
 
 

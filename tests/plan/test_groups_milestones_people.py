@@ -119,7 +119,7 @@ def test_invalid_milestones_are_400_and_store_nothing(client, auth, cast, factor
         (milestone_data(name=""), "Give the milestone a name."),
         (milestone_data(target_element="adoption"), "Not a valid choice"),
         (milestone_data(kind="party"), "Not a valid choice"),
-        (milestone_data(due="next week"), "Enter a date as YYYY-MM-DD."),
+        (milestone_data(due="next week"), "Enter a valid date (YYYY-MM-DD)."),
         (milestone_data(group_ids=[str(foreign.id)]), "is not a valid choice"),
     ]
     for data, message in cases:

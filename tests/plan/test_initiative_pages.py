@@ -117,7 +117,7 @@ def test_invalid_basics_rerender_with_400_and_store_nothing(client, auth, cast):
     body = text(response)
     assert response.status_code == 400
     assert "Give the initiative a name." in body
-    assert "Enter a date as YYYY-MM-DD." in body
+    assert "Enter a valid date (YYYY-MM-DD)." in body
     assert "Not a valid choice" in body
     assert (count(Initiative), count(Milestone)) == before
 
@@ -139,7 +139,7 @@ def test_invalid_milestone_row_rerenders_step_two_with_400_and_stores_nothing(cl
     body = text(response)
     assert response.status_code == 400
     assert input_value(body, "step") == "milestones"
-    assert "Milestone 2, due date: Enter a date as YYYY-MM-DD." in body
+    assert "Milestone 2, due date: Enter a valid date (YYYY-MM-DD)." in body
     assert "Milestone 4, name: Give the milestone a name." in body
     assert input_value(body, "milestones-1-due") == "soon"  # the user's input is kept for correction
     assert (count(Initiative), count(Milestone)) == before

@@ -63,7 +63,7 @@ def test_today_and_go_live_lines_with_go_live_emphasised():
     assert (go_live["x0"], go_live["x1"]) == ("2026-06-01", "2026-06-01")
     assert go_live["line"]["width"] > today["line"]["width"]
     labels = [a["text"] for a in figure["layout"]["annotations"]]
-    assert "<b>Today</b>" in labels and "<b>Go-live 01 Jun 2026</b>" in labels
+    assert "Today" in labels and "Go-live 01 Jun 2026" in labels
 
 
 def test_layout_has_title_axis_labels_and_a_range_covering_everything():

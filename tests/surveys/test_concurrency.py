@@ -11,7 +11,15 @@ from sqlalchemy import func, select
 from adkar.extensions import db
 from adkar.surveys.models import Response, WaveGroup
 
-from .wavedata import count_receipts, count_responses, invitation_used, invite, make_wave, open_link, pulse_form
+from .wavedata import (
+    count_receipts,
+    count_responses,
+    invitation_used,
+    invite,
+    make_wave,
+    open_link,
+    pulse_form,
+)
 
 THREADS = 50
 
@@ -48,9 +56,13 @@ def submit_together(app, path: str, data: dict, threads: int = THREADS) -> list[
 
 def tally_matches_rows(wave_id: int, group_id: int) -> tuple[int, int]:
     db.session.rollback()
-    n = db.session.scalar(select(WaveGroup.n).where(WaveGroup.wave_id == wave_id, WaveGroup.group_id == group_id))
+    n = db.session.scalar(
+        select(WaveGroup.n).where(WaveGroup.wave_id == wave_id, WaveGroup.group_id == group_id)
+    )
     rows = db.session.scalar(
-        select(func.count()).select_from(Response).where(Response.wave_id == wave_id, Response.group_id == group_id)
+        select(func.count())
+        .select_from(Response)
+        .where(Response.wave_id == wave_id, Response.group_id == group_id)
     )
     return n, rows
 
@@ -76,7 +88,9 @@ def test_fifty_concurrent_submissions_of_one_personal_token_store_one(app, facto
 def test_concurrent_submissions_of_one_open_link_form_store_one(app, client, factory):
     wave, groups, _ = make_wave(factory)
     token = open_link(wave, groups[0])
-    nonce = re.search(r'name="nonce" value="([^"]+)"', client.get(f"/o/{token}").get_data(as_text=True)).group(1)
+    nonce = re.search(
+        r'name="nonce" value="([^"]+)"', client.get(f"/o/{token}").get_data(as_text=True)
+    ).group(1)
     wave_id, group_id = wave.id, groups[0].id
     db.session.remove()
 

@@ -385,3 +385,31 @@ def test_reminder_form_reports_the_count(client, auth, plan, mailbox):
     assert "2 reminders sent." in text(response)
     assert len(mailbox.messages) == 4
     assert db.session.scalar(select(WaveGroup.invited).where(WaveGroup.group_id == plan.groups[0].id)) == 2
+
+
+def test_the_forms_carry_their_csrf_token(app, client, auth, plan):
+    wave = new_wave(plan)
+    auth.login(plan.owner.email)
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = text(client.get(f"/waves/{wave.id}"))
+    for prefix in ("links", "email", "remind", "open"):
+        assert f'name="{prefix}-csrf_token"' in page
+    token = re.search(r'name="links-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    data = {"links-group": plan.groups[0].id, "links-count": 2}
+    assert client.post(f"/waves/{wave.id}/links", data=data).status_code == 400
+    assert count(Invitation) == 0
+    assert client.post(f"/waves/{wave.id}/links", data={**data, "links-csrf_token": token}).status_code == 200
+    assert count(Invitation) == 2
+
+
+def test_emailed_links_open_the_survey_page_and_replaced_ones_do_not(client, plan, mailbox):
+    wave = new_wave(plan)
+    invitations.invite_by_email(
+        wave=wave, group_id=plan.groups[0].id, emails=["ana@example.com"], actor=plan.owner
+    )
+    old = Mailbox.token(mailbox.messages[0])
+    assert client.get(f"/s/{old}").status_code == 200
+    invitations.send_reminders(wave=fresh_wave(wave.id), group_id=None, actor=plan.owner)
+    new = Mailbox.token(mailbox.messages[1])
+    assert client.get(f"/s/{new}").status_code == 200
+    assert client.get(f"/s/{old}").status_code == 404

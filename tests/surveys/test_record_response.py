@@ -11,7 +11,8 @@ from adkar.surveys import registry, tally
 from adkar.surveys.models import Response
 from adkar.surveys.responses import AlreadyAnswered, hash_key, record_response, split_answers, store_imported
 
-from .wavedata import count_receipts, count_responses, invitation_used, invite, make_wave, tally as tally_row
+from .wavedata import count_receipts, count_responses, invitation_used, invite, make_wave
+from .wavedata import tally as tally_row
 
 SCORES = {"awareness": 4.0, "desire": 2.0, "knowledge": 5.0, "ability": 5.0, "reinforcement": 1.0}
 
@@ -122,18 +123,29 @@ def test_store_imported_counts_n_not_invited_and_is_audited(factory):
     wave, groups, owner = make_wave(factory)
     invite(wave, groups[0])
     rows = [({"aw1": 5}, SCORES, None), ({"aw1": 1}, {**SCORES, "awareness": 1.0}, "ok")]
-    assert store_imported(
-        wave_id=wave.id, group_id=groups[0].id, rows=rows, actor_id=owner.id, initiative_id=wave.initiative_id
-    ) == 2
+    assert (
+        store_imported(
+            wave_id=wave.id,
+            group_id=groups[0].id,
+            rows=rows,
+            actor_id=owner.id,
+            initiative_id=wave.initiative_id,
+        )
+        == 2
+    )
     counts = tally_row(wave.id, groups[0].id)
     assert (counts.n, counts.invited, counts.bar_awareness, counts.bar_desire) == (2, 1, 1, 1)
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "responses.import")).one()
-    assert event.user_id == owner.id and event.detail == {"group_id": groups[0].id, "count": 2, "source": "import"}
+    assert event.user_id == owner.id and event.detail == {
+        "group_id": groups[0].id,
+        "count": 2,
+        "source": "import",
+    }
 
 
 def test_store_imported_for_a_group_outside_the_wave_stores_nothing(factory):
     wave, _groups, _ = make_wave(factory)
-    other, other_groups, _ = make_wave(factory)
+    _other, other_groups, _ = make_wave(factory)
     with pytest.raises(LookupError):
         store_imported(wave_id=wave.id, group_id=other_groups[0].id, rows=[({"aw1": 5}, SCORES, None)])
     assert count_responses() == 0

@@ -8,7 +8,15 @@ import re
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from .wavedata import count_receipts, count_responses, invitation_used, invite, make_wave, open_link, pulse_form
+from .wavedata import (
+    count_receipts,
+    count_responses,
+    invitation_used,
+    invite,
+    make_wave,
+    open_link,
+    pulse_form,
+)
 
 BAD_INPUTS = {
     # name: (form changes, the field in error, the French message)
@@ -58,7 +66,9 @@ def test_bad_personal_answers_re_render_in_french_and_store_nothing(client, fact
     assert 'role="alert"' in html
     if field and field != "comment":
         assert f'href="#{field}-1"' in html  # the summary links to the question
-        assert re.search(rf'<fieldset class="likert has-error" id="q-{field}" aria-describedby="{field}-error"', html)
+        assert re.search(
+            rf'<fieldset class="likert has-error" id="q-{field}" aria-describedby="{field}-error"', html
+        )
         assert re.search(rf'name="{field}" value="1"[^>]*aria-invalid="true"', html)
     if field == "comment":
         assert 'href="#comment"' in html and 'aria-describedby="comment-hint comment-error"' in html

@@ -94,7 +94,13 @@ def test_open_link_posts_are_rate_limited_per_client(client, factory):
 
 def test_access_log_lines_never_show_tokens(app, caplog):
     record = logging.LogRecord(
-        "werkzeug", logging.INFO, __file__, 1, '%s - - "%s" %s', ("127.0.0.1", "POST /s/Abc_123-xyz HTTP/1.1", 303), None
+        "werkzeug",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - - "%s" %s',
+        ("127.0.0.1", "POST /s/Abc_123-xyz HTTP/1.1", 303),
+        None,
     )
     assert REDACT_TOKENS in logging.getLogger("werkzeug").filters
     assert REDACT_TOKENS in logging.getLogger("gunicorn.access").filters

@@ -204,6 +204,8 @@ def test_new_wave_page_creates_the_wave(client, auth, plan):
     page = client.get(f"/initiatives/{plan.initiative.id}/waves/new")
     assert page.status_code == 200
     assert 'name="groups"' in text(page) and "at least four times" in text(page)
+    assert '<option selected value="adkar-assessment">' in text(page)  # a first wave is a full baseline
+    assert f'value="{today().isoformat()}"' in text(page)
     response = client.post(f"/initiatives/{plan.initiative.id}/waves/new", data=_form(plan))
     wave = db.session.scalar(select(Wave))
     assert response.status_code == 302

@@ -77,7 +77,9 @@ def pulse_form(value: int | str = 4, **extra) -> dict:
     return {**dict.fromkeys(PULSE_ITEMS, str(value)), **extra}
 
 
-def add_responses(wave: Wave, group: StakeholderGroup, count: int, *, value: int = 4, comment: str | None = None):
+def add_responses(
+    wave: Wave, group: StakeholderGroup, count: int, *, value: int = 4, comment: str | None = None
+):
     """Store `count` responses for a group through the storage core."""
     defn = registry.get(wave.survey_key)
     clean = {**dict.fromkeys(PULSE_ITEMS, value), **({"comment": comment} if comment else {})}

@@ -12,8 +12,10 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
+from werkzeug.security import generate_password_hash
 
 from adkar import create_app
+from adkar.accounts import services as accounts_services
 from adkar.extensions import db
 from adkar.migrate import upgrade
 
@@ -34,6 +36,18 @@ BASE_CONFIG = {
 
 def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request, monkeypatch) -> None:
+    """scrypt costs ~0.5 s a user; tests about password storage opt out with @pytest.mark.real_password_hashing."""
+    if request.node.get_closest_marker("real_password_hashing"):
+        return
+    monkeypatch.setattr(
+        accounts_services,
+        "generate_password_hash",
+        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
+    )
 
 
 @pytest.fixture(scope="session")

@@ -6,22 +6,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from werkzeug.security import generate_password_hash
 
-from adkar.accounts import services as accounts_services
 from adkar.accounts.models import User
 from adkar.plan.models import Initiative
 from adkar.timeutil import today
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch) -> None:
-    """scrypt costs ~0.5 s a user; these tests are about plans, not password storage."""
-    monkeypatch.setattr(
-        accounts_services,
-        "generate_password_hash",
-        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
-    )
 
 
 @dataclass

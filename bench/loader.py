@@ -38,11 +38,6 @@ class Cell:
         return readiness_level(self.wave.index, self.waves, self.group.speed)
 
 
-def _copy_text(rows: Iterable[tuple]) -> str:
-    """COPY text format; the generated values hold no tab, newline or backslash."""
-    return "".join("\t".join("\\N" if value is None else str(value) for value in row) + "\n" for row in rows)
-
-
 class Loader:
     """One bare DBAPI connection that appends responses (and optionally the plain floor table) in bulk."""
 
@@ -124,7 +119,8 @@ class Loader:
             self.conn.cursor() as cursor,
             cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
         ):
-            copy.write(_copy_text(rows))
+            for row in rows:
+                copy.write_row(row)  # psycopg's C formatter: NULLs and escaping handled
 
     def _add_tallies(self, totals: dict, invited: dict) -> None:
         p = self.target.placeholder

@@ -25,21 +25,32 @@ DASHBOARD_GOAL = 3.0
 GROWTH_GOAL = 1.5
 MEMORY_ALLOWANCE_MB = 300
 WARMUP = 2
+MIN_SAMPLES = 5
+TIME_BUDGET = 45.0  # seconds per timed series: a slow page gets fewer samples, never fewer than MIN_SAMPLES
+
+
+def _enough(samples: list[float], repeats: int, began: float) -> bool:
+    """--repeats samples, or fewer (at least MIN_SAMPLES) once TIME_BUDGET seconds have gone by."""
+    return len(samples) >= repeats or (
+        len(samples) >= MIN_SAMPLES and time.perf_counter() - began > TIME_BUDGET
+    )
 
 
 def time_floor(ctx: Context) -> dict:
-    """The bare aggregate over the plain table, on a bare DBAPI connection: median of --repeats runs."""
+    """The bare aggregate over the plain table, on a bare DBAPI connection: median of the samples."""
     conn = ctx.target.connect()
     try:
         cursor = conn.cursor()
-        samples = []
-        for attempt in range(WARMUP + ctx.options.repeats):
+        samples: list[float] = []
+        attempt, began = 0, time.perf_counter()
+        while not _enough(samples, ctx.options.repeats, began):
             started = time.perf_counter()
             cursor.execute(READINESS_FLOOR_SQL)
             rows = cursor.fetchall()
             elapsed = time.perf_counter() - started
             conn.commit()
-            if attempt >= WARMUP:
+            attempt += 1
+            if attempt > WARMUP:
                 samples.append(elapsed)
         if len(rows) != ctx.options.groups:
             raise RuntimeError(f"floor query returned {len(rows)} groups, expected {ctx.options.groups}")
@@ -49,11 +60,12 @@ def time_floor(ctx: Context) -> dict:
 
 
 def time_get(client: Client, path: str, repeats: int, *, warmup: int = WARMUP) -> tuple[dict, Reply]:
-    """GET `path` `warmup` times, then `repeats` timed times; every answer must be 200."""
+    """GET `path` `warmup` times, then time it; every answer must be 200."""
     for _ in range(warmup):
         expect(client.request("GET", path), 200, what=f"GET {path}")
-    samples = []
-    for _ in range(repeats):
+    samples: list[float] = []
+    began = time.perf_counter()
+    while not _enough(samples, repeats, began):
         reply = expect(client.request("GET", path), 200, what=f"GET {path}")
         samples.append(reply.seconds)
     return _timing(samples), reply

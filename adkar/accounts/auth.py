@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
 from sqlalchemy import select
 
 from ..extensions import db, login_manager
@@ -14,6 +14,12 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    app.before_request(_forget_cached_user)
+
+
+def _forget_cached_user() -> None:
+    """Load the user from this request's session, never from a cache left in a reused app context."""
+    g.pop("_login_user", None)
 
 
 @login_manager.user_loader

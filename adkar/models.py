@@ -1,7 +1,10 @@
 """Import every model so metadata is complete (Alembic autogenerate, create_all in tools)."""
 
 from .accounts.models import ApiToken, User
+from .actions.models import Action, LibraryEntry, ResistanceEntry
+from .adoption.models import AdoptionSettings, UsageFigure
 from .audit.models import AuditEvent
+from .plan.change_record_models import ChangeRecord
 from .plan.models import (
     GateOverride,
     Initiative,
@@ -13,16 +16,22 @@ from .plan.models import (
 from .surveys.models import Invitation, Response, SubmissionReceipt, Wave, WaveGroup
 
 __all__ = [
+    "Action",
+    "AdoptionSettings",
     "ApiToken",
     "AuditEvent",
+    "ChangeRecord",
     "GateOverride",
     "Initiative",
     "InitiativeMember",
     "Invitation",
+    "LibraryEntry",
     "Milestone",
+    "ResistanceEntry",
     "Response",
     "StakeholderGroup",
     "SubmissionReceipt",
+    "UsageFigure",
     "User",
     "Wave",
     "WaveGroup",

@@ -70,7 +70,10 @@ def postgres_database() -> Iterator[str]:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    upgrade(create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url}))
+    migrated = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    upgrade(migrated)
+    with migrated.app_context():
+        db.engine.dispose()  # an engine left to the garbage collector warns about its open connection
     yield url
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

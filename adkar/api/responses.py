@@ -42,7 +42,7 @@ class ResponseList(Field):
                 "ImportedResponse",
                 {
                     "type": "object",
-                    "description": "One person's answers, by item id (see GET the wave's survey for the ids).",
+                    "description": "One person's answers, by item id (GET /surveys lists each survey's items).",
                     "properties": {
                         "answers": {
                             "type": "object",

@@ -1,0 +1,1 @@
+"""ADKAR action plans per group and element, the editable action library, and the resistance log."""

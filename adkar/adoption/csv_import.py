@@ -1,0 +1,95 @@
+"""Reading usage figures from an uploaded CSV: group (name or id), date, active users.
+
+Every problem of the file is reported at once, by row and column; the service then stores all or nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import IO
+
+from .. import csvio
+from ..plan.models import Initiative
+from ..validation import Problem, ValidationFailed
+from .services import MAX_FIGURES
+
+COLUMNS = (
+    ("group", "The stakeholder group's name (as on the plan page, any case) or its id."),
+    ("date", "The day the figure describes, written YYYY-MM-DD (e.g. 2026-03-31); not in the future."),
+    (
+        "active_users",
+        "People of the group who actively used the new system: a whole number from 0 to the group's headcount.",
+    ),
+)
+FIELD_COLUMNS = {"group_id": "group", "date": "date", "active_users": "active_users"}
+_WHOLE = re.compile(r"\d{1,9}(?:\.0+)?")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def example_csv(initiative: Initiative) -> bytes:
+    names = [g.name for g in initiative.groups[:2]] or ["Service desk agents"]
+    rows = [(name, day, active) for day, active in (("2026-03-02", 12), ("2026-03-09", 31)) for name in names]
+    return csvio.write_csv([c for c, _ in COLUMNS], rows)
+
+
+def parse_usage_csv(upload: bytes | IO[bytes], initiative: Initiative) -> list[dict]:
+    """Rows for `services.import_figures`; ValidationFailed with every shape problem of the file."""
+    records = csvio.read_csv(upload, required=[c for c, _ in COLUMNS], max_rows=MAX_FIGURES)
+    by_name = {g.name.strip().casefold(): g.id for g in initiative.groups}
+    ids = {g.id for g in initiative.groups}
+    problems: list[Problem] = []
+    rows = []
+    for record in records:
+        row = record["row"]
+        group_id = _group_id(record["group"], by_name, ids)
+        if group_id is None:
+            message = (
+                f"No group “{record['group']}” in this initiative."
+                if record["group"]
+                else "The group is required."
+            )
+            problems.append(Problem(message, row=row, column="group"))
+        day = _date(record["date"])
+        if day is None:
+            problems.append(
+                Problem(f"“{record['date']}” is not a date written YYYY-MM-DD.", row=row, column="date")
+            )
+        active = int(float(record["active_users"])) if _WHOLE.fullmatch(record["active_users"]) else None
+        if active is None:
+            text = record["active_users"]
+            message = (
+                f"“{text}” is not a whole number." if text else "The number of active users is required."
+            )
+            problems.append(Problem(message, row=row, column="active_users"))
+        rows.append({"row": row, "group_id": group_id, "day": day, "active_users": active})
+    if problems:
+        raise ValidationFailed(problems)
+    return rows
+
+
+def with_columns(problems: list[Problem]) -> list[Problem]:
+    """Service problems (named by field) named by the file's columns instead."""
+    for problem in problems:
+        if problem.row is not None and problem.column is None and problem.field:
+            problem.column = FIELD_COLUMNS.get(problem.field, problem.field)
+    return problems
+
+
+def _group_id(text: str, by_name: dict[str, int], ids: set[int]) -> int | None:
+    """A name first (a group may be called "2024"), then an id of this initiative's groups."""
+    key = text.strip().casefold()
+    if key in by_name:
+        return by_name[key]
+    if key.isdigit() and int(key) in ids:
+        return int(key)
+    return None
+
+
+def _date(text: str) -> date | None:
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None

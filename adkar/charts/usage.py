@@ -1,0 +1,271 @@
+"""Measured usage beside survey readiness: does "able" turn into "using"?
+
+Utilisation (active users / headcount) from usage figures, survey adoption and resistance from the
+waves, on one date axis against go-live, with the target utilisation as a horizontal line. One figure
+holds every series (Overall and each group); a dropdown switches between them. Survey points where a
+group is hidden for anonymity are gaps, as in the readiness trend.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+
+from adkar.charts.common import (
+    ADOPTION_COLOUR,
+    LEGEND_BELOW,
+    LEGEND_MARGIN,
+    MUTED_COLOUR,
+    RESISTANCE_COLOUR,
+    TEXT_COLOUR,
+    ChartSpec,
+    base_layout,
+    chart_spec,
+    dropdown,
+    is_overall,
+    iso_day,
+    long_date,
+    number,
+    pct,
+    plot_text,
+    records,
+    sentence,
+    short_date,
+    to_day,
+)
+
+TITLE = "Usage against survey adoption"
+USAGE_COLOUR = "#0072B2"
+TARGET_COLOUR = "#1f2933"
+
+
+class _Series:
+    def __init__(self, name: str, usage: list[dict], survey: list[dict]) -> None:
+        self.name = name
+        self.usage_x = [iso_day(r["day"]) for r in usage]
+        self.utilisation = [number(r["utilisation"]) for r in usage]
+        self.active = [(int(r["active_users"]), int(r["headcount"])) for r in usage]
+        self.survey_x = [iso_day(r["closes_on"]) for r in survey]
+        self.adoption = [None if r["suppressed"] else number(r["adoption"]) for r in survey]
+        self.resistance = [None if r["suppressed"] else number(r["resistance"]) for r in survey]
+        self.waves = [str(r["wave_name"]) for r in survey]
+        self.n = [int(r["n"]) for r in survey]
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.usage_x) or any(v is not None for v in self.adoption)
+
+    def traces(self, *, shown: bool) -> list[dict]:
+        label = plot_text(self.name)
+        usage_text = [
+            f"{label} · {short_date(x)}<br>Utilisation {pct(u)} ({a:,} of {h:,} active)"
+            for x, u, (a, h) in zip(self.usage_x, self.utilisation, self.active, strict=True)
+        ]
+        traces = [
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": "Utilisation (usage)",
+                "x": self.usage_x,
+                "y": self.utilisation,
+                "visible": shown,
+                "line": {"color": USAGE_COLOUR, "width": 3},
+                "marker": {"symbol": "square", "size": 8},
+                "text": usage_text,
+                "hovertemplate": "%{text}<extra></extra>",
+            }
+        ]
+        for measure, values, colour, dash, symbol in (
+            ("Survey adoption", self.adoption, ADOPTION_COLOUR, "dash", "circle"),
+            ("Survey resistance", self.resistance, RESISTANCE_COLOUR, "dot", "diamond"),
+        ):
+            traces.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "name": measure,
+                    "x": self.survey_x,
+                    "y": values,
+                    "connectgaps": False,
+                    "visible": shown,
+                    "line": {"color": colour, "width": 2, "dash": dash},
+                    "marker": {"symbol": symbol, "size": 8},
+                    "text": [
+                        f"{label} · {plot_text(w)}<br>{measure}: {pct(v)} (n={n})"
+                        if v is not None
+                        else f"{label} · {plot_text(w)}<br>hidden for anonymity"
+                        for w, v, n in zip(self.waves, values, self.n, strict=True)
+                    ],
+                    "hovertemplate": "%{text}<extra></extra>",
+                }
+            )
+        return traces
+
+    def caption(self, *, target: float, go_live: date, today: date, reached_on: date | None) -> str:
+        prefix = "Overall" if self.name == "Overall" else self.name
+        if self.usage_x:
+            latest = (
+                f"{prefix}: utilisation is {pct(self.utilisation[-1])} on {long_date(self.usage_x[-1])}, "
+                f"against a target of {pct(target)}."
+            )
+        else:
+            latest = f"{prefix}: no usage figures yet; the target utilisation is {pct(target)}."
+        shown = [i for i, v in enumerate(self.adoption) if v is not None]
+        survey = (
+            f"Survey adoption was {pct(self.adoption[shown[-1]])} in {self.waves[shown[-1]]}."
+            if shown
+            else "No survey wave shows this series' adoption yet."
+        )
+        if self.name != "Overall":
+            progress = ""
+        elif reached_on is not None:
+            days = (reached_on - go_live).days
+            progress = f"The target was reached on {long_date(reached_on)}, {days} day{'s' if days != 1 else ''} after go-live."
+        elif today < go_live:
+            progress = (
+                f"Go-live is on {long_date(go_live)}; figures before it come from pilots and early users."
+            )
+        else:
+            days = (today - go_live).days
+            progress = f"The target is not reached yet, {days} day{'s' if days != 1 else ''} after go-live."
+        return sentence(latest, survey, progress)
+
+
+def _series(usage: pd.DataFrame, trend: pd.DataFrame) -> list[_Series]:
+    """Overall first, then each group by id; a group keeps its latest name."""
+    usage_rows, survey_rows = records(usage), records(trend)
+    ids = sorted(
+        {int(r["group_id"]) for r in usage_rows if not is_overall(r)}
+        | {int(r["group_id"]) for r in survey_rows if not is_overall(r)}
+    )
+    series = [
+        _Series(
+            "Overall",
+            [r for r in usage_rows if is_overall(r)],
+            [r for r in survey_rows if is_overall(r)],
+        )
+    ]
+    for group_id in ids:
+        mine_usage = [r for r in usage_rows if not is_overall(r) and int(r["group_id"]) == group_id]
+        mine_survey = [r for r in survey_rows if not is_overall(r) and int(r["group_id"]) == group_id]
+        name = str((mine_usage or mine_survey)[-1]["name"])
+        series.append(_Series(name, mine_usage, mine_survey))
+    return series
+
+
+def usage_chart(
+    usage: pd.DataFrame,
+    trend: pd.DataFrame,
+    *,
+    target: float,
+    go_live: date,
+    today: date,
+    reached_on: date | None = None,
+    chart_id: str = "usage-adoption",
+) -> ChartSpec:
+    """usage: `adoption.metrics.usage_frame(...)` rows (group_id <NA> for Overall, name, day,
+    active_users, headcount, utilisation); trend: `initiative_trend(...)` rows. `reached_on` is the
+    day overall utilisation first met the target after go-live (for the caption), if it has."""
+    go_live, today = to_day(go_live), to_day(today)
+    all_series = _series(usage, trend)
+    offered = [s for s in all_series if s.has_data] or all_series[:1]
+    data: list[dict] = []
+    owners: list[int] = []
+    for i, series in enumerate(offered):
+        traces = series.traces(shown=i == 0)
+        data += traces
+        owners += [i] * len(traces)
+    span = _x_range(offered, go_live, today)
+    layout = base_layout(
+        TITLE,
+        x_title="Date",
+        y_title="Share of the group",
+        xaxis={"type": "date", "range": [d.isoformat() for d in span], "hoverformat": "%-d %b %Y"},
+        yaxis={"range": [0, 1.12], "tickvals": [0, 0.2, 0.4, 0.6, 0.8, 1], "tickformat": ".0%"},
+        legend=LEGEND_BELOW,
+        margin=LEGEND_MARGIN,
+        height=480,
+    )
+    layout["shapes"] = [
+        {
+            "type": "line",
+            "name": "target-line",
+            "xref": "paper",
+            "x0": 0,
+            "x1": 1,
+            "yref": "y",
+            "y0": target,
+            "y1": target,
+            "line": {"color": TARGET_COLOUR, "width": 2, "dash": "longdash"},
+        },
+        _vline(go_live, "go-live", TEXT_COLOUR, 3.5, "solid"),
+        _vline(today, "today", "#000000", 1.5, "dash"),
+    ]
+    layout["annotations"] = [
+        {
+            "xref": "paper",
+            "x": 0,
+            "xanchor": "left",
+            "yref": "y",
+            "y": target,
+            "yanchor": "bottom",
+            "text": f"Target utilisation {pct(target)}",
+            "showarrow": False,
+            "bgcolor": "rgba(255,255,255,0.85)",
+            "font": {"size": 12, "color": TARGET_COLOUR},
+        },
+        _vnote(go_live, "<b>Go-live</b>", TEXT_COLOUR, span, y=1),
+        _vnote(today, "Today", MUTED_COLOUR, span, y=0.94),
+    ]
+    if len(offered) > 1:
+        visible = [[owner == i for owner in owners] for i in range(len(offered))]
+        layout["updatemenus"] = [dropdown([plot_text(s.name) for s in offered], visible)]
+    caption = sentence(
+        offered[0].caption(target=target, go_live=go_live, today=today, reached_on=reached_on),
+        "Choose a group in the menu to see its own usage." if len(offered) > 1 else "",
+    )
+    return chart_spec(chart_id, TITLE, caption, data, layout)
+
+
+def _vline(day: date, name: str, colour: str, width: float, dash: str) -> dict[str, Any]:
+    return {
+        "type": "line",
+        "name": name,
+        "xref": "x",
+        "yref": "paper",
+        "x0": day.isoformat(),
+        "x1": day.isoformat(),
+        "y0": 0,
+        "y1": 1,
+        "layer": "below",
+        "line": {"color": colour, "width": width, "dash": dash},
+    }
+
+
+def _vnote(day: date, text: str, colour: str, span: tuple[date, date], *, y: float) -> dict[str, Any]:
+    """A label beside a vertical line, on its left near the right edge so it is not cut off."""
+    near_end = (day - span[0]).days / max((span[1] - span[0]).days, 1) > 0.8
+    return {
+        "x": day.isoformat(),
+        "xref": "x",
+        "yref": "paper",
+        "y": y,
+        "yanchor": "top",
+        "xanchor": "right" if near_end else "left",
+        "xshift": -3 if near_end else 3,
+        "showarrow": False,
+        "text": text,
+        "hovertext": long_date(day),
+        "font": {"size": 12, "color": colour},
+    }
+
+
+def _x_range(series: list[_Series], go_live: date, today: date) -> tuple[date, date]:
+    days = [go_live, today]
+    for s in series:
+        days += [to_day(x) for x in s.usage_x + s.survey_x]
+    start, end = min(days), max(days)
+    pad = timedelta(days=max(3, (end - start).days // 30))
+    return start - pad, end + pad

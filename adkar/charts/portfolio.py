@@ -13,7 +13,6 @@ from adkar.charts.common import (
     ChartSpec,
     base_layout,
     chart_spec,
-    long_date,
     plot_text,
     sentence,
     unique_labels,

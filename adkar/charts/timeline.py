@@ -93,6 +93,40 @@ def _element_traces(rows: list[dict[str, Any]]) -> list[dict]:
     return traces
 
 
+WAVE_LEVEL = 0.35
+WAVE_COLOUR = "#555555"
+
+
+def _wave_spans(waves: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    spans = [
+        {"name": str(w["name"]), "opens_on": _as_date(w["opens_on"]), "closes_on": _as_date(w["closes_on"])}
+        for w in waves
+    ]
+    return sorted(spans, key=lambda w: (w["opens_on"], w["closes_on"]))
+
+
+def _wave_trace(spans: list[dict[str, Any]]) -> dict:
+    """Each wave as a thick segment from opening to closing day, one trace with gaps between them."""
+    x: list[str | None] = []
+    y: list[float | None] = []
+    text: list[str | None] = []
+    for span in spans:
+        label = f"{_text(span['name'])}<br>{span['opens_on']:%d %b} – {span['closes_on']:%d %b %Y}"
+        x += [span["opens_on"].isoformat(), span["closes_on"].isoformat(), None]
+        y += [WAVE_LEVEL, WAVE_LEVEL, None]
+        text += [label, label, None]
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": "Survey waves",
+        "x": x,
+        "y": y,
+        "text": text,
+        "line": {"color": WAVE_COLOUR, "width": 10},
+        "hovertemplate": "Survey wave: %{text}<extra></extra>",
+    }
+
+
 def _stems(rows: list[dict[str, Any]]) -> dict:
     """Thin vertical lines from the axis to each marker, one trace with gaps between them."""
     x: list[str | None] = []
@@ -159,13 +193,24 @@ def timeline_figure(
     go_live: date,
     today: date,
     title: str = "Plan timeline",
+    waves: Iterable[Mapping[str, Any]] = (),
 ) -> dict:
-    """Milestones (name, due, target_element, optional kind_label) as markers; today and go-live as lines."""
+    """Milestones (name, due, target_element, optional kind_label) as markers; today and go-live as lines.
+
+    Survey waves (name, opens_on, closes_on) are drawn as bars along the bottom band.
+    """
     rows = _records(milestones)
+    spans = _wave_spans(waves)
     traces = _element_traces(rows)
     if rows:
         traces.insert(0, _stems(rows))
-    dates = [r["due"] for r in rows] + [go_live, today]
+    if spans:
+        traces.append(_wave_trace(spans))
+    dates = (
+        [r["due"] for r in rows]
+        + [go_live, today]
+        + [d for w in spans for d in (w["opens_on"], w["closes_on"])]
+    )
     x_range = _date_range(dates)
     return {
         "data": traces,
@@ -192,7 +237,7 @@ def timeline_figure(
             },
             "yaxis": {
                 "title": {"text": ""},
-                "range": [0, LEVELS[-1] + 0.9],
+                "range": [0 if not spans else WAVE_LEVEL - 0.3, LEVELS[-1] + 0.9],
                 "visible": False,
                 "fixedrange": True,
             },
@@ -218,13 +263,21 @@ def timeline_figure(
 
 
 def timeline_caption(
-    milestones: pd.DataFrame | Iterable[Mapping[str, Any]], *, go_live: date, today: date
+    milestones: pd.DataFrame | Iterable[Mapping[str, Any]],
+    *,
+    go_live: date,
+    today: date,
+    waves: Iterable[Mapping[str, Any]] = (),
 ) -> str:
     """A one-sentence text alternative for the chart."""
     rows = _records(milestones)
     when = f"go-live {go_live.strftime('%d %b %Y')}, today {today.strftime('%d %b %Y')}"
+    spans = _wave_spans(waves)
+    surveys = (
+        f"; {len(spans)} survey wave{'s' if len(spans) != 1 else ''} drawn as grey bars" if spans else ""
+    )
     if not rows:
-        return f"Plan timeline with no milestones yet; {when}."
+        return f"Plan timeline with no milestones yet; {when}{surveys}."
     count = f"{len(rows)} milestone{'s' if len(rows) != 1 else ''}"
     span = f"from {rows[0]['due'].strftime('%d %b %Y')} to {rows[-1]['due'].strftime('%d %b %Y')}"
-    return f"Plan timeline: {count} {span}; {when}."
+    return f"Plan timeline: {count} {span}; {when}{surveys}."

@@ -24,6 +24,7 @@ from ..charts.timeline import timeline_caption, timeline_figure
 from ..elements import ELEMENT_COLOURS, ELEMENT_LABELS
 from ..extensions import db
 from ..forms import EmptyForm
+from ..surveys.waves import initiative_waves
 from ..timeutil import today
 from ..validation import ValidationFailed
 from . import services
@@ -151,7 +152,13 @@ def _plan_page(initiative: Initiative, *, member_form: MemberForm | None = None,
         }
         for m in initiative.milestones
     ]
-    figure = timeline_figure(milestones, go_live=initiative.go_live, today=now, title="Plan timeline")
+    waves = [
+        {"name": w.name, "opens_on": w.opens_on, "closes_on": w.closes_on}
+        for w in initiative_waves(initiative)
+    ]
+    figure = timeline_figure(
+        milestones, go_live=initiative.go_live, today=now, title="Plan timeline", waves=waves
+    )
     practitioners = [m for m in initiative.members if m.role == "practitioner"]
     sponsors = [m for m in initiative.members if m.role == "sponsor"]
     return render_template(
@@ -160,7 +167,7 @@ def _plan_page(initiative: Initiative, *, member_form: MemberForm | None = None,
         can_write=access_level(current_user, initiative) == WRITE,
         days_left=(initiative.go_live - now).days,
         timeline_json=figure_json(figure),
-        timeline_caption=timeline_caption(milestones, go_live=initiative.go_live, today=now),
+        timeline_caption=timeline_caption(milestones, go_live=initiative.go_live, today=now, waves=waves),
         practitioners=sorted(practitioners, key=lambda m: m.user.email),
         sponsors=sorted(sponsors, key=lambda m: m.user.email),
         member_form=member_form or MemberForm(formdata=None),

@@ -159,7 +159,12 @@ def _form_page(form: ActionForm, group: StakeholderGroup, action: Action | None)
     status = 400 if request.method == "POST" else 200
     entry = db.session.get(LibraryEntry, form.entry_id() or 0) if action is None else None
     return render_template(
-        "actions/action_form.html", form=form, group=group, initiative=group.initiative, action=action, entry=entry
+        "actions/action_form.html",
+        form=form,
+        group=group,
+        initiative=group.initiative,
+        action=action,
+        entry=entry,
     ), status
 
 

@@ -2,20 +2,28 @@
 
 Locally they skip with a message when Chromium is missing; with ADKAR_REQUIRE_BROWSER=1 (CI) they fail.
 Screenshots land in tests/artifacts/ for people to look at.
+
+Every page a test opens records its JavaScript errors and console errors (CSP violations are console
+errors) in `page.js_errors`; tests end with `assert_no_js_errors(page)`. A deliberate HTTP error (a 403
+answer to a forged POST, the 404 page of a used survey link) also logs a console line: tests name it with
+`expect_http_error` so that only the errors they caused on purpose are forgiven.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
 from adkar import create_app
+from adkar.accounts import services as accounts_services
 from adkar.extensions import db
 from adkar.migrate import upgrade
 
@@ -32,6 +40,11 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 DEMO_PASSWORD = "demo-password"
+PRACTITIONER = "practitioner@demo.adkar.test"
+SPONSOR = "sponsor@demo.adkar.test"
+ADMIN = "admin@demo.adkar.test"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -80,6 +93,10 @@ class LiveServer:
         self.server.server_close()
 
 
+def _fast_hash(password: str) -> str:
+    return generate_password_hash(password, method="pbkdf2:sha256:1")
+
+
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     path = tmp_path_factory.mktemp("live") / "adkar.sqlite3"
@@ -93,7 +110,9 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     upgrade(app)
     from adkar.demo import load_demo
 
-    with app.app_context():
+    # scrypt costs ~0.5 s per hash: the demo users get a cheap hash so every sign-in stays fast.
+    with app.app_context(), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts_services, "generate_password_hash", _fast_hash)
         load_demo(password=DEMO_PASSWORD)
     with LiveServer(app) as server:
         yield server
@@ -101,33 +120,43 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         db.engine.dispose()
 
 
-@pytest.fixture
-def page(browser, live_server) -> Iterator:
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+def watch(page):
+    """Collect the page's uncaught exceptions and console errors (with the URL they concern)."""
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+
+    def on_console(msg) -> None:
+        if msg.type == "error":
+            errors.append(f"{msg.text} [{msg.location.get('url', '')}]")
+
+    page.on("console", on_console)
     page.js_errors = errors
-    yield page
-    context.close()
+    return page
 
 
 @pytest.fixture
-def phone_page(browser, live_server) -> Iterator:
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.js_errors = errors
-    yield page
-    context.close()
+def new_page(browser, live_server) -> Iterator[Callable]:
+    """A factory: a watched page in a fresh browser context (own cookies); contexts close after the test."""
+    contexts = []
+
+    def make(viewport: dict | None = None, **options):
+        context = browser.new_context(base_url=live_server.url, viewport=viewport or DESKTOP, **options)
+        contexts.append(context)
+        return watch(context.new_page())
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page(DESKTOP)
+
+
+@pytest.fixture
+def phone_page(new_page):
+    return new_page(PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
 
 
 def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
@@ -143,3 +172,32 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def expect_http_error(page, status: int, path: str) -> None:
+    """Forgive the one console line Chromium logs for a deliberate HTTP error status on `path`."""
+    pattern = re.compile(rf"status of {status}\b.*\[https?://[^/\]]+{re.escape(path)}(\?[^\]]*)?\]$")
+    for index, line in enumerate(page.js_errors):
+        if pattern.search(line):
+            del page.js_errors[index]
+            return
+    raise AssertionError(f"expected a console error for HTTP {status} on {path}; got {page.js_errors}")
+
+
+def assert_no_js_errors(page) -> None:
+    assert page.js_errors == [], "JavaScript or console errors (CSP violations included):\n" + "\n".join(
+        page.js_errors
+    )
+
+
+def api_token(live_server: LiveServer, email: str) -> str:
+    """A fresh API token for the user (what `flask create-api-token` does)."""
+    from sqlalchemy import select
+
+    from adkar.accounts.models import User
+
+    with live_server.app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        assert user is not None, email
+        _, plain = accounts_services.create_api_token(user=user, name="browser tests")
+    return plain

@@ -196,7 +196,7 @@ def test_invitation_emails_escape_the_initiative_name(app, world):
         app.config.update(SMTP_HOST=box.host, SMTP_PORT=box.port)
         response = owner.post(
             f"/waves/{world.wave_id}/emails",
-            data={"email-group": str(world.group_id), "email-emails": "someone@example.test"},
+            data={"email-group": str(world.group_id), "email-emails": "someone@example.com"},
         )
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     (message,) = box.messages

@@ -1,0 +1,119 @@
+"""Action-library pages: everyone signed in reads it; practitioners and admins edit it."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..access import can_write_anything, role_required
+from ..extensions import db
+from ..forms import EmptyForm
+from ..plan.forms import attach_problems
+from ..validation import ValidationFailed
+from . import library
+from .forms import LibraryEntryForm
+from .models import LibraryEntry
+from .views import bp
+
+WRITERS = ("admin", "practitioner")
+
+
+def _entry(entry_id: int) -> LibraryEntry:
+    entry = db.session.get(LibraryEntry, entry_id)
+    if entry is None:
+        abort(404)
+    return entry
+
+
+@bp.get("/action-library")
+@login_required
+def library_index():
+    return render_template(
+        "actions/library.html",
+        grouped=library.entries_by_element(),
+        can_write=can_write_anything(current_user),
+        form=EmptyForm(),
+    )
+
+
+def _page(form: LibraryEntryForm, entry: LibraryEntry | None):
+    status = 400 if request.method == "POST" else 200
+    return render_template("actions/library_form.html", form=form, entry=entry), status
+
+
+@bp.route("/action-library/new", methods=["GET", "POST"])
+@role_required(*WRITERS)
+def new_library_entry():
+    form = LibraryEntryForm()
+    if request.method == "GET" and request.args.get("element") in dict(form.element.choices):
+        form.element.data = request.args["element"]
+    if form.validate_on_submit():
+        try:
+            entry = library.create_entry(
+                actor=current_user,
+                element=form.element.data,
+                title=form.title.data or "",
+                description=form.description.data or "",
+            )
+        except ValidationFailed as exc:
+            attach_problems(form, exc)
+        else:
+            flash(f"“{entry.title}” is added to the library.", "success")
+            return redirect(url_for("actions.library_index", _anchor=entry.element))
+    return _page(form, None)
+
+
+@bp.route("/action-library/<int:entry_id>/edit", methods=["GET", "POST"])
+@role_required(*WRITERS)
+def edit_library_entry(entry_id: int):
+    entry = _entry(entry_id)
+    form = LibraryEntryForm(obj=entry)
+    if form.validate_on_submit():
+        try:
+            library.update_entry(
+                entry=entry,
+                actor=current_user,
+                element=form.element.data,
+                title=form.title.data or "",
+                description=form.description.data or "",
+            )
+        except ValidationFailed as exc:
+            attach_problems(form, exc)
+        else:
+            flash(f"“{entry.title}” is saved.", "success")
+            return redirect(url_for("actions.library_index", _anchor=entry.element))
+    return _page(form, entry)
+
+
+@bp.route("/action-library/<int:entry_id>/delete", methods=["GET", "POST"])
+@role_required(*WRITERS)
+def delete_library_entry(entry_id: int):
+    entry = _entry(entry_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        title, element = entry.title, entry.element
+        library.delete_entry(entry=entry, actor=current_user)
+        flash(f"“{title}” is removed from the library.", "success")
+        return redirect(url_for("actions.library_index", _anchor=element))
+    return render_template(
+        "actions/confirm_delete.html",
+        initiative=None,
+        form=form,
+        what=f"the library entry “{entry.title}”",
+        consequence="Actions already planned from it keep their text.",
+        action=url_for("actions.delete_library_entry", entry_id=entry.id),
+        cancel=url_for("actions.library_index", _anchor=entry.element),
+    )
+
+
+@bp.post("/action-library/restore")
+@role_required(*WRITERS)
+def restore_library():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    added = library.restore_suggestions(actor=current_user)
+    if added:
+        flash(f"{added} suggested action{'s are' if added != 1 else ' is'} back in the library.", "success")
+    else:
+        flash("Every suggested action is in the library already.", "info")
+    return redirect(url_for("actions.library_index"))

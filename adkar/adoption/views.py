@@ -1,0 +1,178 @@
+"""Adoption pages (thin): usage against survey readiness, the target, CSV import and export of figures."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import csvio
+from ..access import WRITE, access_level, load_initiative
+from ..analytics.report import initiative_report
+from ..charts.render import figure_json
+from ..charts.usage import usage_chart
+from ..extensions import db
+from ..forms import EmptyForm
+from ..plan.models import Initiative
+from ..timeutil import today
+from ..validation import Problem, ValidationFailed
+from . import services
+from .csv_import import COLUMNS, example_csv, parse_usage_csv, with_columns
+from .forms import TargetForm, UsageImportForm
+from .metrics import GroupInfo, usage_frame
+from .models import UsageFigure
+
+bp = Blueprint("adoption", __name__)
+SHOWN_FIGURES = 100
+SHOWN_PROBLEMS = 200
+
+
+def _chart(initiative: Initiative, summary, figures) -> dict:
+    report = initiative_report(initiative)
+    groups = [GroupInfo(g.id, g.name, g.headcount) for g in initiative.groups]
+    return usage_chart(
+        usage_frame(figures, groups),
+        report.trend,
+        target=summary.target,
+        go_live=initiative.go_live,
+        today=today(),
+        reached_on=summary.reached_on,
+    )
+
+
+def _page(initiative: Initiative, *, target_form: TargetForm | None = None, status: int = 200):
+    figures = services.figures_frame(initiative.id)
+    summary = services.adoption_summary(initiative)
+    chart = _chart(initiative, summary, figures)
+    form = target_form or TargetForm(formdata=None, data={"target": round(summary.target * 100)})
+    listed = services.initiative_figures(initiative.id)
+    return render_template(
+        "adoption/adoption.html",
+        initiative=initiative,
+        summary=summary,
+        chart=chart,
+        chart_json=figure_json(chart["figure"]),
+        figures=listed[:SHOWN_FIGURES],
+        more_figures=max(0, len(listed) - SHOWN_FIGURES),
+        groups={g.id: g for g in initiative.groups},
+        target_form=form,
+        delete_form=EmptyForm(),
+        can_write=access_level(current_user, initiative) == WRITE,
+        today=today(),
+    ), status
+
+
+@bp.get("/initiatives/<int:initiative_id>/adoption")
+@login_required
+def show(initiative_id: int):
+    return _page(load_initiative(current_user, initiative_id))
+
+
+@bp.post("/initiatives/<int:initiative_id>/adoption/target")
+@login_required
+def set_target(initiative_id: int):
+    initiative = load_initiative(current_user, initiative_id, write=True)
+    form = TargetForm()
+    if not form.validate_on_submit():
+        return _page(initiative, target_form=form, status=400)
+    try:
+        services.set_target(initiative=initiative, actor=current_user, target=form.target.data / 100)
+    except ValidationFailed as exc:
+        form.target.errors = [*form.target.errors, *(p.message for p in exc.problems)]
+        return _page(initiative, target_form=form, status=400)
+    flash(f"The target utilisation is now {form.target.data}%.", "success")
+    return redirect(url_for("adoption.show", initiative_id=initiative.id, _anchor="target"))
+
+
+@bp.route("/initiatives/<int:initiative_id>/adoption/import", methods=["GET", "POST"])
+@login_required
+def import_usage(initiative_id: int):
+    initiative = load_initiative(current_user, initiative_id, write=True)
+    form = UsageImportForm()
+    if not form.validate_on_submit():
+        return _import_page(initiative, form, [], 400 if request.method == "POST" else 200)
+    try:
+        rows = parse_usage_csv(form.file.data, initiative)
+        created, replaced = services.import_figures(
+            initiative=initiative, actor=current_user, rows=rows, source="csv"
+        )
+    except ValidationFailed as exc:
+        return _import_page(initiative, form, with_columns(exc.problems), 400)
+    flash(
+        f"Imported {len(rows)} figure{'s' if len(rows) != 1 else ''}: {created} new, {replaced} replaced.",
+        "success",
+    )
+    return redirect(url_for("adoption.show", initiative_id=initiative.id))
+
+
+def _import_page(initiative: Initiative, form: UsageImportForm, problems: list[Problem], status: int):
+    return render_template(
+        "adoption/import.html",
+        initiative=initiative,
+        form=form,
+        columns=COLUMNS,
+        max_rows=services.MAX_FIGURES,
+        problems=problems[:SHOWN_PROBLEMS],
+        more_problems=max(0, len(problems) - SHOWN_PROBLEMS),
+        example=example_csv(initiative).decode("utf-8-sig").replace("\r\n", "\n").strip(),
+    ), status
+
+
+@bp.get("/initiatives/<int:initiative_id>/adoption/import/example.csv")
+@login_required
+def import_example(initiative_id: int):
+    initiative = load_initiative(current_user, initiative_id, write=True)
+    return _download(example_csv(initiative), "usage-example.csv")
+
+
+@bp.post("/initiatives/<int:initiative_id>/usage/<int:figure_id>/delete")
+@login_required
+def delete_figure(initiative_id: int, figure_id: int):
+    initiative = load_initiative(current_user, initiative_id, write=True)
+    figure = db.session.get(UsageFigure, figure_id)
+    if figure is None or figure.group.initiative_id != initiative.id:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.delete_figure(figure=figure, actor=current_user)
+    flash("The usage figure is deleted.", "success")
+    return redirect(url_for("adoption.show", initiative_id=initiative.id, _anchor="figures"))
+
+
+EXPORT_HEADER = ("group", "group_id", "date", "active_users", "headcount", "utilisation")
+
+
+@bp.get("/initiatives/<int:initiative_id>/usage.csv")
+@login_required
+def export_usage(initiative_id: int):
+    """Every figure with its utilisation, then the overall series (group "Overall", no id)."""
+    initiative = load_initiative(current_user, initiative_id)
+    groups = [GroupInfo(g.id, g.name, g.headcount) for g in initiative.groups]
+    frame = usage_frame(services.figures_frame(initiative.id), groups)
+    overall = frame[frame["group_id"].isna()]
+    per_group = frame[frame["group_id"].notna()].sort_values(["day", "group_id"])
+    rows = [
+        [
+            r.name,
+            int(r.group_id),
+            r.day.isoformat(),
+            r.active_users,
+            r.headcount,
+            _share(r.utilisation),
+        ]
+        for r in per_group.itertuples(index=False)
+    ] + [
+        ["Overall", "", r.day.isoformat(), r.active_users, r.headcount, _share(r.utilisation)]
+        for r in overall.itertuples(index=False)
+    ]
+    name = f"{initiative.id}-usage-{today().isoformat()}.csv"
+    return _download(csvio.write_csv(EXPORT_HEADER, rows), name)
+
+
+def _share(value) -> str:
+    return "" if value is None or value != value else f"{float(value):.4f}"
+
+
+def _download(body: bytes, name: str) -> Response:
+    return Response(
+        body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )

@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     config.load(app, test_config)
     os.makedirs(app.instance_path, exist_ok=True)
+    _trust_proxies(app)
 
     from . import cli, database, errors, security
     from .accounts import auth
@@ -39,12 +40,25 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies (ADKAR_PROXY_FIX=N), take scheme, host and client address from them."""
+    hops = int(app.config["PROXY_FIX"])
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
+    from .actions.views import bp as actions_bp
+    from .adoption.views import bp as adoption_bp
     from .api import bp as api_bp
     from .audit.views import bp as audit_bp
     from .dashboard.views import bp as dashboard_bp
+    from .plan.change_record_views import bp as change_records_bp
     from .plan.views import bp as plan_bp
+    from .portfolio.views import bp as portfolio_bp
     from .surveys.respondent_views import bp as respond_bp
     from .surveys.response_views import bp as responses_bp
     from .surveys.wave_views import bp as waves_bp
@@ -57,5 +71,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(responses_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(actions_bp)
+    app.register_blueprint(adoption_bp)
+    app.register_blueprint(change_records_bp)
+    app.register_blueprint(portfolio_bp)
     app.register_blueprint(vendor_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

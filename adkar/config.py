@@ -24,6 +24,10 @@ def defaults(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
+        # Referrer-Policy is no-referrer (tokens travel in URLs), so the Referer check cannot work over
+        # HTTPS; the CSRF token and SameSite cookies protect the forms.
+        "WTF_CSRF_SSL_STRICT": False,
+        "PROXY_FIX": 0,  # number of reverse proxies in front of the app whose X-Forwarded-* to trust
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,

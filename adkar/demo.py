@@ -97,6 +97,7 @@ def load_demo(*, password: str) -> bool:
                 _answers(survey_key, progress * speed, lagging, rng) for _ in range(min(answered, headcount))
             ]
             responses.store_imported(wave_id=wave.id, group_id=group.id, rows=rows)
+    _load_action_and_adoption_demo(initiative, groups, owner, users["sponsor"])
     return True
 
 
@@ -141,3 +142,175 @@ def _answers(survey_key: str, readiness: float, lagging: str, rng: random.Random
         answers[item.id] = max(1, min(5, round(rng.gauss(centre, 0.9))))
     comment = rng.choice(DEMO_COMMENTS) if rng.random() < 0.2 else None
     return answers, score(definition, answers), comment
+
+
+# --- action plans, resistance, usage, change records and a second initiative (the portfolio) ----------------
+
+# group, element, library title (None: written by hand), owner, start and due (days from go-live), status
+DEMO_ACTIONS = (
+    (
+        "Finance approvers",
+        "awareness",
+        "Sponsor message on why we are changing",
+        "Dana Whitfield (CFO)",
+        -70,
+        7,
+        "in_progress",
+    ),
+    (
+        "Finance approvers",
+        "awareness",
+        "Manager briefing with talking points",
+        "Finance team leads",
+        -26,
+        -14,
+        "planned",
+    ),
+    (
+        "Field engineers",
+        "desire",
+        "Involve people in design and testing",
+        "Marco Ruiz (field lead)",
+        -100,
+        -80,
+        "done",
+    ),
+    (
+        "Field engineers",
+        "desire",
+        "Manager conversations on what is in it for them",
+        "Field team leads",
+        -60,
+        0,
+        "in_progress",
+    ),
+    (
+        "Service desk agents",
+        "ability",
+        "Practice time in a sandbox",
+        "Service desk manager",
+        -30,
+        -2,
+        "in_progress",
+    ),
+    (
+        "Service desk agents",
+        "ability",
+        "Floor-walkers during go-live",
+        "Super-user network",
+        0,
+        14,
+        "planned",
+    ),
+)
+# group, what, reason, people, response, status, days from go-live
+DEMO_RESISTANCE = (
+    (
+        "Field engineers",
+        "Closing jobs in the mobile app instead of on paper job sheets",
+        "job_changes",
+        14,
+        "Team leads pair with each engineer for their first week; paper sheets accepted until hypercare ends.",
+        "open",
+        -35,
+    ),
+    (
+        "Finance approvers",
+        "Approving purchase requests from tickets instead of by email",
+        "awareness_of_why",
+        9,
+        "The CFO explained the audit findings behind the change; the finance lead runs a Q&A.",
+        "addressed",
+        -50,
+    ),
+)
+# A pilot before go-live: group, active users per week over the last six weeks (oldest first)
+DEMO_PILOT_USAGE = (
+    ("Service desk agents", (6, 11, 17, 22, 26, 31)),
+    ("Team leads", (2, 4, 6, 7, 9, 10)),
+)
+# milestone kind, number, type, state
+DEMO_CHANGES = (
+    ("uat", "CHG0031102", "normal", "closed"),
+    ("go-live", "CHG0031234", "normal", "scheduled"),
+)
+PORTFOLIO_NAME = "Self-service portal rollout"
+PORTFOLIO_GROUPS = (
+    ("Service desk agents", 120, "Answer portal requests and publish knowledge articles."),
+    ("team leads", 18, "Approve portal request types for their teams."),  # one row with "Team leads"
+    ("Finance approvers", 36, "Approve purchases raised from the portal."),
+    ("HR business partners", 12, "Publish HR request forms on the portal."),
+)
+
+
+def _load_action_and_adoption_demo(initiative: Initiative, groups, owner: User, sponsor: User) -> None:
+    from .actions import library
+    from .actions import services as actions
+    from .adoption import services as adoption
+    from .plan import change_records
+
+    if not library.entries():
+        library.restore_suggestions(actor=None)
+    go_live = initiative.go_live
+    by_name = {g.name: g for g in groups}
+    titles = {(e.element, e.title): e for e in library.entries()}
+    for group, element, title, person, start, due, status in DEMO_ACTIONS:
+        entry = titles.get((element, title))
+        actions.create_action(
+            group=by_name[group],
+            actor=owner,
+            element=element,
+            what=entry.title if entry else title,
+            owner=person,
+            starts_on=go_live + timedelta(days=start),
+            due_on=go_live + timedelta(days=due),
+            status=status,
+            library_entry_id=entry.id if entry else None,
+        )
+    for group, what, reason, people, response, status, days in DEMO_RESISTANCE:
+        actions.create_resistance(
+            group=by_name[group],
+            actor=owner,
+            what=what,
+            reason=reason,
+            people=people,
+            response=response,
+            status=status,
+            logged_on=go_live + timedelta(days=days),
+        )
+    now = today()
+    rows = [
+        {
+            "group_id": by_name[group].id,
+            "day": now - timedelta(days=7 * (len(weekly) - 1 - i)),
+            "active_users": active,
+        }
+        for group, weekly in DEMO_PILOT_USAGE
+        for i, active in enumerate(weekly)
+    ]
+    adoption.import_figures(initiative=initiative, actor=owner, rows=rows, source="demo")
+    milestones = {m.kind: m for m in initiative.milestones}
+    for kind, number, change_type, state in DEMO_CHANGES:
+        if kind in milestones:
+            change_records.set_change_record(
+                milestone=milestones[kind],
+                actor=owner,
+                number=number,
+                change_type=change_type,
+                state=state,
+                url=f"https://itsm.example.com/change/{number}",
+            )
+    portal = plan.create_initiative(
+        owner=owner,
+        name=PORTFOLIO_NAME,
+        approach="iterative",
+        go_live=now + timedelta(days=45),
+        description="A self-service portal where employees raise requests and find answers themselves.",
+        use_template=True,
+    )
+    plan.add_member(initiative=portal, actor=owner, email=sponsor.email, role="sponsor")
+    plan.create_groups(
+        initiative=portal,
+        actor=owner,
+        rows=[{"name": n, "headcount": h, "description": d} for n, h, d in PORTFOLIO_GROUPS],
+    )

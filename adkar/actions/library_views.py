@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..access import can_write_anything, role_required
+from ..elements import ELEMENTS
 from ..extensions import db
 from ..forms import EmptyForm
 from ..plan.forms import attach_problems
@@ -45,7 +46,7 @@ def _page(form: LibraryEntryForm, entry: LibraryEntry | None):
 @role_required(*WRITERS)
 def new_library_entry():
     form = LibraryEntryForm()
-    if request.method == "GET" and request.args.get("element") in dict(form.element.choices):
+    if request.method == "GET" and request.args.get("element") in ELEMENTS:
         form.element.data = request.args["element"]
     if form.validate_on_submit():
         try:

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from ..access import WRITE, access_level, load_initiative
 from ..analytics.report import initiative_report
+from ..elements import ELEMENTS
 from ..extensions import db
 from ..forms import EmptyForm
 from ..plan.forms import attach_problems
@@ -140,7 +141,7 @@ def _prefill(form: ActionForm, group: StakeholderGroup) -> None:
         form.element.data, form.library_entry_id.data = entry.element, str(entry.id)
         form.what.data = entry.title + (f": {entry.description}" if entry.description else "")
         form.what.data = form.what.data[: services.WHAT_MAX]
-    elif request.args.get("element") in dict(form.element.choices):
+    elif request.args.get("element") in ELEMENTS:
         form.element.data = request.args["element"]
 
 

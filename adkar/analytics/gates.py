@@ -51,7 +51,10 @@ def milestone_gate(
         raise ValueError(f"threshold must be within [0, 1], got {threshold!r}")
     due = pd.Timestamp(milestone["due"])
     cells = _cells(readiness, target)
-    eligible = _eligible_waves(waves, due)
+    frame = _eligible_waves(waves, due)
+    eligible = list(
+        zip(frame["wave_id"].tolist(), frame["closes_on"].tolist(), frame["group_ids"], strict=True)
+    )
     impacted = _impacted(milestone.get("group_ids") or (), group_ids)
 
     groups = [_group_gate(g, eligible, cells, exact, due) for g in impacted]
@@ -73,12 +76,13 @@ def milestone_gate(
 
 def _group_gate(
     group_id: int,
-    eligible: pd.DataFrame,
+    eligible: Sequence[tuple[int, pd.Timestamp, frozenset[int]]],
     cells: Mapping[tuple[int, int], _Cell],
     threshold: Fraction,
     due: pd.Timestamp,
 ) -> dict[str, Any]:
-    mine = eligible[[group_id in ids for ids in eligible["group_ids"]]]
+    """One group's gate; `eligible` is (wave_id, closes_on, group_ids) oldest first, plain Python for speed."""
+    mine = [(wave_id, closes_on) for wave_id, closes_on, ids in eligible if group_id in ids]
     result: dict[str, Any] = {
         "group_id": group_id,
         "status": NO_DATA,
@@ -86,14 +90,14 @@ def _group_gate(
         "wave_id": None,
         "projected": None,
     }
-    if mine.empty:
+    if not mine:
         return result
     visible = []
-    for wave_id, closes_on in zip(mine["wave_id"], mine["closes_on"], strict=True):
+    for wave_id, closes_on in mine:
         cell = cells.get((wave_id, group_id), _Cell(0, True, None))
         if not cell.suppressed and cell.n > 0 and cell.reached is not None:
             visible.append((int(wave_id), closes_on, cell))
-    latest = int(mine["wave_id"].iloc[-1])
+    latest = int(mine[-1][0])
     result["wave_id"] = latest
     if visible:
         result["projected"] = projected_share(

@@ -134,9 +134,46 @@ def watch(page):
     return page
 
 
+def _context_fixture(viewport: dict, **options):
+    """One browser context per module and kind of device, so plotly.js (4.8 MB) is compiled once per module.
+
+    Each test gets a new page in it with the cookies cleared before and after: nobody stays signed in.
+    """
+
+    @pytest.fixture(scope="module")
+    def context(browser, live_server) -> Iterator:
+        context = browser.new_context(base_url=live_server.url, viewport=viewport, **options)
+        yield context
+        context.close()
+
+    return context
+
+
+desktop_context = _context_fixture(DESKTOP)
+phone_context = _context_fixture(PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+
+
+def _fresh_page(context) -> Iterator:
+    context.clear_cookies()
+    yield watch(context.new_page())
+    for open_page in context.pages:
+        open_page.close()
+    context.clear_cookies()
+
+
+@pytest.fixture
+def page(desktop_context) -> Iterator:
+    yield from _fresh_page(desktop_context)
+
+
+@pytest.fixture
+def phone_page(phone_context) -> Iterator:
+    yield from _fresh_page(phone_context)
+
+
 @pytest.fixture
 def new_page(browser, live_server) -> Iterator[Callable]:
-    """A factory: a watched page in a fresh browser context (own cookies); contexts close after the test."""
+    """A factory: a watched page in a browser context of its own (another viewport, a second person)."""
     contexts = []
 
     def make(viewport: dict | None = None, **options):
@@ -147,16 +184,6 @@ def new_page(browser, live_server) -> Iterator[Callable]:
     yield make
     for context in contexts:
         context.close()
-
-
-@pytest.fixture
-def page(new_page):
-    return new_page(DESKTOP)
-
-
-@pytest.fixture
-def phone_page(new_page):
-    return new_page(PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
 
 
 def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:

@@ -8,9 +8,11 @@ passes when it shows the payload HTML-escaped (or JSON-escaped inside a data scr
 from __future__ import annotations
 
 import re
+from io import BytesIO
 from urllib.parse import quote
 
 import pytest
+from markupsafe import escape
 
 from ..surveys.mailbox import smtp_server
 from . import payload_world
@@ -51,7 +53,9 @@ def check_html(name: str, html: str, payload: str, failures: list[str], *, must_
 
 def test_every_page_shows_the_payloads_escaped(app, world):
     respondent = app.test_client()
-    answered = respondent.post(f"/s/{world.personal_token}", data=payload_world.respondent_form(world.payload))
+    answered = respondent.post(
+        f"/s/{world.personal_token}", data=payload_world.respondent_form(world.payload)
+    )
     assert answered.status_code == 303  # the respondent's comment is stored too
     owner = sign_in(app, world.owner_email)
     failures: list[str] = []
@@ -74,8 +78,6 @@ def test_the_comment_reaches_the_wave_readiness_page_as_text(app, world):
     respondent = app.test_client()
     respondent.post(f"/s/{world.personal_token}", data=payload_world.respondent_form(world.payload))
     html = sign_in(app, world.owner_email).get(f"/waves/{world.wave_id}/readiness").get_data(as_text=True)
-    from markupsafe import escape
-
     assert html.count(str(escape(world.payload))) >= 2  # the wave name and the comments
     assert not unsafe_in_html(html, world.payload)
 
@@ -99,8 +101,6 @@ def test_downloads_keep_the_payloads_inert(app, world):
 
 
 def upload(client, url: str, body: str, **fields):
-    from io import BytesIO
-
     data = {**fields, "file": (BytesIO(body.encode()), "import.csv")}
     return client.post(url, data=data, content_type="multipart/form-data")
 

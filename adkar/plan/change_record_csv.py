@@ -1,0 +1,110 @@
+"""Change records from and to CSV: milestone (name or id), number, type, state, url."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from .. import csvio
+from ..validation import Problem, ValidationFailed
+from .change_record_models import CHANGE_STATE_LABELS, CHANGE_TYPE_LABELS, ChangeRecord
+from .change_records import MAX_ROWS
+from .models import Initiative, Milestone
+
+COLUMNS = (
+    ("milestone", True, "The milestone's name as on the plan page (any case), or its id."),
+    ("number", True, "The change record's number in your ITSM tool, e.g. CHG0031234."),
+    ("type", True, f"One of: {', '.join(CHANGE_TYPE_LABELS)}."),
+    ("state", True, f"One of: {', '.join(CHANGE_STATE_LABELS)}."),
+    ("url", False, "Optional link to the record, starting with https:// or http://."),
+)
+FIELD_COLUMNS = {
+    "milestone_id": "milestone",
+    "number": "number",
+    "type": "type",
+    "state": "state",
+    "url": "url",
+}
+EXPORT_HEADER = ("milestone", "milestone_id", "due", "number", "type", "state", "url")
+
+
+def parse_change_csv(upload: bytes | IO[bytes], initiative: Initiative) -> list[dict]:
+    """Rows for `change_records.import_change_records`; ValidationFailed naming rows and columns."""
+    records = csvio.read_csv(
+        upload,
+        required=[c for c, needed, _ in COLUMNS if needed],
+        optional=[c for c, needed, _ in COLUMNS if not needed],
+        max_rows=MAX_ROWS,
+    )
+    problems: list[Problem] = []
+    rows = []
+    for record in records:
+        milestone_id, problem = _milestone(record["milestone"], initiative.milestones)
+        if problem:
+            problems.append(Problem(problem, row=record["row"], column="milestone"))
+        rows.append(
+            {
+                "row": record["row"],
+                "milestone_id": milestone_id,
+                "number": record["number"],
+                "type": record["type"].strip().lower(),
+                "state": record["state"].strip().lower(),
+                "url": record["url"],
+            }
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    return rows
+
+
+def with_columns(problems: list[Problem]) -> list[Problem]:
+    for problem in problems:
+        if problem.row is not None and problem.column is None and problem.field:
+            problem.column = FIELD_COLUMNS.get(problem.field, problem.field)
+    return problems
+
+
+def _milestone(text: str, milestones: list[Milestone]) -> tuple[int | None, str | None]:
+    key = text.strip().casefold()
+    if not key:
+        return None, "The milestone is required."
+    named = [m for m in milestones if m.name.strip().casefold() == key]
+    if len(named) == 1:
+        return named[0].id, None
+    if len(named) > 1:
+        return None, f"{len(named)} milestones are called “{text}”; use the milestone's id instead."
+    if key.isdigit() and int(key) in {m.id for m in milestones}:
+        return int(key), None
+    return None, f"No milestone “{text}” in this initiative."
+
+
+def example_csv(initiative: Initiative) -> bytes:
+    names = [m.name for m in initiative.milestones[-2:]] or ["Go-live"]
+    rows = [
+        (
+            name,
+            f"CHG00{31230 + i}",
+            "normal",
+            "scheduled",
+            f"https://itsm.example.com/change/CHG00{31230 + i}",
+        )
+        for i, name in enumerate(names)
+    ]
+    return csvio.write_csv([c for c, _, _ in COLUMNS], rows)
+
+
+def export_rows(milestones: list[Milestone], records: dict[int, ChangeRecord]) -> list[list]:
+    rows = []
+    for m in milestones:
+        record = records.get(m.id)
+        rows.append(
+            [
+                m.name,
+                m.id,
+                m.due.isoformat(),
+                record.number if record else "",
+                record.change_type if record else "",
+                record.state if record else "",
+                record.url if record else "",
+            ]
+        )
+    return rows

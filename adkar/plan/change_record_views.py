@@ -1,0 +1,169 @@
+"""Change-record pages on their own blueprint: the initiative's list with the risk flag, edit, import, export."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import csvio
+from ..access import WRITE, access_level, load_initiative
+from ..analytics.report import gates, initiative_report
+from ..extensions import db
+from ..forms import EmptyForm
+from ..timeutil import today
+from ..validation import Problem, ValidationFailed
+from . import change_records as service
+from .change_record_csv import (
+    COLUMNS,
+    EXPORT_HEADER,
+    example_csv,
+    export_rows,
+    parse_change_csv,
+    with_columns,
+)
+from .change_record_forms import ChangeImportForm, ChangeRecordForm
+from .change_record_models import CHANGE_STATE_LABELS, CHANGE_TYPE_LABELS
+from .forms import attach_problems
+from .models import Initiative, Milestone
+from .templates import KIND_LABELS
+
+bp = Blueprint("change_records", __name__)
+SHOWN_PROBLEMS = 200
+
+
+@bp.app_context_processor
+def _change_labels() -> dict:
+    return {"change_type_labels": CHANGE_TYPE_LABELS, "change_state_labels": CHANGE_STATE_LABELS}
+
+
+def _milestone(milestone_id: int, *, write: bool = False) -> Milestone:
+    milestone = db.session.get(Milestone, milestone_id)
+    if milestone is None:
+        abort(404)
+    load_initiative(current_user, milestone.initiative_id, write=write)
+    return milestone
+
+
+@bp.get("/initiatives/<int:initiative_id>/change-records")
+@login_required
+def index(initiative_id: int):
+    initiative = load_initiative(current_user, initiative_id)
+    risks = service.change_risks(initiative, gates(initiative, initiative_report(initiative)))
+    return render_template(
+        "change_records/index.html",
+        initiative=initiative,
+        risks=risks,
+        kinds={m.id: KIND_LABELS.get(m.kind, m.kind) for m in initiative.milestones},
+        at_risk=[r for r in risks if r.risk],
+        can_write=access_level(current_user, initiative) == WRITE,
+    )
+
+
+@bp.route("/milestones/<int:milestone_id>/change-record/edit", methods=["GET", "POST"])
+@login_required
+def edit(milestone_id: int):
+    milestone = _milestone(milestone_id, write=True)
+    record = service.records_by_milestone(milestone.initiative_id).get(milestone.id)
+    form = ChangeRecordForm(obj=record)
+    if form.validate_on_submit():
+        try:
+            service.set_change_record(
+                milestone=milestone,
+                actor=current_user,
+                number=form.number.data or "",
+                change_type=form.change_type.data,
+                state=form.state.data,
+                url=form.url.data or "",
+            )
+        except ValidationFailed as exc:
+            for problem in exc.problems:
+                problem.field = "change_type" if problem.field == "type" else problem.field
+            attach_problems(form, exc)
+        else:
+            flash(f"The change record of “{milestone.name}” is saved.", "success")
+            return redirect(url_for("change_records.index", initiative_id=milestone.initiative_id))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "change_records/form.html",
+        form=form,
+        milestone=milestone,
+        initiative=milestone.initiative,
+        record=record,
+    ), status
+
+
+@bp.route("/milestones/<int:milestone_id>/change-record/delete", methods=["GET", "POST"])
+@login_required
+def delete(milestone_id: int):
+    milestone = _milestone(milestone_id, write=True)
+    record = service.records_by_milestone(milestone.initiative_id).get(milestone.id)
+    if record is None:
+        abort(404)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        service.delete_change_record(milestone=milestone, actor=current_user)
+        flash(f"“{milestone.name}” no longer references a change record.", "success")
+        return redirect(url_for("change_records.index", initiative_id=milestone.initiative_id))
+    return render_template(
+        "actions/confirm_delete.html",
+        initiative=milestone.initiative,
+        form=form,
+        what=f"the link to change {record.number}",
+        consequence=f"“{milestone.name}” will no longer reference it; the record in the ITSM tool is not touched.",
+        action=url_for("change_records.delete", milestone_id=milestone.id),
+        cancel=url_for("change_records.index", initiative_id=milestone.initiative_id),
+    )
+
+
+@bp.route("/initiatives/<int:initiative_id>/change-records/import", methods=["GET", "POST"])
+@login_required
+def import_records(initiative_id: int):
+    initiative = load_initiative(current_user, initiative_id, write=True)
+    form = ChangeImportForm()
+    if not form.validate_on_submit():
+        return _import_page(initiative, form, [], 400 if request.method == "POST" else 200)
+    try:
+        rows = parse_change_csv(form.file.data, initiative)
+        created, updated = service.import_change_records(
+            initiative=initiative, actor=current_user, rows=rows, source="csv"
+        )
+    except ValidationFailed as exc:
+        return _import_page(initiative, form, with_columns(exc.problems), 400)
+    flash(f"Imported {created + updated} change records: {created} new, {updated} updated.", "success")
+    return redirect(url_for("change_records.index", initiative_id=initiative.id))
+
+
+def _import_page(initiative: Initiative, form: ChangeImportForm, problems: list[Problem], status: int):
+    return render_template(
+        "change_records/import.html",
+        initiative=initiative,
+        form=form,
+        columns=COLUMNS,
+        max_rows=service.MAX_ROWS,
+        problems=problems[:SHOWN_PROBLEMS],
+        more_problems=max(0, len(problems) - SHOWN_PROBLEMS),
+        example=example_csv(initiative).decode("utf-8-sig").replace("\r\n", "\n").strip(),
+    ), status
+
+
+@bp.get("/initiatives/<int:initiative_id>/change-records/import/example.csv")
+@login_required
+def import_example(initiative_id: int):
+    initiative = load_initiative(current_user, initiative_id, write=True)
+    return _download(example_csv(initiative), "change-records-example.csv")
+
+
+@bp.get("/initiatives/<int:initiative_id>/change-records.csv")
+@login_required
+def export(initiative_id: int):
+    initiative = load_initiative(current_user, initiative_id)
+    rows = export_rows(initiative.milestones, service.records_by_milestone(initiative.id))
+    return _download(
+        csvio.write_csv(EXPORT_HEADER, rows), f"{initiative.id}-change-records-{today().isoformat()}.csv"
+    )
+
+
+def _download(body: bytes, name: str) -> Response:
+    return Response(
+        body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )

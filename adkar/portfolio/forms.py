@@ -1,0 +1,48 @@
+"""The portfolio's window: which month to start from and how many months to show (read from the query)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from wtforms import Form, IntegerField, StringField, ValidationError
+from wtforms.validators import InputRequired, NumberRange
+
+from .saturation import MAX_MONTHS
+
+DEFAULT_MONTHS = 9
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def parse_month(text: str | None) -> date | None:
+    """'2026-03' -> 1 March 2026; None when it is not a month between 2000 and 2100."""
+    match = _MONTH.fullmatch((text or "").strip())
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2])
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        return None
+    return date(year, month, 1)
+
+
+class WindowForm(Form):
+    """A GET form: no CSRF token (it changes nothing)."""
+
+    start = StringField(
+        "First month",
+        validators=[InputRequired("Choose the first month (YYYY-MM).")],
+        description="Written YYYY-MM, e.g. 2026-03.",
+        render_kw={"type": "month", "pattern": r"\d{4}-\d{2}"},
+    )
+    months = IntegerField(
+        "Months",
+        default=DEFAULT_MONTHS,
+        validators=[
+            InputRequired("Choose how many months to show."),
+            NumberRange(1, MAX_MONTHS, f"Show from 1 to {MAX_MONTHS} months."),
+        ],
+    )
+
+    def validate_start(self, field) -> None:
+        if parse_month(field.data) is None:
+            raise ValidationError("Enter a month written YYYY-MM, between 2000 and 2100.")

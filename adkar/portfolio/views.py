@@ -1,0 +1,88 @@
+"""The portfolio page: change saturation across the initiatives a practitioner or admin can see."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, Response, render_template, request
+from flask_login import current_user
+
+from .. import csvio
+from ..access import role_required
+from ..charts.portfolio import month_label, portfolio_chart
+from ..charts.render import figure_json
+from ..timeutil import today
+from .data import portfolio_changes
+from .forms import DEFAULT_MONTHS, WindowForm, parse_month
+from .saturation import Saturation, months_from, saturation
+
+bp = Blueprint("portfolio", __name__)
+WRITERS = ("admin", "practitioner")
+
+
+def _window() -> tuple[WindowForm, date, int, bool]:
+    """The form, and the window it asks for (the default one when it is invalid)."""
+    now = today()
+    default_start = (now.replace(day=1) - timedelta(days=1)).replace(day=1)  # last month: recent history too
+    form = WindowForm(request.args)
+    if not request.args:
+        form.start.data, form.months.data = f"{default_start:%Y-%m}", DEFAULT_MONTHS
+        return form, default_start, DEFAULT_MONTHS, True
+    if form.validate():
+        return form, parse_month(form.start.data), form.months.data, True
+    return form, default_start, DEFAULT_MONTHS, False
+
+
+def _saturation(start: date, months: int) -> tuple[list, Saturation]:
+    initiatives, changes = portfolio_changes(current_user)
+    return initiatives, saturation(changes, months=months_from(start, months))
+
+
+@bp.get("/portfolio")
+@role_required(*WRITERS)
+def show():
+    form, start, months, valid = _window()
+    initiatives, view = _saturation(start, months)
+    chart = portfolio_chart(view)
+    return render_template(
+        "portfolio/portfolio.html",
+        form=form,
+        view=view,
+        initiatives=initiatives,
+        chart=chart,
+        chart_json=figure_json(chart["figure"]),
+        month_label=month_label,
+        start=start,
+        months=months,
+    ), (200 if valid else 400)
+
+
+@bp.get("/portfolio.csv")
+@role_required(*WRITERS)
+def export():
+    """One row per group and month with at least one change: counts, go-lives and what the changes are."""
+    form, start, months, valid = _window()
+    if not valid:
+        messages = "; ".join(e for f in form for e in f.errors)
+        return Response(messages, status=400, mimetype="text/plain")
+    _, view = _saturation(start, months)
+    rows = [
+        [
+            row.name,
+            f"{cell.month:%Y-%m}",
+            cell.count,
+            cell.go_lives,
+            cell.initiatives,
+            "; ".join(f"{c.initiative}: {c.name} ({c.day.isoformat()})" for c in cell.changes),
+        ]
+        for row in view.rows
+        for cell in row.cells
+        if cell.count
+    ]
+    header = ("group", "month", "changes", "go_lives", "initiatives", "what")
+    name = f"portfolio-{start:%Y-%m}-{months}m.csv"
+    return Response(
+        csvio.write_csv(header, rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -175,18 +175,26 @@ def _stray_values(cells: list[str], header: list[str], positions: dict, number: 
 def neutralise_cell(value: Any) -> Any:
     """Make a cell safe for spreadsheets: text that would start a formula gets a leading single quote.
 
+    Text that already starts with quotes before a formula character gets one more, so restore_cell()
+    gives back exactly the original ("'=1" is written "''=1" and read back as "'=1").
+
     Numbers, dates and None pass through unchanged (a real -5 is not a formula); only text is changed.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and _quoted_when_written(value):
         return "'" + value
     return value
 
 
 def restore_cell(value: str) -> str:
     """Undo neutralise_cell on import, so an exported file uploaded again keeps its original text."""
-    if value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_PREFIXES):
+    if value.startswith("'") and _quoted_when_written(value[1:]):
         return value[1:]
     return value
+
+
+def _quoted_when_written(text: str) -> bool:
+    """Formula-like text, and text that merely looks neutralised ("'=x"), which must keep its own quote."""
+    return text.lstrip("'").startswith(FORMULA_PREFIXES)
 
 
 def neutralise_row(values: Iterable[Any]) -> list[Any]:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from contextlib import suppress
+
+from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
+
+from .extensions import db, login_manager
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -15,7 +20,10 @@ MESSAGES = {
     413: "The upload is too large.",
     429: "Too many requests. Please wait a moment and try again.",
     500: "Something went wrong on our side. Nothing was saved; please try again.",
+    503: "The service is briefly unavailable. Please try again in a moment.",
 }
+NOT_SAVED = "We could not save your answers; please try again in a moment."
+RETRY_AFTER_SECONDS = 5
 
 
 def wants_json() -> bool:
@@ -51,7 +59,23 @@ def init_app(app: Flask) -> None:
         headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
         return error_response(status, description, headers)
 
+    @app.errorhandler(DBAPIError)
+    def _database(exc: DBAPIError):
+        """Lost or locked database: roll back and ask for a retry (503); other database errors are bugs."""
+        if not (isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated):
+            return _unexpected(exc)
+        app.logger.error("database unavailable: %s", exc.__class__.__name__, exc_info=exc)
+        _forget_the_transaction()
+        g._login_user = login_manager.anonymous_user()  # the page must not ask the database who is signed in
+        message = NOT_SAVED if request.method in ("POST", "PUT", "PATCH", "DELETE") else MESSAGES[503]
+        return error_response(503, message, {"Retry-After": str(RETRY_AFTER_SECONDS)})
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         app.logger.exception("unhandled error")
         return error_response(500)
+
+
+def _forget_the_transaction() -> None:
+    with suppress(Exception):  # the connection may be gone; the session is discarded at teardown anyway
+        db.session.rollback()

@@ -19,6 +19,7 @@ from adkar.surveys.tally import TALLY_COLUMNS
 
 from .datagen import RESPONSE_COLUMNS, Layout, readiness_level, respondents, response_rows, split, tally
 from .engines import Target
+from .plain import PLAIN_COLUMNS
 from .seed import GroupSpec, WaveSpec
 
 SQLITE_COMMIT_EVERY = 200_000
@@ -60,8 +61,11 @@ class Loader:
     def close(self) -> None:
         self.conn.close()
 
-    def load(self, cells: Iterable[Cell], *, plain: bool = False) -> dict[str, float]:
-        """Insert every cell's respondents and add their tallies; returns rows and where the time went."""
+    def load(self, cells: Iterable[Cell], *, plain_table: str | None = None) -> dict[str, float]:
+        """Insert every cell's respondents and add their tallies; returns rows and where the time went.
+
+        Call tidy() once after the last load.
+        """
         started = time.perf_counter()
         spent = {"generate": 0.0, "write": 0.0}
         totals: dict[tuple[int, int], dict[str, float]] = defaultdict(lambda: dict.fromkeys(TALLY_COLUMNS, 0))
@@ -80,7 +84,7 @@ class Loader:
                 rng=self.rng,
                 layout=self.layout,
             )
-            scores = [(cell.group.id, *s) for s in batch.scores.tolist()] if plain else []
+            scores = [(cell.group.id, *s) for s in batch.scores.tolist()] if plain_table else []
             key = (cell.wave.id, cell.group.id)
             for name, value in tally(batch).items():
                 totals[key][name] += value
@@ -89,17 +93,14 @@ class Loader:
             written = time.perf_counter()
             spent["generate"] += written - mark
             self._write("responses", RESPONSE_COLUMNS, rows)
-            if plain:
-                self._write("bench_plain", ("group_id", "a", "d", "k", "ab", "r"), scores)
+            if plain_table:
+                self._write(plain_table, PLAIN_COLUMNS, scores)
             spent["write"] += time.perf_counter() - written
         mark = time.perf_counter()
         self._add_tallies(totals, invited)
         self.conn.commit()
         self._pending = 0
         spent["write"] += time.perf_counter() - mark
-        mark = time.perf_counter()
-        self._tidy()
-        spent["analyze"] = time.perf_counter() - mark
         return {
             "rows": count,
             "seconds": round(time.perf_counter() - started, 2),
@@ -135,18 +136,20 @@ class Loader:
             with self.conn.cursor() as cursor:
                 cursor.executemany(sql, params)
 
-    def _tidy(self) -> None:
+    def tidy(self) -> float:
         """Fresh statistics and a clean WAL / visibility map, so the first timed read is not the cleaner."""
+        started = time.perf_counter()
         if self.target.is_sqlite:
             self.conn.execute("ANALYZE")
             self.conn.commit()
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            return
-        self.conn.autocommit = True
-        try:
-            self.conn.execute("VACUUM ANALYZE")
-        finally:
-            self.conn.autocommit = False
+        else:
+            self.conn.autocommit = True
+            try:
+                self.conn.execute("VACUUM ANALYZE")
+            finally:
+                self.conn.autocommit = False
+        return round(time.perf_counter() - started, 2)
 
 
 def rollout_cells(waves: list[WaveSpec], groups: list[GroupSpec], total: int) -> list[Cell]:
@@ -159,8 +162,8 @@ def rollout_cells(waves: list[WaveSpec], groups: list[GroupSpec], total: int) ->
     return cells
 
 
-def growth_cells(wave: WaveSpec, groups: list[GroupSpec], added: int, waves: int) -> list[Cell]:
-    """`added` more responses in one wave, by group weight."""
+def wave_cells(wave: WaveSpec, groups: list[GroupSpec], added: int, waves: int) -> list[Cell]:
+    """`added` responses in one wave, by group weight."""
     return [
         Cell(wave, group, n, waves)
         for group, n in zip(groups, split(added, [g.weight for g in groups]), strict=True)

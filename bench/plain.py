@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .engines import Target
 
 SCORES = "a FLOAT NOT NULL, d FLOAT NOT NULL, k FLOAT NOT NULL, ab FLOAT NOT NULL, r FLOAT NOT NULL"
-READINESS_FLOOR_SQL = (
-    "SELECT group_id, AVG(a), AVG(d), AVG(k), AVG(ab), AVG(r) FROM bench_plain GROUP BY group_id"
-)
+PLAIN_COLUMNS = ("group_id", "a", "d", "k", "ab", "r")
+
+
+def readiness_table(size: int) -> str:
+    """The plain table holding the scores of the readiness wave of `size` responses."""
+    return f"bench_plain_{int(size)}"
+
+
+def readiness_floor_sql(size: int) -> str:
+    return f"SELECT group_id, AVG(a), AVG(d), AVG(k), AVG(ab), AVG(r) FROM {readiness_table(size)} GROUP BY group_id"
+
+
 IMPORT_COLUMNS = (
     "id, wave_id, group_id, submitted_on, answers, score_awareness, score_desire, score_knowledge, "
     "score_ability, score_reinforcement, barrier, comment"
 )
 
 
-def ddl(target: Target) -> list[str]:
+def ddl(target: Target, sizes: Iterable[int]) -> list[str]:
     json_type = "TEXT" if target.is_sqlite else "JSON"
     return [
-        f"CREATE TABLE bench_plain (group_id INTEGER NOT NULL, {SCORES})",
+        *(f"CREATE TABLE {readiness_table(n)} (group_id INTEGER NOT NULL, {SCORES})" for n in sizes),
         "CREATE TABLE bench_floor_submissions "
         "(id VARCHAR(32) PRIMARY KEY, payload TEXT NOT NULL, created_on DATE NOT NULL)",
         "CREATE TABLE bench_import_plain (id VARCHAR(32) PRIMARY KEY, wave_id INTEGER NOT NULL, "
@@ -28,10 +39,10 @@ def ddl(target: Target) -> list[str]:
     ]
 
 
-def create_tables(target: Target) -> None:
+def create_tables(target: Target, sizes: Iterable[int]) -> None:
     conn = target.connect()
     try:
-        for statement in ddl(target):
+        for statement in ddl(target, sizes):
             conn.execute(statement)
         conn.commit()
     finally:

@@ -1,9 +1,11 @@
 """Benchmarks 2, 3 and 5: readiness over the API, the dashboard page, and readiness as a wave grows.
 
-One server serves them all (started by the runner, which then runs the import on it). The wave grows to 1%, 10% and 100% of --responses; at each size readiness is
-timed over HTTP against the bare GROUP BY over a plain table holding the same rows (timed in-process, so the
-floor carries no HTTP cost at all). The dashboard is compared with the floor at full size. The workers'
-peak memory (VmHWM) is compared with their resident memory when idle, right after they loaded the app.
+One server serves them all (started by the runner, which then runs the import on it). Three waves hold 1%,
+10% and 100% of --responses; readiness is timed over HTTP against the bare GROUP BY over a plain table
+holding the same rows (timed in-process, so the floor carries no HTTP cost at all). The three waves are timed
+in rounds, one request each per round, so a busy moment on the machine weighs on every size alike and the
+growth ratio measures the size, not the moment. The dashboard is compared with the floor at full size. The
+workers' peak memory (VmHWM) is compared with their resident memory when idle, right after loading the app.
 """
 
 from __future__ import annotations
@@ -15,8 +17,7 @@ import time
 from . import figures
 from .context import Context
 from .httpclient import Client, Reply, expect, login
-from .loader import Loader, growth_cells
-from .plain import READINESS_FLOOR_SQL
+from .plain import readiness_floor_sql
 from .progress import say
 from .server import Server
 
@@ -36,7 +37,7 @@ def _enough(samples: list[float], repeats: int, began: float) -> bool:
     )
 
 
-def time_floor(ctx: Context) -> dict:
+def time_floor(ctx: Context, size: int) -> dict:
     """The bare aggregate over the plain table, on a bare DBAPI connection: median of the samples."""
     conn = ctx.target.connect()
     try:
@@ -45,7 +46,7 @@ def time_floor(ctx: Context) -> dict:
         attempt, began = 0, time.perf_counter()
         while not _enough(samples, ctx.options.repeats, began):
             started = time.perf_counter()
-            cursor.execute(READINESS_FLOOR_SQL)
+            cursor.execute(readiness_floor_sql(size))
             rows = cursor.fetchall()
             elapsed = time.perf_counter() - started
             conn.commit()
@@ -71,6 +72,21 @@ def time_get(client: Client, path: str, repeats: int, *, warmup: int = WARMUP) -
     return _timing(samples), reply
 
 
+def time_rounds(client: Client, paths: list[str], repeats: int) -> tuple[list[dict], list[Reply]]:
+    """GET every path once per round (after WARMUP rounds) until each has enough samples."""
+    for _ in range(WARMUP):
+        for path in paths:
+            expect(client.request("GET", path), 200, what=f"GET {path}")
+    samples: list[list[float]] = [[] for _ in paths]
+    replies: list[Reply] = []
+    began = time.perf_counter()
+    while not _enough(samples[0], repeats, began):
+        replies = [expect(client.request("GET", path), 200, what=f"GET {path}") for path in paths]
+        for series, reply in zip(samples, replies, strict=True):
+            series.append(reply.seconds)
+    return [_timing(series) for series in samples], replies
+
+
 def _timing(samples: list[float]) -> dict:
     ms = sorted(s * 1000 for s in samples)
     return {
@@ -81,28 +97,32 @@ def _timing(samples: list[float]) -> dict:
     }
 
 
-def run(ctx: Context, server: Server, loader: Loader) -> None:
-    """Growth stages, then the dashboard, on a server that has served nothing yet (for the idle memory)."""
+def run(ctx: Context, server: Server) -> None:
+    """Readiness at every size, then the dashboard, on a server that has served nothing yet (idle memory)."""
     options, plan, engine = ctx.options, ctx.plan, ctx.engine
-    path = f"/api/v1/waves/{plan.growth_wave.id}/readiness"
+    sizes = options.growth_sizes
+    paths = [f"/api/v1/waves/{wave.id}/readiness" for wave in plan.readiness_waves]
     idle = server.memory()
+    say(engine, f"readiness floors at {', '.join(f'{n:,}' for n in sizes)} rows")
+    floors = [time_floor(ctx, size) for size in sizes]
+    say(engine, "readiness API, the waves in rounds")
     api = Client(
         server.port, headers={"Authorization": f"Bearer {plan.api_token}", "Accept": "application/json"}
     )
-    stages, loaded = [], 0
-    for size in options.growth_sizes:
-        say(engine, f"readiness wave at {size:,} responses")
-        load = loader.load(
-            growth_cells(plan.growth_wave, plan.scale_groups, size - loaded, options.waves), plain=True
-        )
-        loaded = size
-        floor = time_floor(ctx)
-        measured, reply = time_get(api, path, options.repeats)
-        n = json.loads(reply.body)["overall"]["n"]
-        stages.append(
-            {"responses": size, "load": load, "floor": floor, "readiness": measured, "overall_n": n}
-        )
+    timings, replies = time_rounds(api, paths, options.repeats)
     api.close()
+    stages = [
+        {
+            "responses": size,
+            "wave_id": wave.id,
+            "floor": floor,
+            "readiness": timing,
+            "overall_n": json.loads(reply.body)["overall"]["n"],
+        }
+        for size, wave, floor, timing, reply in zip(
+            sizes, plan.readiness_waves, floors, timings, replies, strict=True
+        )
+    ]
 
     say(engine, "dashboard")
     browser = Client(server.port)
@@ -158,7 +178,7 @@ def run(ctx: Context, server: Server, loader: Loader) -> None:
             first["readiness"]["median_ms"],
             "ms",
             GROWTH_GOAL,
-            note="floor: readiness at the smallest size (flat is the goal)",
+            note="floor: readiness at the smallest size, timed in the same rounds (flat is the goal)",
         )
     )
     ctx.add(
@@ -169,7 +189,7 @@ def run(ctx: Context, server: Server, loader: Loader) -> None:
             note=", ".join(f"{s['overall_n']:,}" for s in stages),
         )
     )
-    ctx.details["readiness"] = {"path": path, "stages": stages}
+    ctx.details["readiness"] = {"paths": paths, "stages": stages}
     ctx.details["dashboard"] = {**dashboard, "page_bytes": len(page.body), "floor_ms": floor_ms}
     ctx.details["memory"] = {"idle_kb": idle, "after_kb": peak, "server_model": model.label}
 

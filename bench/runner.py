@@ -18,8 +18,9 @@ from adkar.surveys import registry
 from . import checks, engines, figures, importing, plain, reads, seed, submission
 from .context import APP_SPEC, Context
 from .datagen import SURVEY_KEY, Layout
-from .loader import Loader, rollout_cells
+from .loader import Loader, rollout_cells, wave_cells
 from .options import Options
+from .plain import readiness_table
 from .progress import say
 from .server import Server
 
@@ -54,7 +55,7 @@ def _run(target: engines.Target, options: Options, rng: np.random.Generator, wor
     started = time.perf_counter()
     app = create_app({"SQLALCHEMY_DATABASE_URI": target.url})
     upgrade(app)
-    plain.create_tables(target)
+    plain.create_tables(target, options.growth_sizes)
     plan = seed.seed(app, options, rng)
     with app.app_context():
         layout = Layout.of(registry.get(SURVEY_KEY))
@@ -72,20 +73,27 @@ def _run(target: engines.Target, options: Options, rng: np.random.Generator, wor
     )
     loader = Loader(target, layout, rng)
     try:
-        generated = loader.load(rollout_cells(plan.rollout_waves, plan.rollout_groups, options.responses))
-        say(target.name, f"{generated['rows']:,} rows in {generated['seconds']} s")
-        ctx.details["data"] = {"rollout": generated}
-        chosen = submission.run(ctx)
-        say(target.name, f"starting gunicorn {chosen.label} for readiness, dashboard and import")
-        with Server(APP_SPEC, chosen, ctx.app_env(), workdir, f"{target.name}-app") as server:
-            reads.run(ctx, server, loader)
-            importing.run(ctx, server)
+        data = {
+            "rollout": loader.load(rollout_cells(plan.rollout_waves, plan.rollout_groups, options.responses))
+        }
+        say(target.name, f"{data['rollout']['rows']:,} rows in {data['rollout']['seconds']} s")
+        for size, wave in zip(options.growth_sizes, plan.readiness_waves, strict=True):
+            say(target.name, f"loading the readiness wave of {size:,} responses (and its plain table)")
+            cells = wave_cells(wave, plan.scale_groups, size, options.waves)
+            data[f"readiness_{size}"] = loader.load(cells, plain_table=readiness_table(size))
+        say(target.name, "analyze and checkpoint")
+        data["analyze_seconds"] = loader.tidy()
     finally:
         loader.close()
+    ctx.details["data"] = data
+    chosen = submission.run(ctx)
+    say(target.name, f"starting gunicorn {chosen.label} for readiness, dashboard and import")
+    with Server(APP_SPEC, chosen, ctx.app_env(), workdir, f"{target.name}-app") as server:
+        reads.run(ctx, server)
+        importing.run(ctx, server)
     say(target.name, "checking the tallies against GROUP BY")
     checks.tallies_match(ctx)
     with app.app_context():
         db.engine.dispose()
-    ctx.details["data"]["growth"] = [s["load"] for s in ctx.details["readiness"]["stages"]]
     ctx.details["seconds"] = round(time.perf_counter() - started, 1)
     return ctx.figures, ctx.details

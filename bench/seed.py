@@ -69,7 +69,7 @@ class Plan:
     rollout_waves: list[WaveSpec]
     scale_id: int
     scale_groups: list[GroupSpec]
-    growth_wave: WaveSpec
+    readiness_waves: list[WaveSpec]  # one per size in Options.growth_sizes, smallest first
     submit_wave: WaveSpec
     import_wave: WaveSpec
     email: str = EMAIL
@@ -133,12 +133,13 @@ def _seed(options: Options, rng: np.random.Generator) -> Plan:
         name="Readiness at scale (benchmark)",
         approach="iterative",
         go_live=day + timedelta(days=60),
-        description="One growing wave for readiness, one for submissions, one for imports.",
+        description="One wave per readiness size, one for submissions, one for imports.",
     )
     scale_groups = _groups(scale, user, options, rng)
     opens, closes = day - timedelta(days=13), day + timedelta(days=14)
     specs = []
-    for name in ("Growing wave", "Submissions", "Imports"):
+    names = [f"Readiness at {size:,}" for size in options.growth_sizes] + ["Submissions", "Imports"]
+    for name in names:
         wave = wave_services.create_wave(
             initiative=scale,
             actor=user,
@@ -157,9 +158,9 @@ def _seed(options: Options, rng: np.random.Generator) -> Plan:
         rollout_waves=rollout_waves,
         scale_id=scale.id,
         scale_groups=scale_groups,
-        growth_wave=specs[0],
-        submit_wave=specs[1],
-        import_wave=specs[2],
+        readiness_waves=specs[:-2],
+        submit_wave=specs[-2],
+        import_wave=specs[-1],
     )
 
 

@@ -25,7 +25,7 @@ def text_problem(
 
 
 def choice_problem(value: Any, field: str, *, label: str, choices: dict[str, str]) -> Problem | None:
-    if value not in choices:
+    if not isinstance(value, str) or value not in choices:
         return Problem(f"Choose {label}: {', '.join(choices.values())}.", field=field)
     return None
 

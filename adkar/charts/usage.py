@@ -171,6 +171,7 @@ def usage_chart(
     go_live, today = to_day(go_live), to_day(today)
     all_series = _series(usage, trend)
     offered = [s for s in all_series if s.has_data] or all_series[:1]
+    empty = [s.name for s in all_series if s not in offered]
     data: list[dict] = []
     owners: list[int] = []
     for i, series in enumerate(offered):
@@ -225,6 +226,7 @@ def usage_chart(
     caption = sentence(
         offered[0].caption(target=target, go_live=go_live, today=today, reached_on=reached_on),
         "Choose a group in the menu to see its own usage." if len(offered) > 1 else "",
+        f"No usage figures and too few survey responses to show: {', '.join(empty)}." if empty else "",
     )
     return chart_spec(chart_id, TITLE, caption, data, layout)
 

@@ -98,7 +98,8 @@ def delete(milestone_id: int):
     milestone = _milestone(milestone_id, write=True)
     record = service.records_by_milestone(milestone.initiative_id).get(milestone.id)
     if record is None:
-        abort(404)
+        flash(f"“{milestone.name}” has no change record to remove.", "info")
+        return redirect(url_for("change_records.index", initiative_id=milestone.initiative_id))
     form = EmptyForm()
     if form.validate_on_submit():
         service.delete_change_record(milestone=milestone, actor=current_user)

@@ -46,9 +46,9 @@ def record_problems(
                 **where,
             )
         )
-    if change_type not in CHANGE_TYPE_LABELS:
+    if not isinstance(change_type, str) or change_type not in CHANGE_TYPE_LABELS:
         problems.append(Problem(f"Choose a type: {', '.join(CHANGE_TYPE_LABELS)}.", field="type", **where))
-    if state not in CHANGE_STATE_LABELS:
+    if not isinstance(state, str) or state not in CHANGE_STATE_LABELS:
         problems.append(Problem(f"Choose a state: {', '.join(CHANGE_STATE_LABELS)}.", field="state", **where))
     message = url_problem(url)
     if message:

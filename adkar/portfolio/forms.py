@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, timedelta
 
+from werkzeug.datastructures import MultiDict
 from wtforms import Form, IntegerField, StringField, ValidationError
 from wtforms.validators import InputRequired, NumberRange
 
@@ -12,6 +14,11 @@ from .saturation import MAX_MONTHS
 
 DEFAULT_MONTHS = 9
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def default_start(today: date) -> date:
+    """Last month: the window shows a little recent history before what is coming."""
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 def parse_month(text: str | None) -> date | None:
@@ -46,3 +53,10 @@ class WindowForm(Form):
     def validate_start(self, field) -> None:
         if parse_month(field.data) is None:
             raise ValidationError("Enter a month written YYYY-MM, between 2000 and 2100.")
+
+
+def window_form(args: Mapping[str, str], today: date) -> WindowForm:
+    """The form over the query, a missing value taking its default (a bare ?months=6 starts last month)."""
+    values = {"start": f"{default_start(today):%Y-%m}", "months": str(DEFAULT_MONTHS)}
+    values.update({k: args[k] for k in ("start", "months") if k in args})
+    return WindowForm(MultiDict(values))

@@ -102,7 +102,8 @@ def months_from(start: date, count: int) -> list[date]:
 
 def saturation(changes: Iterable[Change], *, months: Sequence[date]) -> Saturation:
     """Rows (busiest first: total, then peak, then name) with one cell per month; changes outside the
-    months are left out, and so are groups with no change inside them."""
+    months are left out, and so are groups with no change inside them. A row is named by the spelling
+    most changes use (the earliest one on ties)."""
     months = [month_of(m) for m in months]
     index = {m: i for i, m in enumerate(months)}
     spellings: dict[str, Counter[str]] = {}
@@ -120,7 +121,7 @@ def saturation(changes: Iterable[Change], *, months: Sequence[date]) -> Saturati
     rows = [
         Row(
             key=key,
-            name=min(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0],
+            name=spellings[key].most_common(1)[0][0],  # ties: the spelling seen first
             initiatives=sorted(plans[key], key=str.casefold),
             cells=row_cells,
         )

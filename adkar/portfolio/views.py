@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
@@ -13,7 +13,7 @@ from ..charts.portfolio import month_label, portfolio_chart
 from ..charts.render import figure_json
 from ..timeutil import today
 from .data import portfolio_changes
-from .forms import DEFAULT_MONTHS, WindowForm, parse_month
+from .forms import DEFAULT_MONTHS, WindowForm, default_start, parse_month, window_form
 from .saturation import Saturation, months_from, saturation
 
 bp = Blueprint("portfolio", __name__)
@@ -23,14 +23,10 @@ WRITERS = ("admin", "practitioner")
 def _window() -> tuple[WindowForm, date, int, bool]:
     """The form, and the window it asks for (the default one when it is invalid)."""
     now = today()
-    default_start = (now.replace(day=1) - timedelta(days=1)).replace(day=1)  # last month: recent history too
-    form = WindowForm(request.args)
-    if not request.args:
-        form.start.data, form.months.data = f"{default_start:%Y-%m}", DEFAULT_MONTHS
-        return form, default_start, DEFAULT_MONTHS, True
+    form = window_form(request.args, now)
     if form.validate():
         return form, parse_month(form.start.data), form.months.data, True
-    return form, default_start, DEFAULT_MONTHS, False
+    return form, default_start(now), DEFAULT_MONTHS, False
 
 
 def _saturation(start: date, months: int) -> tuple[list, Saturation]:

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -45,6 +46,17 @@ SPONSOR = "sponsor@demo.adkar.test"
 ADMIN = "admin@demo.adkar.test"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+
+
+# A small CI machine under load compiles plotly.js slowly (4-10 s the first time in a tab).
+EXPECT_TIMEOUT_MS = 15_000
+CHART_TIMEOUT_MS = 30_000
+
+
+def pytest_configure(config):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -134,41 +146,53 @@ def watch(page):
     return page
 
 
-def _context_fixture(viewport: dict, **options):
-    """One browser context per module and kind of device, so plotly.js (4.8 MB) is compiled once per module.
+def _tab_fixture(viewport: dict, **options):
+    """One browser tab per module and kind of device, handed to each test in turn.
 
-    Each test gets a new page in it with the cookies cleared before and after: nobody stays signed in.
+    Chromium compiles plotly.js (4.8 MB) in about 4 s on a small machine, once per renderer process: a tab
+    kept for the module draws later charts in well under a second. Between tests the tab is reset: cookies
+    cleared (nobody stays signed in), errors forgotten, screen media, other tabs closed.
     """
 
     @pytest.fixture(scope="module")
-    def context(browser, live_server) -> Iterator:
+    def tab(browser, live_server) -> Iterator:
         context = browser.new_context(base_url=live_server.url, viewport=viewport, **options)
-        yield context
+        yield watch(context.new_page())
         context.close()
 
-    return context
+    return tab
 
 
-desktop_context = _context_fixture(DESKTOP)
-phone_context = _context_fixture(PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+desktop_tab = _tab_fixture(DESKTOP)
+phone_tab = _tab_fixture(PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
 
 
-def _fresh_page(context) -> Iterator:
-    context.clear_cookies()
-    yield watch(context.new_page())
-    for open_page in context.pages:
-        open_page.close()
-    context.clear_cookies()
+def _reset(tab) -> None:
+    for other in tab.context.pages:
+        if other is not tab:
+            other.close()
+    tab.goto("/login")  # a page of the same site: Chromium keeps the renderer process (and its compiled code)
+    tab.context.clear_cookies()
+    tab.emulate_media(media="screen")
+    tab.set_viewport_size(tab.default_viewport)
+    tab.js_errors.clear()
+
+
+def _fresh(tab) -> Iterator:
+    tab.default_viewport = getattr(tab, "default_viewport", None) or dict(tab.viewport_size)
+    _reset(tab)
+    yield tab
+    _reset(tab)
 
 
 @pytest.fixture
-def page(desktop_context) -> Iterator:
-    yield from _fresh_page(desktop_context)
+def page(desktop_tab) -> Iterator:
+    yield from _fresh(desktop_tab)
 
 
 @pytest.fixture
-def phone_page(phone_context) -> Iterator:
-    yield from _fresh_page(phone_context)
+def phone_page(phone_tab) -> Iterator:
+    yield from _fresh(phone_tab)
 
 
 @pytest.fixture
@@ -211,10 +235,21 @@ def expect_http_error(page, status: int, path: str) -> None:
     raise AssertionError(f"expected a console error for HTTP {status} on {path}; got {page.js_errors}")
 
 
+def expect_chart_drawn(container) -> None:
+    """plotly.js drew the chart: an svg.main-svg inside its container (role=img)."""
+    from playwright.sync_api import expect
+
+    expect(container.locator("svg.main-svg").first).to_be_attached(timeout=CHART_TIMEOUT_MS)
+
+
 def assert_no_js_errors(page) -> None:
-    assert page.js_errors == [], "JavaScript or console errors (CSP violations included):\n" + "\n".join(
-        page.js_errors
-    )
+    """No uncaught exception and no console error; repeated lines are counted, not repeated."""
+    if not page.js_errors:
+        return
+    counts = Counter(re.sub(r"(hash \('sha256-[^']+'\)).*?( \[)", r"\1 ...\2", e) for e in page.js_errors)
+    lines = [f"{n} x {text}" if n > 1 else text for text, n in counts.items()]
+    page.js_errors.clear()
+    raise AssertionError("JavaScript or console errors (CSP violations included):\n" + "\n".join(lines))
 
 
 def api_token(live_server: LiveServer, email: str) -> str:

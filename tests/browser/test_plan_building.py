@@ -19,6 +19,7 @@ from .conftest import (
     PRACTITIONER,
     SPONSOR,
     assert_no_js_errors,
+    expect_chart_drawn,
     expect_http_error,
     sign_in,
     watch,
@@ -100,7 +101,7 @@ def test_practitioner_creates_an_initiative_from_the_sequential_template(page, l
     expect(milestones.get_by_role("row", name=re.compile("^Go-live"))).to_contain_text(day(go_live))
 
     chart = page.get_by_role("img", name=re.compile(r"^Plan timeline: 5 milestones"))
-    expect(chart.locator("svg.main-svg").first).to_be_attached()
+    expect_chart_drawn(chart)
     for name in ("Design sign-off", "User acceptance testing", "Training complete", "Go-live", "Hypercare end"):
         expect(chart).to_contain_text(name)
     assert_no_js_errors(page)
@@ -169,7 +170,7 @@ def test_practitioner_edits_a_milestone(page, intranet):
     expect(row.get_by_role("cell").nth(3)).to_have_text("90%")
     expect(row.get_by_role("cell").nth(4)).to_have_text("Pilot users")
     chart = page.get_by_role("img", name=re.compile(r"^Plan timeline: 5 milestones"))
-    expect(chart.locator("svg.main-svg").first).to_be_attached()
+    expect_chart_drawn(chart)
     assert_no_js_errors(page)
 
 

@@ -1,0 +1,488 @@
+"""API endpoints: ADKAR action plans, the resistance log and the action library (thin: read, call, answer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, request, url_for
+
+from ..access import load_initiative
+from ..actions import library, services
+from ..actions.effects import Effect, action_effect
+from ..actions.models import (
+    ACTION_STATUSES,
+    RESISTANCE_REASONS,
+    RESISTANCE_STATUSES,
+    Action,
+    LibraryEntry,
+    ResistanceEntry,
+)
+from ..actions.seed import DESCRIPTION_MAX, TITLE_MAX
+from ..analytics.report import InitiativeReadiness, initiative_report
+from ..elements import ELEMENTS
+from ..extensions import db
+from ..plan.models import Initiative
+from ..validation import ValidationFailed
+from . import bp
+from .auth import api_user, require_writer
+from .http import created, json_response, no_content
+from .openapi import component, list_of, operation
+from .payload import Choice, Date, Element, Fields, Integer, String, read_body
+from .serialise import DATE, DATETIME, ID, URL, iso_date, iso_datetime
+from .surveys import OptionalId
+
+TAG = "actions"
+WRITE_ERRORS = (403,)
+MEAN = {"type": "number", "minimum": 1, "maximum": 5}
+
+ACTION_FIELDS = Fields(
+    group_id=Integer(minimum=1, description="A stakeholder group of the initiative."),
+    element=Element(description="The ADKAR element the action helps people reach."),
+    what=String(max_length=services.WHAT_MAX, multiline=True, description="What will be done."),
+    owner=String(max_length=services.OWNER_MAX, description="Who is accountable (a name, free text)."),
+    starts_on=Date(),
+    due_on=Date(description="Not before starts_on."),
+    status=Choice(choices=ACTION_STATUSES, default="planned"),
+    library_entry_id=OptionalId(default=None, description="The library entry the action comes from, if any."),
+)
+ACTION_CHANGE = Fields(
+    **{k: v for k, v in ACTION_FIELDS.fields.items() if k not in ("group_id", "library_entry_id")}
+)
+RESISTANCE_FIELDS = Fields(
+    group_id=Integer(minimum=1, description="A stakeholder group of the initiative."),
+    what=String(max_length=services.WHAT_MAX, multiline=True, description="What people resist."),
+    reason=Choice(choices=RESISTANCE_REASONS, description="Why, in Prosci's common sources of resistance."),
+    people=Integer(
+        minimum=1, maximum=10_000_000, description="How many people; at most the group's headcount."
+    ),
+    response=String(max_length=services.RESPONSE_MAX, blank=True, multiline=True, default=""),
+    status=Choice(choices=RESISTANCE_STATUSES, default="open"),
+    logged_on=Date(description="When it was noticed."),
+)
+RESISTANCE_CHANGE = Fields(**{k: v for k, v in RESISTANCE_FIELDS.fields.items() if k != "group_id"})
+LIBRARY_FIELDS = Fields(
+    element=Element(),
+    title=String(max_length=TITLE_MAX, description="Unique within its element (ignoring case)."),
+    description=String(max_length=DESCRIPTION_MAX, blank=True, multiline=True, default=""),
+)
+
+EFFECT = component(
+    "ActionEffect",
+    {
+        "type": ["object", "null"],
+        "description": "The group's mean for the action's element in the last visible wave closing on or before "
+        "the start date and the first visible wave opening on or after it; null when either is missing.",
+        "properties": {
+            "element": {"enum": list(ELEMENTS)},
+            "before": {
+                "type": "object",
+                "properties": {"wave": {"type": "string"}, "closes_on": DATE, "mean": MEAN},
+                "required": ["wave", "closes_on", "mean"],
+                "additionalProperties": False,
+            },
+            "after": {
+                "type": "object",
+                "properties": {"wave": {"type": "string"}, "opens_on": DATE, "mean": MEAN},
+                "required": ["wave", "opens_on", "mean"],
+                "additionalProperties": False,
+            },
+            "change": {"type": "number"},
+            "direction": {"enum": ["up", "down", "flat"], "description": "Judged on one-decimal means."},
+        },
+        "required": ["element", "before", "after", "change", "direction"],
+        "additionalProperties": False,
+    },
+)
+ACTION = component(
+    "Action",
+    {
+        "type": "object",
+        "description": "A step of a group's ADKAR action plan.",
+        "properties": {
+            "id": ID,
+            "group_id": ID,
+            "element": {"enum": list(ELEMENTS)},
+            "what": {"type": "string"},
+            "owner": {"type": "string"},
+            "starts_on": DATE,
+            "due_on": DATE,
+            "status": {"enum": list(ACTION_STATUSES)},
+            "library_entry_id": {"type": ["integer", "null"]},
+            "effect": EFFECT,
+            "created_at": DATETIME,
+            "updated_at": DATETIME,
+            "url": URL,
+        },
+        "required": [
+            "id",
+            "group_id",
+            "element",
+            "what",
+            "owner",
+            "starts_on",
+            "due_on",
+            "status",
+            "library_entry_id",
+            "effect",
+            "created_at",
+            "updated_at",
+            "url",
+        ],
+        "additionalProperties": False,
+    },
+)
+RESISTANCE = component(
+    "ResistanceEntry",
+    {
+        "type": "object",
+        "description": "Resistance seen in a group: what, why, by how many, and the response.",
+        "properties": {
+            "id": ID,
+            "group_id": ID,
+            "what": {"type": "string"},
+            "reason": {"enum": list(RESISTANCE_REASONS)},
+            "people": {"type": "integer", "minimum": 1},
+            "response": {"type": "string"},
+            "status": {"enum": list(RESISTANCE_STATUSES)},
+            "logged_on": DATE,
+            "created_at": DATETIME,
+            "updated_at": DATETIME,
+            "url": URL,
+        },
+        "required": [
+            "id",
+            "group_id",
+            "what",
+            "reason",
+            "people",
+            "response",
+            "status",
+            "logged_on",
+            "created_at",
+            "updated_at",
+            "url",
+        ],
+        "additionalProperties": False,
+    },
+)
+LIBRARY_ENTRY = component(
+    "LibraryEntry",
+    {
+        "type": "object",
+        "description": "A suggested action for an ADKAR element, shared by every initiative.",
+        "properties": {
+            "id": ID,
+            "element": {"enum": list(ELEMENTS)},
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "url": URL,
+        },
+        "required": ["id", "element", "title", "description", "url"],
+        "additionalProperties": False,
+    },
+)
+
+
+def effect_json(effect: Effect | None) -> dict | None:
+    if effect is None:
+        return None
+    return {
+        "element": effect.element,
+        "before": {
+            "wave": effect.before_wave,
+            "closes_on": iso_date(effect.before_closes_on),
+            "mean": effect.before_mean,
+        },
+        "after": {
+            "wave": effect.after_wave,
+            "opens_on": iso_date(effect.after_opens_on),
+            "mean": effect.after_mean,
+        },
+        "change": effect.change,
+        "direction": effect.direction,
+    }
+
+
+def action_json(action: Action, report: InitiativeReadiness) -> dict[str, Any]:
+    effect = action_effect(
+        report.trend,
+        report.waves,
+        group_id=action.group_id,
+        element=action.element,
+        starts_on=action.starts_on,
+    )
+    return {
+        "id": action.id,
+        "group_id": action.group_id,
+        "element": action.element,
+        "what": action.what,
+        "owner": action.owner,
+        "starts_on": iso_date(action.starts_on),
+        "due_on": iso_date(action.due_on),
+        "status": action.status,
+        "library_entry_id": action.library_entry_id,
+        "effect": effect_json(effect),
+        "created_at": iso_datetime(action.created_at),
+        "updated_at": iso_datetime(action.updated_at),
+        "url": url_for("api.get_action", action_id=action.id),
+    }
+
+
+def resistance_json(entry: ResistanceEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "group_id": entry.group_id,
+        "what": entry.what,
+        "reason": entry.reason,
+        "people": entry.people,
+        "response": entry.response,
+        "status": entry.status,
+        "logged_on": iso_date(entry.logged_on),
+        "created_at": iso_datetime(entry.created_at),
+        "updated_at": iso_datetime(entry.updated_at),
+        "url": url_for("api.get_resistance", resistance_id=entry.id),
+    }
+
+
+def library_json(entry: LibraryEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "element": entry.element,
+        "title": entry.title,
+        "description": entry.description,
+        "url": url_for("api.get_library_entry", entry_id=entry.id),
+    }
+
+
+def _group_filter(initiative: Initiative) -> int | None:
+    """?group_id= narrows a list to one group of the initiative (400 for anything else)."""
+    raw = request.args.get("group_id")
+    if raw is None:
+        return None
+    group_ids = {g.id for g in initiative.groups}
+    if not raw.isdigit() or int(raw) not in group_ids:
+        raise ValidationFailed.one("group_id must be the id of one of the initiative's groups.", "group_id")
+    return int(raw)
+
+
+# --- actions -------------------------------------------------------------------------------------------------
+
+
+def _action(action_id: int, *, write: bool = False) -> Action:
+    action = db.session.get(Action, action_id)
+    if action is None:
+        abort(404)
+    load_initiative(api_user(), action.group.initiative_id, write=write)
+    return action
+
+
+@bp.get("/initiatives/<id:initiative_id>/actions")
+@operation(
+    summary="The action plans of an initiative, by group and start date",
+    tag=TAG,
+    responses={200: list_of(ACTION)},
+    errors=(400,),
+    description="`?group_id=` narrows the list to one group. Each action carries its measured effect.",
+)
+def list_actions(initiative_id: int):
+    initiative = load_initiative(api_user(), initiative_id)
+    group_id = _group_filter(initiative)
+    report = initiative_report(initiative)
+    items = [action_json(a, report) for a in services.initiative_actions(initiative.id, group_id=group_id)]
+    return json_response({"items": items})
+
+
+@bp.post("/initiatives/<id:initiative_id>/actions")
+@operation(
+    summary="Add an action to a group's plan",
+    tag=TAG,
+    body=ACTION_FIELDS.schema(),
+    responses={201: ACTION},
+    errors=WRITE_ERRORS,
+)
+def create_action(initiative_id: int):
+    user = api_user()
+    initiative = load_initiative(user, initiative_id, write=True)
+    values = read_body(ACTION_FIELDS)
+    group = services.initiative_group(initiative, values.pop("group_id"))
+    action = services.create_action(group=group, actor=user, **values)
+    return created(
+        action_json(action, initiative_report(initiative)), url_for("api.get_action", action_id=action.id)
+    )
+
+
+@bp.get("/actions/<id:action_id>")
+@operation(summary="One action", tag=TAG, responses={200: ACTION})
+def get_action(action_id: int):
+    action = _action(action_id)
+    return json_response(action_json(action, initiative_report(action.group.initiative)))
+
+
+@bp.patch("/actions/<id:action_id>")
+@operation(
+    summary="Change some fields of an action (its status, say)",
+    tag=TAG,
+    body=ACTION_CHANGE.schema(partial=True),
+    responses={200: ACTION},
+    errors=WRITE_ERRORS,
+)
+def update_action(action_id: int):
+    action = _action(action_id, write=True)
+    changes = read_body(ACTION_CHANGE, partial=True)
+    current = {k: getattr(action, k) for k in ACTION_CHANGE.fields}
+    services.update_action(action=action, actor=api_user(), **(current | changes))
+    return json_response(action_json(action, initiative_report(action.group.initiative)))
+
+
+@bp.delete("/actions/<id:action_id>")
+@operation(summary="Delete an action", tag=TAG, responses={204: None}, errors=WRITE_ERRORS)
+def delete_action(action_id: int):
+    services.delete_action(action=_action(action_id, write=True), actor=api_user())
+    return no_content()
+
+
+# --- resistance log ------------------------------------------------------------------------------------------
+
+
+def _resistance(resistance_id: int, *, write: bool = False) -> ResistanceEntry:
+    entry = db.session.get(ResistanceEntry, resistance_id)
+    if entry is None:
+        abort(404)
+    load_initiative(api_user(), entry.group.initiative_id, write=write)
+    return entry
+
+
+@bp.get("/initiatives/<id:initiative_id>/resistance")
+@operation(
+    summary="The resistance log of an initiative, by group, newest first",
+    tag=TAG,
+    responses={200: list_of(RESISTANCE)},
+    errors=(400,),
+    description="`?group_id=` narrows the list to one group.",
+)
+def list_resistance(initiative_id: int):
+    initiative = load_initiative(api_user(), initiative_id)
+    group_id = _group_filter(initiative)
+    entries = services.initiative_resistance(initiative.id, group_id=group_id)
+    return json_response({"items": [resistance_json(e) for e in entries]})
+
+
+@bp.post("/initiatives/<id:initiative_id>/resistance")
+@operation(
+    summary="Log resistance in a group",
+    tag=TAG,
+    body=RESISTANCE_FIELDS.schema(),
+    responses={201: RESISTANCE},
+    errors=WRITE_ERRORS,
+)
+def create_resistance(initiative_id: int):
+    user = api_user()
+    initiative = load_initiative(user, initiative_id, write=True)
+    values = read_body(RESISTANCE_FIELDS)
+    group = services.initiative_group(initiative, values.pop("group_id"))
+    entry = services.create_resistance(group=group, actor=user, **values)
+    return created(resistance_json(entry), url_for("api.get_resistance", resistance_id=entry.id))
+
+
+@bp.get("/resistance/<id:resistance_id>")
+@operation(summary="One resistance entry", tag=TAG, responses={200: RESISTANCE})
+def get_resistance(resistance_id: int):
+    return json_response(resistance_json(_resistance(resistance_id)))
+
+
+@bp.patch("/resistance/<id:resistance_id>")
+@operation(
+    summary="Change some fields of a resistance entry (its status or response, say)",
+    tag=TAG,
+    body=RESISTANCE_CHANGE.schema(partial=True),
+    responses={200: RESISTANCE},
+    errors=WRITE_ERRORS,
+)
+def update_resistance(resistance_id: int):
+    entry = _resistance(resistance_id, write=True)
+    changes = read_body(RESISTANCE_CHANGE, partial=True)
+    current = {k: getattr(entry, k) for k in RESISTANCE_CHANGE.fields}
+    services.update_resistance(entry=entry, actor=api_user(), **(current | changes))
+    return json_response(resistance_json(entry))
+
+
+@bp.delete("/resistance/<id:resistance_id>")
+@operation(summary="Delete a resistance entry", tag=TAG, responses={204: None}, errors=WRITE_ERRORS)
+def delete_resistance(resistance_id: int):
+    services.delete_resistance(entry=_resistance(resistance_id, write=True), actor=api_user())
+    return no_content()
+
+
+# --- the action library --------------------------------------------------------------------------------------
+
+
+def _library_entry(entry_id: int) -> LibraryEntry:
+    entry = db.session.get(LibraryEntry, entry_id)
+    if entry is None:
+        abort(404)
+    return entry
+
+
+@bp.get("/action-library")
+@operation(
+    summary="The action library, in ADKAR order",
+    tag=TAG,
+    responses={200: list_of(LIBRARY_ENTRY)},
+    errors=(400,),
+    description="`?element=` narrows the list to one ADKAR element.",
+)
+def list_library():
+    element = request.args.get("element")
+    if element is not None and element not in ELEMENTS:
+        raise ValidationFailed.one(f"element must be one of: {', '.join(ELEMENTS)}.", "element")
+    return json_response({"items": [library_json(e) for e in library.entries(element)]})
+
+
+@bp.post("/action-library")
+@operation(
+    summary="Add an action to the library (practitioners and admins)",
+    tag=TAG,
+    body=LIBRARY_FIELDS.schema(),
+    responses={201: LIBRARY_ENTRY},
+    errors=WRITE_ERRORS,
+)
+def create_library_entry():
+    user = require_writer()
+    entry = library.create_entry(actor=user, **read_body(LIBRARY_FIELDS))
+    return created(library_json(entry), url_for("api.get_library_entry", entry_id=entry.id))
+
+
+@bp.get("/action-library/<id:entry_id>")
+@operation(summary="One library entry", tag=TAG, responses={200: LIBRARY_ENTRY})
+def get_library_entry(entry_id: int):
+    return json_response(library_json(_library_entry(entry_id)))
+
+
+@bp.patch("/action-library/<id:entry_id>")
+@operation(
+    summary="Change some fields of a library entry (practitioners and admins)",
+    tag=TAG,
+    body=LIBRARY_FIELDS.schema(partial=True),
+    responses={200: LIBRARY_ENTRY},
+    errors=WRITE_ERRORS,
+)
+def update_library_entry(entry_id: int):
+    user = require_writer()
+    entry = _library_entry(entry_id)
+    changes = read_body(LIBRARY_FIELDS, partial=True)
+    current = {"element": entry.element, "title": entry.title, "description": entry.description}
+    library.update_entry(entry=entry, actor=user, **(current | changes))
+    return json_response(library_json(entry))
+
+
+@bp.delete("/action-library/<id:entry_id>")
+@operation(
+    summary="Remove a library entry (actions planned from it keep their text)",
+    tag=TAG,
+    responses={204: None},
+    errors=WRITE_ERRORS,
+)
+def delete_library_entry(entry_id: int):
+    user = require_writer()
+    library.delete_entry(entry=_library_entry(entry_id), actor=user)
+    return no_content()

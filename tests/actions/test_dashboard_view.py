@@ -1,0 +1,89 @@
+"""actions_for_dashboard: per group at risk, the actions in flight and whether the next wave moved them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from adkar.actions import services
+from adkar.actions.dashboard import actions_for_dashboard
+from adkar.analytics.report import initiative_report
+from adkar.timeutil import today
+
+from .support import wave
+
+LOW_KNOWLEDGE = [(4, 4, 2, 2, 2)] * 5  # everyone stops at knowledge (mean 2.0), adoption 0
+BETTER_KNOWLEDGE = [(4, 4, 4, 2, 2)] * 3 + [(4, 4, 3, 2, 2)] * 2  # knowledge mean 3.6, adoption 0
+READY = [(5, 5, 5, 5, 5)] * 5  # adoption 100%
+
+
+def test_at_risk_groups_get_their_actions_and_effects(app, cast):
+    day = today()
+    wave(
+        cast.initiative,
+        cast.owner,
+        {cast.field: LOW_KNOWLEDGE, cast.desk: READY},
+        name="Pulse 1",
+        opens_on=day - timedelta(days=40),
+        closes_on=day - timedelta(days=30),
+    )
+    wave(
+        cast.initiative,
+        cast.owner,
+        {cast.field: BETTER_KNOWLEDGE, cast.desk: READY},
+        name="Pulse 2",
+        opens_on=day - timedelta(days=10),
+        closes_on=day - timedelta(days=5),
+    )
+
+    def act(what, status, start, element="knowledge", due=10):
+        return services.create_action(
+            group=cast.field,
+            actor=cast.owner,
+            element=element,
+            what=what,
+            owner="Lead",
+            starts_on=day + timedelta(days=start),
+            due_on=day + timedelta(days=start + due),
+            status=status,
+        )
+
+    measured = act("Role-based training", "in_progress", -25)
+    late = act("Sandbox practice", "planned", -20, element="ability", due=5)  # due 15 days ago: overdue
+    act("Old briefing", "done", -60)
+    act("Dropped idea", "cancelled", -60)
+    unmeasured = act("Coaching", "planned", 3)
+    services.create_resistance(
+        group=cast.field, actor=cast.owner, what="A", reason="left_out", people=3, logged_on=day
+    )
+    services.create_resistance(
+        group=cast.field,
+        actor=cast.owner,
+        what="B",
+        reason="left_out",
+        people=2,
+        logged_on=day,
+        status="closed",
+    )
+
+    plans = actions_for_dashboard(cast.initiative, initiative_report(cast.initiative), today=day)
+    assert [p.name for p in plans] == ["Field engineers"]  # the desk is ready
+    plan = plans[0]
+    assert plan.barrier == "ability" and plan.targets_barrier  # Pulse 2: 3 of 5 stop at ability
+    assert [a.id for a in plan.actions] == [measured.id, late.id, unmeasured.id]
+    assert (plan.done, plan.open_resistance, plan.resisting_people) == (1, 1, 3)
+    first = plan.actions[0]
+    assert (first.effect.before_wave, first.effect.after_wave) == ("Pulse 1", "Pulse 2")
+    assert (first.effect.before_mean, first.effect.after_mean, first.effect.direction) == (2.0, 3.6, "up")
+    assert plan.actions[1].overdue and plan.actions[1].effect.element == "ability"
+    assert plan.actions[2].effect is None and not plan.actions[2].overdue
+    assert plan.actions[0].status_label == "In progress"
+
+
+def test_the_caller_may_name_the_groups_and_unknown_ids_are_ignored(app, cast, factory):
+    other = factory.initiative(cast.owner, name="Other")
+    stray = factory.group(other, name="Elsewhere")
+    report = initiative_report(cast.initiative)
+    plans = actions_for_dashboard(cast.initiative, report, at_risk_group_ids=[cast.desk.id, stray.id])
+    assert [(p.group_id, p.barrier, p.actions) for p in plans] == [(cast.desk.id, None, [])]
+    assert actions_for_dashboard(cast.initiative, report, at_risk_group_ids=[]) == []
+    assert actions_for_dashboard(cast.initiative, report) == []  # no wave: nobody is shown at risk

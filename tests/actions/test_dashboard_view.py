@@ -87,3 +87,37 @@ def test_the_caller_may_name_the_groups_and_unknown_ids_are_ignored(app, cast, f
     assert [(p.group_id, p.barrier, p.actions) for p in plans] == [(cast.desk.id, None, [])]
     assert actions_for_dashboard(cast.initiative, report, at_risk_group_ids=[]) == []
     assert actions_for_dashboard(cast.initiative, report) == []  # no wave: nobody is shown at risk
+
+
+def test_the_dashboard_partial_renders_plans(app, cast):
+    from flask import render_template_string
+
+    day = today()
+    wave(
+        cast.initiative,
+        cast.owner,
+        {cast.field: LOW_KNOWLEDGE},
+        name="Pulse 1",
+        opens_on=day - timedelta(days=40),
+        closes_on=day - timedelta(days=30),
+    )
+    services.create_action(
+        group=cast.field,
+        actor=cast.owner,
+        element="desire",
+        what="<script>x</script>",
+        owner="Lead",
+        starts_on=day,
+        due_on=day,
+    )
+    plans = actions_for_dashboard(cast.initiative, initiative_report(cast.initiative), today=day)
+    source = '{% from "actions/_dashboard_actions.html" import at_risk_actions with context %}{{ at_risk_actions(plans, live=live) }}'
+    with app.test_request_context():
+        page = render_template_string(source, plans=plans, live=True)
+        offline = render_template_string(source, plans=plans, live=False)
+        empty = render_template_string(source, plans=[], live=True)
+    assert "Field engineers" in page and "&lt;script&gt;x&lt;/script&gt;" in page and "<script>x" not in page
+    assert "No action in flight works on Knowledge, the group's barrier point." in page
+    assert f"/groups/{cast.field.id}/actions" in page and f"/groups/{cast.field.id}/actions" not in offline
+    assert "Not measured yet" in page
+    assert "No group is at risk" in empty

@@ -44,6 +44,7 @@ DEMO_PASSWORD = "demo-password"
 PRACTITIONER = "practitioner@demo.adkar.test"
 SPONSOR = "sponsor@demo.adkar.test"
 ADMIN = "admin@demo.adkar.test"
+OPEN_DEMO_WAVE = "Readiness before go-live"  # the demo wave that is open today
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -263,3 +264,20 @@ def api_token(live_server: LiveServer, email: str) -> str:
         assert user is not None, email
         _, plain = accounts_services.create_api_token(user=user, name="browser tests")
     return plain
+
+
+def fresh_link(live_server: LiveServer, *, wave: str = OPEN_DEMO_WAVE, group: str = "Field engineers") -> str:
+    """A new personal survey link (path only), issued without the browser."""
+    from sqlalchemy import select
+
+    from adkar.accounts.models import User
+    from adkar.plan.models import StakeholderGroup
+    from adkar.surveys import invitations
+    from adkar.surveys.models import Wave
+
+    with live_server.app.app_context():
+        found = db.session.scalar(select(Wave).where(Wave.name == wave))
+        group_id = db.session.scalar(select(StakeholderGroup.id).where(StakeholderGroup.name == group))
+        actor = db.session.scalar(select(User).where(User.email == PRACTITIONER))
+        (token,) = invitations.issue_links(wave=found, group_id=group_id, count=1, actor=actor)
+    return f"/s/{token}"

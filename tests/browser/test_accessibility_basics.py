@@ -7,15 +7,23 @@ reader.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PRACTITIONER, assert_no_js_errors, expect_chart_drawn, sign_in
-from .test_survey_flow import fresh_link
+from .conftest import (
+    DESKTOP,
+    PRACTITIONER,
+    assert_no_js_errors,
+    expect_chart_drawn,
+    fresh_link,
+    sign_in,
+    watch,
+)
 
 DEMO = "Service desk platform migration"
 CONTROL_ROLES = {
@@ -33,12 +41,30 @@ CONTROL_ROLES = {
     "textbox",
 }
 MAX_TABS = 400
+# Scroll up, close every <details> and put the keyboard's starting point before the first element, as on
+# a freshly loaded page (the pages are shared by the tests of this module).
+FROM_THE_TOP = """() => {
+    window.scrollTo(0, 0);
+    document.querySelectorAll("details").forEach((d) => { d.open = false; });
+    const mark = document.createElement("span");
+    mark.tabIndex = -1;
+    document.body.prepend(mark);
+    mark.focus();
+    mark.remove();
+}"""
+WHERE_IS_FOCUS = """(target) => {
+    const focused = document.activeElement;
+    if (focused === target) return "target";
+    const details = focused.tagName === "SUMMARY" ? focused.parentElement : null;
+    return details && !details.open && details.contains(target) ? "closed summary" : "elsewhere";
+}"""
 
 
 @dataclass
 class Opened:
     page: object
     submit: object  # the control the keyboard must reach
+    load_errors: list[str] = field(default_factory=list)  # console errors while the page loaded
 
 
 def _sign_in_page(page, live_server) -> Opened:
@@ -78,9 +104,32 @@ PAGES: dict[str, Callable] = {
 }
 
 
+@pytest.fixture(scope="module")
+def opened_pages(browser, live_server) -> Iterator[dict[str, Opened]]:
+    """Each page opened once, in a tab of its own, for all the checks of this module (they only read it)."""
+    cache: dict[str, Opened] = {}
+    contexts = []
+
+    def get(name: str) -> Opened:
+        if name not in cache:
+            context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
+            contexts.append(context)
+            opened = PAGES[name](watch(context.new_page()), live_server)
+            opened.load_errors = list(opened.page.js_errors)
+            opened.page.js_errors.clear()
+            cache[name] = opened
+        return cache[name]
+
+    yield get
+    for context in contexts:
+        context.close()
+
+
 @pytest.fixture(params=list(PAGES))
-def opened(request, page, live_server) -> Opened:
-    return PAGES[request.param](page, live_server)
+def opened(request, opened_pages) -> Opened:
+    found = opened_pages(request.param)
+    found.page.evaluate(FROM_THE_TOP)
+    return found
 
 
 def ax_nodes(page) -> list[dict]:
@@ -114,6 +163,13 @@ def _role(node: dict) -> str:
     return node.get("role", {}).get("value", "")
 
 
+def test_page_loads_without_errors(opened):
+    """Uncaught exceptions and console errors (CSP violations among them) while the page loaded."""
+    opened.page.js_errors[:0] = opened.load_errors
+    opened.load_errors = []
+    assert_no_js_errors(opened.page)
+
+
 def test_every_control_has_an_accessible_name(opened):
     page = opened.page
     page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
@@ -137,15 +193,13 @@ def test_headings_start_with_one_h1_and_skip_no_level(opened):
     assert levels, "no headings"
     assert levels[0] == 1, f"the first heading is h{levels[0]}: {levels}"
     assert levels.count(1) == 1, f"more than one h1: {levels}"
-    skips = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+    skips = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
     assert skips == [], f"heading levels skip: {skips} in {levels}"
     assert_no_js_errors(page)
 
 
 def test_skip_link_moves_the_keyboard_to_the_content(opened):
     page = opened.page
-    page.evaluate("window.scrollTo(0, 0); document.activeElement && document.activeElement.blur()")
-    page.locator("body").focus()
     page.keyboard.press("Tab")
     skip = page.locator(":focus")
     expect(skip).to_have_text(re.compile("^Skip to"))
@@ -157,7 +211,9 @@ def test_skip_link_moves_the_keyboard_to_the_content(opened):
         expect(target).to_be_focused()
     else:
         page.keyboard.press("Tab")
-        assert target.evaluate("el => el.contains(document.activeElement)"), "Tab after the skip link left the content"
+        assert target.evaluate("el => el.contains(document.activeElement)"), (
+            "Tab after the skip link left the content"
+        )
     if target_id == "main":
         assert page.evaluate("document.activeElement.tagName") == "MAIN"
     assert_no_js_errors(page)
@@ -184,20 +240,18 @@ def test_keyboard_reaches_the_submit_button_with_a_visible_focus_ring(opened):
     page = opened.page
     target = opened.submit
     expect(target).to_be_attached()
-    page.locator("body").focus()
+    handle = target.element_handle()
     for _ in range(MAX_TABS):
         page.keyboard.press("Tab")
-        if target.evaluate("el => el === document.activeElement"):
+        where = page.evaluate(WHERE_IS_FOCUS, handle)
+        if where == "target":
             break
-        # A closed <details> holding the button opens with Enter on its summary, as a person would do.
-        if page.evaluate(
-            "(el) => { const a = document.activeElement;"
-            " return a.tagName === 'SUMMARY' && !a.parentElement.open && a.parentElement.contains(el); }",
-            target.element_handle(),
-        ):
+        if where == "closed summary":  # a <details> holding the button opens with Enter, as a person does
             page.keyboard.press("Enter")
     else:
         pytest.fail(f"{MAX_TABS} presses of Tab never reached the submit button")
-    style = target.evaluate("el => { const s = getComputedStyle(el); return [s.outlineStyle, s.outlineWidth]; }")
+    style = target.evaluate(
+        "el => { const s = getComputedStyle(el); return [s.outlineStyle, s.outlineWidth]; }"
+    )
     assert style[0] != "none" and style[1] != "0px", f"no focus outline on the focused button: {style}"
     assert_no_js_errors(page)

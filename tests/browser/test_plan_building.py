@@ -97,12 +97,20 @@ def test_practitioner_creates_an_initiative_from_the_sequential_template(page, l
     expect(page.get_by_role("heading", level=1)).to_have_text("CRM rollout")
     milestones = page.get_by_role("table", name=re.compile("^Milestones of CRM rollout"))
     expect(milestones.locator("tbody tr")).to_have_count(5)
-    expect(milestones.get_by_role("row", name=re.compile("^Training complete"))).to_contain_text(day(training))
+    expect(milestones.get_by_role("row", name=re.compile("^Training complete"))).to_contain_text(
+        day(training)
+    )
     expect(milestones.get_by_role("row", name=re.compile("^Go-live"))).to_contain_text(day(go_live))
 
     chart = page.get_by_role("img", name=re.compile(r"^Plan timeline: 5 milestones"))
     expect_chart_drawn(chart)
-    for name in ("Design sign-off", "User acceptance testing", "Training complete", "Go-live", "Hypercare end"):
+    for name in (
+        "Design sign-off",
+        "User acceptance testing",
+        "Training complete",
+        "Go-live",
+        "Hypercare end",
+    ):
         expect(chart).to_contain_text(name)
     assert_no_js_errors(page)
 

@@ -7,39 +7,22 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
-
-from adkar.accounts.models import User
-from adkar.extensions import db
-from adkar.plan.models import StakeholderGroup
-from adkar.surveys import invitations
-from adkar.surveys.models import Wave
 
 from .conftest import (
     PRACTITIONER,
     assert_no_js_errors,
     expect_http_error,
+    fresh_link,
     screenshot,
     sign_in,
 )
 
 DEMO = "Service desk platform migration"
-OPEN_DEMO_WAVE = "Readiness before go-live"  # the demo's wave that is open today
 POLL_TIMEOUT_MS = 15_000  # wave-progress.js polls every 5 s
 
 
 def path_of(url: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
-
-
-def fresh_link(live_server, *, wave_name: str = OPEN_DEMO_WAVE, group: str = "Field engineers") -> str:
-    """A personal link issued without the browser (the wave page's own flow is tested below)."""
-    with live_server.app.app_context():
-        wave = db.session.scalar(select(Wave).where(Wave.name == wave_name))
-        group_id = db.session.scalar(select(StakeholderGroup.id).where(StakeholderGroup.name == group))
-        actor = db.session.scalar(select(User).where(User.email == PRACTITIONER))
-        (token,) = invitations.issue_links(wave=wave, group_id=group_id, count=1, actor=actor)
-    return f"/s/{token}"
 
 
 OVERFLOW_JS = """() => {
@@ -73,8 +56,12 @@ def test_employee_answers_on_a_phone_and_the_wave_page_counts_it(page, phone_pag
     sign_in(page, PRACTITIONER)
     page.get_by_role("link", name=DEMO).click()
     waves = page.get_by_role("region", name="Survey waves")
-    waves.get_by_role("button", name=re.compile(r"^Create this wave\W+Readiness before Training complete$")).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Readiness before Training complete\s+Open$"))
+    waves.get_by_role(
+        "button", name=re.compile(r"^Create this wave\W+Readiness before Training complete$")
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        re.compile(r"^Readiness before Training complete\s+Open$")
+    )
     expect(page.get_by_role("status")).to_contain_text("is planned")
 
     links_form = page.locator("form").filter(has=page.get_by_role("heading", name="Personal links"))
@@ -103,7 +90,9 @@ def test_employee_answers_on_a_phone_and_the_wave_page_counts_it(page, phone_pag
         expect(group.get_by_role("radio")).to_have_count(5)
 
     phone.get_by_role("navigation", name="Language").get_by_role("link", name="Français").click()
-    expect(phone.get_by_role("heading", level=1)).to_have_text("Baromètre de préparation au changement (ADKAR)")
+    expect(phone.get_by_role("heading", level=1)).to_have_text(
+        "Baromètre de préparation au changement (ADKAR)"
+    )
     expect(phone.locator("html")).to_have_attribute("lang", "fr")
     expect(phone.get_by_text(f"groupes d’au moins {k} personnes")).to_be_visible()
     form = phone.get_by_role("form", name="Vos réponses")
@@ -141,7 +130,9 @@ def test_employee_answers_on_a_phone_and_the_wave_page_counts_it(page, phone_pag
     assert "/thank-you" in phone.url
 
     phone.goto(links[0])
-    expect(phone.get_by_role("heading", level=1)).to_have_text("This link is not valid or has already been used.")
+    expect(phone.get_by_role("heading", level=1)).to_have_text(
+        "This link is not valid or has already been used."
+    )
     expect(phone.get_by_role("form")).to_have_count(0)
     expect_http_error(phone, 404, path_of(links[0]))
     assert_no_js_errors(phone)

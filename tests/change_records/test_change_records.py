@@ -193,3 +193,30 @@ def test_change_risks_flag_a_scheduled_change_whose_gate_is_not_ready(app, cast,
     assert "has no readiness data" in risks[unknown.id].message
     assert (risks[closed.id].gate_status, risks[closed.id].risk) == ("not_ready", False)  # closed: done
     assert (risks[bare.id].record, risks[bare.id].risk, risks[bare.id].message) == (None, False, "")
+
+
+def test_the_gate_board_partials_render(app, cast, factory):
+    from flask import render_template_string
+
+    milestone = factory.milestone(cast.initiative, name="Go-live")
+    service.set_change_record(
+        milestone=milestone,
+        actor=cast.owner,
+        number="CHG5",
+        change_type="normal",
+        state="implement",
+        url="https://itsm.example.com/CHG5",
+    )
+    initiative = cast.initiative
+    db.session.refresh(initiative)
+    risks = service.change_risks(initiative, gates(initiative, initiative_report(initiative)))
+    source = (
+        '{% from "change_records/_macros.html" import change_cell, change_risk_alert with context %}'
+        "{{ change_risk_alert(risks) }}|{{ change_cell(risks[0]) }}|{{ change_cell(none) }}"
+    )
+    with app.test_request_context():
+        alert, cell, nothing = render_template_string(source, risks=risks).split("|")
+    assert "1 change is scheduled or implementing while the people gate is not ready" in alert
+    assert "Change ahead of its people" in cell and 'href="https://itsm.example.com/CHG5"' in cell
+    assert "Implement" in cell
+    assert "No change record" in nothing

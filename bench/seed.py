@@ -7,7 +7,7 @@ so the benchmark data cannot drift from what the app would store.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
@@ -74,7 +74,6 @@ class Plan:
     import_wave: WaveSpec
     email: str = EMAIL
     password: str = PASSWORD
-    loaded: dict[str, int] = field(default_factory=dict)
 
 
 def group_names(count: int) -> list[str]:

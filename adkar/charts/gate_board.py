@@ -136,7 +136,7 @@ def cell_text(cell: Mapping[str, Any]) -> str:
 def _row_label(milestone: Mapping[str, Any], gate: Mapping[str, Any]) -> str:
     symbol, words, _ = STATUS_STYLE[gate["status"]]
     status = f"{symbol} {words}" + (" · overridden" if milestone.get("overridden") else "")
-    return f"<b>{plot_text(milestone['name'])}</b><br>{short_date(milestone['due'])} · {status}"
+    return f"{plot_text(milestone['name'])}<br>{short_date(milestone['due'])} · {status}"
 
 
 def _hover(

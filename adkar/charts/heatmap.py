@@ -82,10 +82,8 @@ def heatmap_chart(
         "hoverongaps": True,
         "text": hover,
         "hovertemplate": "%{text}<extra></extra>",
-        "colorbar": {
-            "title": {"text": "Mean (1–5)" if measure == "mean" else "Favourable"},
-            "tickformat": ".0%" if measure == "favorable" else "",
-        },
+        # Values are written in the cells; plotly's colour bar sets inline styles the CSP blocks.
+        "showscale": False,
     }
     layout = base_layout(
         TITLE[measure],

@@ -2,7 +2,8 @@
 
 Built from `adkar.portfolio.saturation.Saturation` (plain dataclasses), so it stays a pure builder. The
 colour scale (light yellow to dark red, readable with any colour vision) starts at 0 and runs to at least
-4 so one busy month does not make every other month look calm. Go-lives carry a ★ beside the count.
+4 so one busy month does not make every other month look calm. Every cell prints its count (the colour
+only repeats it), and go-lives carry a ★ beside the count.
 """
 
 from __future__ import annotations
@@ -64,7 +65,9 @@ def portfolio_chart(saturation: Any, *, chart_id: str = "portfolio-heatmap") -> 
         "ygap": 2,
         "text": hover,
         "hovertemplate": "%{text}<extra></extra>",
-        "colorbar": {"title": {"text": "Changes"}, "dtick": 1},
+        # No colour bar: every cell prints its count, and plotly draws the bar's gradient with inline
+        # style attributes, which the CSP blocks.
+        "showscale": False,
     }
     layout = base_layout(
         TITLE,

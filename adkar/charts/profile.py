@@ -154,9 +154,9 @@ def _annotations(row: dict | None) -> list[dict]:
                 "y": number(row[f"mean_{barrier}"]),
                 "yanchor": "bottom",
                 "yshift": 20,
-                "text": f"<b>most common barrier</b> ({pct(row[f'barrier_{barrier}'])})",
+                "text": f"most common barrier ({pct(row[f'barrier_{barrier}'])})",
                 "showarrow": False,
-                "font": {"size": 12},
+                "font": {"size": 12, "weight": 700},
             }
         )
     return notes

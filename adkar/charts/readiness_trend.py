@@ -254,9 +254,13 @@ def _markers(
                 "xanchor": "right" if (day - span[0]).days / width > 0.8 else "left",
                 "xshift": -3 if (day - span[0]).days / width > 0.8 else 3,
                 "showarrow": False,
-                "text": f"<b>{plot_text(label)}</b>" if live else plot_text(label),
+                "text": plot_text(label),  # no <b>: plotly would style it inline, which the CSP blocks
                 "hovertext": hover,
-                "font": {"size": 12, "color": TEXT_COLOUR if live else MUTED_COLOUR},
+                "font": {
+                    "size": 12,
+                    "color": TEXT_COLOUR if live else MUTED_COLOUR,
+                    "weight": 700 if live else 400,
+                },
             }
         )
     shapes.append(_vline(today, "today", "#000000", 1.5, "dash"))

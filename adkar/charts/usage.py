@@ -217,7 +217,7 @@ def usage_chart(
             "bgcolor": "rgba(255,255,255,0.85)",
             "font": {"size": 12, "color": TARGET_COLOUR},
         },
-        _vnote(go_live, "<b>Go-live</b>", TEXT_COLOUR, span, y=1),
+        _vnote(go_live, "Go-live", TEXT_COLOUR, span, y=1),  # no <b>: plotly styles it inline (CSP)
         _vnote(today, "Today", MUTED_COLOUR, span, y=0.94),
     ]
     if len(offered) > 1:

@@ -45,6 +45,7 @@ def test_counts_and_go_live_marks():
     assert trace["y"] == ["Service desk", "Finance"]
     assert trace["z"] == [[1, 2, 0], [0, 0, 1]]
     assert (trace["zmin"], trace["zmax"]) == (0, 4)  # never fewer than 4 steps
+    assert trace["showscale"] is False  # the counts are printed; the colour only repeats them
     notes = {(a["x"], a["y"]): a["text"] for a in spec["figure"]["layout"]["annotations"]}
     assert notes == {
         ("May 2026", "Service desk"): "1",

@@ -237,7 +237,7 @@ DEMO_CHANGES = (
 PORTFOLIO_NAME = "Self-service portal rollout"
 PORTFOLIO_GROUPS = (
     ("Service desk agents", 120, "Answer portal requests and publish knowledge articles."),
-    ("team leads", 18, "Approve portal request types for their teams."),  # one row with "Team leads"
+    ("Team Leads", 18, "Approve portal request types for their teams."),  # one portfolio row with "Team leads"
     ("Finance approvers", 36, "Approve purchases raised from the portal."),
     ("HR business partners", 12, "Publish HR request forms on the portal."),
 )

@@ -76,21 +76,27 @@ def _row(frame_row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _comments(wave_id: int, groups: list[dict[str, Any]]) -> list[GroupComments]:
-    """Comments of the groups allowed to show them: text only, shuffled, in one query."""
+    """Comments of the groups allowed to show them: text only, a random sample, shuffled."""
     if not groups:
         return []
     ids = [int(g["group_id"]) for g in groups]
     by_group: dict[int, list[str]] = {g: [] for g in ids}
-    rows = db.session.execute(
-        select(Response.group_id, Response.comment).where(
-            Response.wave_id == wave_id,
-            Response.group_id.in_(ids),
-            Response.comment.is_not(None),
-            Response.comment != "",
-        )
-    )
-    for group_id, comment in rows:
-        by_group[int(group_id)].append(str(comment))
+    for group_id in ids:
+        # Response ids are random, so the first rows by id are a random sample; never load them all.
+        by_group[group_id] = [
+            str(text)
+            for text in db.session.scalars(
+                select(Response.comment)
+                .where(
+                    Response.wave_id == wave_id,
+                    Response.group_id == group_id,
+                    Response.comment.is_not(None),
+                    Response.comment != "",
+                )
+                .order_by(Response.id)
+                .limit(MAX_COMMENTS_PER_GROUP)
+            )
+        ]
     result = []
     for group in groups:
         texts = by_group[int(group["group_id"])]

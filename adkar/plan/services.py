@@ -233,9 +233,9 @@ def create_groups(*, initiative: Initiative, actor: User, rows: Iterable[dict]) 
         user_id=actor.id,
         action="group.create",
         target_type="group",
-        target_id=",".join(str(g.id) for g in groups),
+        target_id=str(groups[0].id) if len(groups) == 1 else None,
         initiative_id=initiative.id,
-        detail={"names": [g.name for g in groups]},
+        detail={"ids": [g.id for g in groups], "names": [g.name for g in groups]},
     )
     db.session.commit()
     return groups

@@ -143,7 +143,7 @@ def store_imported(
     try:
         on = today()
         db.session.execute(
-            insert(Response),
+            insert(Response.__table__),  # Core executemany: the ORM bulk path splits rows by their keys
             [
                 response_row(wave_id=wave_id, group_id=group_id, answers=a, scores=s, comment=c, on=on)
                 for a, s, c in rows

@@ -237,7 +237,8 @@ DEMO_CHANGES = (
 PORTFOLIO_NAME = "Self-service portal rollout"
 PORTFOLIO_GROUPS = (
     ("Service desk agents", 120, "Answer portal requests and publish knowledge articles."),
-    ("Team Leads", 18, "Approve portal request types for their teams."),  # one portfolio row with "Team leads"
+    # Spelt differently from "Team leads": the portfolio still shows one row for both.
+    ("Team Leads", 18, "Approve portal request types for their teams."),
     ("Finance approvers", 36, "Approve purchases raised from the portal."),
     ("HR business partners", 12, "Publish HR request forms on the portal."),
 )

@@ -77,8 +77,9 @@ def chromium_path() -> str:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path) -> Iterator:
+    """Per module: Playwright's sync API allows one running instance per thread, and other suites start their own."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -44,7 +44,9 @@ class Factory:
         for sponsor in sponsors:
             db.session.add(InitiativeMember(initiative_id=initiative.id, user_id=sponsor.id, role="sponsor"))
         for member in members:
-            db.session.add(InitiativeMember(initiative_id=initiative.id, user_id=member.id, role="practitioner"))
+            db.session.add(
+                InitiativeMember(initiative_id=initiative.id, user_id=member.id, role="practitioner")
+            )
         db.session.commit()
         return initiative
 

@@ -57,7 +57,7 @@ def test_owner_sees_and_exports_the_trail_sponsor_does_not(app, factory, client,
     export = client.get(f"/initiatives/{initiative.id}/audit.csv")
     rows = list(csv.DictReader(io.StringIO(export.data.decode("utf-8-sig"))))
     assert rows[0]["action"] == "group.create"
-    assert rows[0]["detail"].startswith("names=")
+    assert "names=" in rows[0]["detail"]
     assert all(not value.startswith(("=", "+", "-", "@")) for row in rows for value in row.values())
     auth.logout()
     auth.login(sponsor.email)

@@ -199,11 +199,11 @@ def figures_frame(initiative_id: int) -> pd.DataFrame:
     return frame
 
 
-def adoption_summary(initiative: Initiative) -> AdoptionSummary:
+def adoption_summary(initiative: Initiative, figures: pd.DataFrame | None = None) -> AdoptionSummary:
     """Speed of adoption, ultimate utilisation and the series behind them for one initiative."""
     groups = [GroupInfo(g.id, g.name, g.headcount) for g in initiative.groups]
     return summarise(
-        figures_frame(initiative.id),
+        figures_frame(initiative.id) if figures is None else figures,
         groups,
         go_live=initiative.go_live,
         target=target_utilisation(initiative),

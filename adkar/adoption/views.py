@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -9,7 +10,6 @@ from .. import csvio
 from ..access import WRITE, access_level, load_initiative
 from ..analytics.report import initiative_report
 from ..charts.render import figure_json
-from ..charts.usage import usage_chart
 from ..extensions import db
 from ..forms import EmptyForm
 from ..plan.models import Initiative
@@ -17,6 +17,7 @@ from ..timeutil import today
 from ..validation import Problem, ValidationFailed
 from . import services
 from .csv_import import COLUMNS, example_csv, parse_usage_csv, with_columns
+from .dashboard import adoption_for_dashboard
 from .forms import TargetForm, UsageImportForm
 from .metrics import GroupInfo, usage_frame
 from .models import UsageFigure
@@ -26,38 +27,22 @@ SHOWN_FIGURES = 100
 SHOWN_PROBLEMS = 200
 
 
-def _chart(initiative: Initiative, summary, figures) -> dict:
-    report = initiative_report(initiative)
-    groups = [GroupInfo(g.id, g.name, g.headcount) for g in initiative.groups]
-    return usage_chart(
-        usage_frame(figures, groups),
-        report.trend,
-        target=summary.target,
-        go_live=initiative.go_live,
-        today=today(),
-        reached_on=summary.reached_on,
-    )
-
-
 def _page(initiative: Initiative, *, target_form: TargetForm | None = None, status: int = 200):
-    figures = services.figures_frame(initiative.id)
-    summary = services.adoption_summary(initiative)
-    chart = _chart(initiative, summary, figures)
-    form = target_form or TargetForm(formdata=None, data={"target": round(summary.target * 100)})
+    view = adoption_for_dashboard(initiative, initiative_report(initiative))
+    form = target_form or TargetForm(formdata=None, data={"target": round(view.summary.target * 100)})
     listed = services.initiative_figures(initiative.id)
     return render_template(
         "adoption/adoption.html",
         initiative=initiative,
-        summary=summary,
-        chart=chart,
-        chart_json=figure_json(chart["figure"]),
+        summary=view.summary,
+        chart=view.chart,
+        chart_json=figure_json(view.chart["figure"]),
         figures=listed[:SHOWN_FIGURES],
         more_figures=max(0, len(listed) - SHOWN_FIGURES),
         groups={g.id: g for g in initiative.groups},
         target_form=form,
         delete_form=EmptyForm(),
         can_write=access_level(current_user, initiative) == WRITE,
-        today=today(),
     ), status
 
 
@@ -168,8 +153,8 @@ def export_usage(initiative_id: int):
     return _download(csvio.write_csv(EXPORT_HEADER, rows), name)
 
 
-def _share(value) -> str:
-    return "" if value is None or value != value else f"{float(value):.4f}"
+def _share(value: float | None) -> str:
+    return "" if value is None or pd.isna(value) else f"{float(value):.4f}"
 
 
 def _download(body: bytes, name: str) -> Response:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import pandas as pd
 from flask import abort
 
 from ..access import load_initiative
@@ -205,7 +206,7 @@ def report_json(summary: AdoptionSummary, figures: list[UsageFigure], headcounts
                 "date": iso_date(r.day),
                 "active_users": int(r.active_users),
                 "headcount": int(r.headcount),
-                "utilisation": None if r.utilisation != r.utilisation else float(r.utilisation),
+                "utilisation": None if pd.isna(r.utilisation) else float(r.utilisation),
             }
             for r in summary.overall.itertuples(index=False)
         ],

@@ -135,3 +135,15 @@ def test_empty_state(client, cast):
     page = text(client.get(f"/initiatives/{cast.initiative.id}/adoption"))
     assert "No usage figures yet." in page
     assert re.search(r'data-kpi="ultimate_utilisation">No figures<', page)
+
+
+def test_the_dashboard_view_model(app, live):
+    from adkar.adoption.dashboard import adoption_for_dashboard
+    from adkar.analytics.report import initiative_report
+
+    view = adoption_for_dashboard(live.initiative, initiative_report(live.initiative), today=today())
+    assert (view.summary.speed_days, view.summary.ultimate) == (5, pytest.approx(25 / 30))
+    assert view.chart["id"] == "usage-adoption"
+    assert "The target was reached on" in view.chart["caption"]
+    usage = view.chart["figure"]["data"][0]
+    assert usage["name"] == "Utilisation (usage)" and usage["y"][-1] == pytest.approx(25 / 30)

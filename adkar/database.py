@@ -6,9 +6,12 @@ BEGIN IMMEDIATE so a read-then-write transaction never fails with "database is l
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from .extensions import db
 
@@ -20,10 +23,22 @@ def is_sqlite(engine: Engine | None = None) -> bool:
 
 
 def init_app(app: Flask) -> None:
+    app.teardown_appcontext(_end_session)  # runs before Flask-SQLAlchemy's own (teardowns run in reverse)
     with app.app_context():
         engine = db.engine
         if is_sqlite(engine):
             _tune_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def _end_session(_exc: BaseException | None) -> None:
+    """Close the request's session. A connection the server dropped after the response was made fails
+    its final rollback: SQLAlchemy has invalidated it, so it is discarded instead of turning into a 500."""
+    try:
+        db.session.remove()
+    except DBAPIError:
+        with suppress(DBAPIError):
+            db.session.close()
+        db.session.registry.clear()
 
 
 def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

@@ -75,9 +75,9 @@ def test_stopping_postgres_under_load_loses_nothing(tmp_path):
                 log=tmp_path / "gunicorn.log",
             )
             result = drill.report(seeded, outcome)
+            REPORT.parent.mkdir(parents=True, exist_ok=True)
+            REPORT.write_text(json.dumps(result, indent=2))  # before the cleanup, which could fail
+            log.warning("PostgreSQL restart drill: %s", json.dumps(result))
     finally:
         ensure_started()
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(json.dumps(result, indent=2))
-    log.warning("PostgreSQL restart drill: %s", json.dumps(result))
     drill.check(result)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
 
 from adkar import create_app
 from adkar.errors import NOT_SAVED
@@ -48,7 +49,8 @@ class Seeded:
 def seeded_database(base_url: str, prefix: str, tokens: int) -> Iterator[Seeded]:
     """A PostgreSQL database of the drill's own, migrated, with one open wave and `tokens` personal links."""
     name = f"{prefix}_{os.getpid()}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    # No pool: a pooled connection would not survive the server being stopped, and cleanup needs one.
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -195,7 +197,7 @@ def _load(base_url, tokens, fault, recover, clients, seconds, fault_at, down_for
 
 def report(seeded: Seeded, drill: Drill) -> dict:
     """The counts, and the respondents the drill failed (should all be empty)."""
-    engine = create_engine(seeded.url)
+    engine = create_engine(seeded.url, poolclass=NullPool)
     hashes = {hash_key(t): t for t in seeded.tokens}
     with engine.connect() as conn:
         used_hashes = conn.execute(select(Invitation.token_hash).where(Invitation.used.is_(True))).scalars()

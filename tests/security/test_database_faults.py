@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from adkar.errors import NOT_SAVED
@@ -92,3 +92,25 @@ def test_other_database_errors_are_still_bugs(app, world, monkeypatch):
     monkeypatch.setattr(respondent, "store_submission", broken)
     response = app.test_client().post(f"/s/{world.personal_token}", data=ANSWERS)
     assert response.status_code == 500
+
+
+def test_a_connection_dropped_after_the_page_was_made_does_not_turn_it_into_an_error(app, engine_name):
+    """Found by the outage drill: the server closed the connection between the last query and the end
+    of the request, and the final rollback made gunicorn answer 500 to a page that had rendered fine."""
+    if engine_name != "postgresql":
+        pytest.skip("terminating a backend is a PostgreSQL fault")
+    admin = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], isolation_level="AUTOCOMMIT")
+
+    def read_then_lose_the_connection():
+        pid = db.session.scalar(text("SELECT pg_backend_pid()"))  # the request's transaction is open
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        return "rendered"
+
+    app.add_url_rule("/fault-after-render", "fault_after_render", read_then_lose_the_connection)
+    try:
+        response = app.test_client().get("/fault-after-render")
+        assert response.status_code == 200 and response.text == "rendered"
+        assert app.test_client().get("/fault-after-render").status_code == 200  # pre-ping: a new connection
+    finally:
+        admin.dispose()

@@ -6,18 +6,19 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := adkar
 
-.PHONY: run test lint format bench install install-test clean browser-deps
+.PHONY: run test lint format bench audit lock install install-test clean browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Runtime dependencies install at the versions in requirements.lock (`make lock` refreshes it).
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -48,6 +49,19 @@ test: install-test
 
 bench: install-test
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Known vulnerabilities in the locked runtime dependencies (pip-audit; says AUDIT SKIPPED when PyPI's
+# vulnerability data cannot be reached).
+audit: install-test
+	bash .ci/audit
+
+# Re-resolve the runtime dependencies in a throw-away venv and pin them.
+lock:
+	rm -rf $(VENV)-lock && $(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/python -m pip install --quiet .
+	{ echo "# Runtime dependencies locked to the versions CI installs and tests (make lock regenerates; make audit checks)."; \
+	  $(VENV)-lock/bin/python -m pip freeze --exclude adkar; } > requirements.lock
+	rm -rf $(VENV)-lock
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache build dist

@@ -1,14 +1,13 @@
-"""CSV exports of an initiative's action plans and resistance log (cells neutralised by csvio)."""
+"""CSV and XLSX exports of an initiative's action plans and resistance log (cells neutralised on writing)."""
 
 from __future__ import annotations
 
-from flask import Response
 from flask_login import current_user, login_required
 
-from .. import csvio
 from ..access import load_initiative
 from ..elements import ELEMENT_LABELS
 from ..plan.models import Initiative
+from ..spreadsheet import table_download
 from ..timeutil import today
 from . import services
 from .models import ACTION_STATUS_LABELS, RESISTANCE_REASON_LABELS, RESISTANCE_STATUS_LABELS
@@ -19,14 +18,15 @@ RESISTANCE_HEADER = ("group", "logged_on", "what", "reason", "people", "response
 
 
 def action_rows(initiative: Initiative) -> list[list]:
+    """One row per action; dates stay dates (the CSV writes them as YYYY-MM-DD)."""
     return [
         [
             a.group.name,
             ELEMENT_LABELS[a.element],
             a.what,
             a.owner,
-            a.starts_on.isoformat(),
-            a.due_on.isoformat(),
+            a.starts_on,
+            a.due_on,
             ACTION_STATUS_LABELS[a.status],
             a.library_entry.title if a.library_entry else "",
         ]
@@ -38,7 +38,7 @@ def resistance_rows(initiative: Initiative) -> list[list]:
     return [
         [
             r.group.name,
-            r.logged_on.isoformat(),
+            r.logged_on,
             r.what,
             RESISTANCE_REASON_LABELS[r.reason],
             r.people,
@@ -49,22 +49,56 @@ def resistance_rows(initiative: Initiative) -> list[list]:
     ]
 
 
-def download(body: bytes, initiative: Initiative, what: str) -> Response:
-    name = f"{initiative.id}-{what}-{today().isoformat()}.csv"
-    return Response(
-        body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+def _notes(initiative: Initiative, what: str) -> list[str]:
+    return [
+        f"Initiative: {initiative.name}. Exported on {today().isoformat()}.",
+        f"One row per {what}, group by group; the CSV export holds the same rows.",
+    ]
+
+
+def _actions(initiative_id: int, kind: str):
+    initiative = load_initiative(current_user, initiative_id)
+    return table_download(
+        kind,
+        ACTION_HEADER,
+        action_rows(initiative),
+        stem=f"{initiative.id}-actions-{today().isoformat()}",
+        sheet="Actions",
+        notes=_notes(initiative, "action"),
+    )
+
+
+def _resistance(initiative_id: int, kind: str):
+    initiative = load_initiative(current_user, initiative_id)
+    return table_download(
+        kind,
+        RESISTANCE_HEADER,
+        resistance_rows(initiative),
+        stem=f"{initiative.id}-resistance-{today().isoformat()}",
+        sheet="Resistance",
+        notes=[*_notes(initiative, "resistance log entry"), "people: how many people resist, as logged."],
     )
 
 
 @bp.get("/initiatives/<int:initiative_id>/actions.csv")
 @login_required
 def export_actions(initiative_id: int):
-    initiative = load_initiative(current_user, initiative_id)
-    return download(csvio.write_csv(ACTION_HEADER, action_rows(initiative)), initiative, "actions")
+    return _actions(initiative_id, "csv")
+
+
+@bp.get("/initiatives/<int:initiative_id>/actions.xlsx")
+@login_required
+def export_actions_xlsx(initiative_id: int):
+    return _actions(initiative_id, "xlsx")
 
 
 @bp.get("/initiatives/<int:initiative_id>/resistance.csv")
 @login_required
 def export_resistance(initiative_id: int):
-    initiative = load_initiative(current_user, initiative_id)
-    return download(csvio.write_csv(RESISTANCE_HEADER, resistance_rows(initiative)), initiative, "resistance")
+    return _resistance(initiative_id, "csv")
+
+
+@bp.get("/initiatives/<int:initiative_id>/resistance.xlsx")
+@login_required
+def export_resistance_xlsx(initiative_id: int):
+    return _resistance(initiative_id, "xlsx")

@@ -1,18 +1,20 @@
-"""Adoption pages (thin): usage against survey readiness, the target, CSV import and export of figures."""
+"""Adoption pages (thin): usage against survey readiness, the target, and usage import (CSV) and export."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import csvio
 from ..access import WRITE, access_level, load_initiative
 from ..analytics.report import initiative_report
 from ..charts.render import figure_json
 from ..extensions import db
 from ..forms import EmptyForm
 from ..plan.models import Initiative
+from ..spreadsheet import CSV_MEDIA_TYPE, download, table_download
 from ..timeutil import today
 from ..validation import Problem, ValidationFailed
 from . import services
@@ -106,7 +108,7 @@ def _import_page(initiative: Initiative, form: UsageImportForm, problems: list[P
 @login_required
 def import_example(initiative_id: int):
     initiative = load_initiative(current_user, initiative_id, write=True)
-    return _download(example_csv(initiative), "usage-example.csv")
+    return download(example_csv(initiative), CSV_MEDIA_TYPE, "usage-example.csv")
 
 
 @bp.post("/initiatives/<int:initiative_id>/usage/<int:figure_id>/delete")
@@ -124,40 +126,61 @@ def delete_figure(initiative_id: int, figure_id: int):
 
 
 EXPORT_HEADER = ("group", "group_id", "date", "active_users", "headcount", "utilisation")
+SHARE_DECIMALS = 4
+
+
+def usage_rows(initiative: Initiative) -> list[list]:
+    """Every figure with its utilisation (a fraction, 4 decimals), then the overall series ("Overall", no id)."""
+    groups = [GroupInfo(g.id, g.name, g.headcount) for g in initiative.groups]
+    frame = usage_frame(services.figures_frame(initiative.id), groups)
+    overall = frame[frame["group_id"].isna()]
+    per_group = frame[frame["group_id"].notna()].sort_values(["day", "group_id"])
+    return [
+        [r.name, int(r.group_id), _day(r.day), int(r.active_users), int(r.headcount), _share(r.utilisation)]
+        for r in per_group.itertuples(index=False)
+    ] + [
+        ["Overall", None, _day(r.day), int(r.active_users), int(r.headcount), _share(r.utilisation)]
+        for r in overall.itertuples(index=False)
+    ]
+
+
+def _export_usage(initiative_id: int, kind: str):
+    initiative = load_initiative(current_user, initiative_id)
+    rows = usage_rows(initiative)
+    if kind == "csv":  # the CSV has always written shares with four decimals ("0.8000")
+        rows = [[*row[:-1], "" if row[-1] is None else f"{row[-1]:.{SHARE_DECIMALS}f}"] for row in rows]
+    return table_download(
+        kind,
+        EXPORT_HEADER,
+        rows,
+        stem=f"{initiative.id}-usage-{today().isoformat()}",
+        sheet="Usage",
+        notes=[
+            f"Initiative: {initiative.name}. Exported on {today().isoformat()}.",
+            "One row per usage figure (group and date), then the Overall series.",
+            "utilisation = active_users / headcount, a fraction from 0 to 1 (0.8 = 80%).",
+            "Overall on a date: each group's latest figure on or before that date, summed, over the "
+            "headcount of every group (a group without a figure yet counts as 0 active users).",
+        ],
+        number_formats={"utilisation": "0.0000"},
+    )
 
 
 @bp.get("/initiatives/<int:initiative_id>/usage.csv")
 @login_required
 def export_usage(initiative_id: int):
-    """Every figure with its utilisation, then the overall series (group "Overall", no id)."""
-    initiative = load_initiative(current_user, initiative_id)
-    groups = [GroupInfo(g.id, g.name, g.headcount) for g in initiative.groups]
-    frame = usage_frame(services.figures_frame(initiative.id), groups)
-    overall = frame[frame["group_id"].isna()]
-    per_group = frame[frame["group_id"].notna()].sort_values(["day", "group_id"])
-    rows = [
-        [
-            r.name,
-            int(r.group_id),
-            r.day.isoformat(),
-            r.active_users,
-            r.headcount,
-            _share(r.utilisation),
-        ]
-        for r in per_group.itertuples(index=False)
-    ] + [
-        ["Overall", "", r.day.isoformat(), r.active_users, r.headcount, _share(r.utilisation)]
-        for r in overall.itertuples(index=False)
-    ]
-    name = f"{initiative.id}-usage-{today().isoformat()}.csv"
-    return _download(csvio.write_csv(EXPORT_HEADER, rows), name)
+    return _export_usage(initiative_id, "csv")
 
 
-def _share(value: float | None) -> str:
-    return "" if value is None or pd.isna(value) else f"{float(value):.4f}"
+@bp.get("/initiatives/<int:initiative_id>/usage.xlsx")
+@login_required
+def export_usage_xlsx(initiative_id: int):
+    return _export_usage(initiative_id, "xlsx")
 
 
-def _download(body: bytes, name: str) -> Response:
-    return Response(
-        body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+def _day(value) -> date:
+    return pd.Timestamp(value).date()
+
+
+def _share(value: float | None) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), SHARE_DECIMALS)

@@ -100,7 +100,7 @@ def export_rows(milestones: list[Milestone], records: dict[int, ChangeRecord]) -
             [
                 m.name,
                 m.id,
-                m.due.isoformat(),
+                m.due,
                 record.number if record else "",
                 record.change_type if record else "",
                 record.state if record else "",

@@ -1,15 +1,16 @@
-"""Change-record pages on their own blueprint: the initiative's list with the risk flag, edit, import, export."""
+"""Change-record pages on their own blueprint: the initiative's list with the risk flag, edit, import, export
+(CSV and XLSX)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import csvio
 from ..access import WRITE, access_level, load_initiative
 from ..analytics.report import gates, initiative_report
 from ..extensions import db
 from ..forms import EmptyForm
+from ..spreadsheet import CSV_MEDIA_TYPE, download, table_download
 from ..timeutil import today
 from ..validation import Problem, ValidationFailed
 from . import change_records as service
@@ -151,20 +152,33 @@ def _import_page(initiative: Initiative, form: ChangeImportForm, problems: list[
 @login_required
 def import_example(initiative_id: int):
     initiative = load_initiative(current_user, initiative_id, write=True)
-    return _download(example_csv(initiative), "change-records-example.csv")
+    return download(example_csv(initiative), CSV_MEDIA_TYPE, "change-records-example.csv")
+
+
+def _export(initiative_id: int, kind: str):
+    initiative = load_initiative(current_user, initiative_id)
+    rows = export_rows(initiative.milestones, service.records_by_milestone(initiative.id))
+    return table_download(
+        kind,
+        EXPORT_HEADER,
+        rows,
+        stem=f"{initiative.id}-change-records-{today().isoformat()}",
+        sheet="Change records",
+        notes=[
+            f"Initiative: {initiative.name}. Exported on {today().isoformat()}.",
+            "One row per milestone with the IT change record that delivers it; number, type, state and url "
+            "are blank for a milestone without one.",
+        ],
+    )
 
 
 @bp.get("/initiatives/<int:initiative_id>/change-records.csv")
 @login_required
 def export(initiative_id: int):
-    initiative = load_initiative(current_user, initiative_id)
-    rows = export_rows(initiative.milestones, service.records_by_milestone(initiative.id))
-    return _download(
-        csvio.write_csv(EXPORT_HEADER, rows), f"{initiative.id}-change-records-{today().isoformat()}.csv"
-    )
+    return _export(initiative_id, "csv")
 
 
-def _download(body: bytes, name: str) -> Response:
-    return Response(
-        body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+@bp.get("/initiatives/<int:initiative_id>/change-records.xlsx")
+@login_required
+def export_xlsx(initiative_id: int):
+    return _export(initiative_id, "xlsx")

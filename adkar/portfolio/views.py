@@ -1,4 +1,5 @@
-"""The portfolio page: change saturation across the initiatives a practitioner or admin can see."""
+"""The portfolio page and its CSV/XLSX export: change saturation across the initiatives a practitioner or admin
+can see."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from datetime import date
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
-from .. import csvio
 from ..access import role_required
 from ..charts.portfolio import month_label, portfolio_chart
 from ..charts.render import figure_json
+from ..spreadsheet import table_download
 from ..timeutil import today
 from .data import portfolio_changes
 from .forms import DEFAULT_MONTHS, WindowForm, default_start, parse_month, window_form
@@ -53,9 +54,10 @@ def show():
     ), (200 if valid else 400)
 
 
-@bp.get("/portfolio.csv")
-@role_required(*WRITERS)
-def export():
+EXPORT_HEADER = ("group", "month", "changes", "go_lives", "initiatives", "what")
+
+
+def _export(kind: str):
     """One row per group and month with at least one change: counts, go-lives and what the changes are."""
     form, start, months, valid = _window()
     if not valid:
@@ -75,10 +77,29 @@ def export():
         for cell in row.cells
         if cell.count
     ]
-    header = ("group", "month", "changes", "go_lives", "initiatives", "what")
-    name = f"portfolio-{start:%Y-%m}-{months}m.csv"
-    return Response(
-        csvio.write_csv(header, rows),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    return table_download(
+        kind,
+        EXPORT_HEADER,
+        rows,
+        stem=f"portfolio-{start:%Y-%m}-{months}m",
+        sheet="Portfolio",
+        notes=[
+            f"Change saturation for {months} month{'s' if months != 1 else ''} from {start:%Y-%m}, across the "
+            f"initiatives you can see. Exported on {today().isoformat()}.",
+            "One row per stakeholder group (groups of the same name in different initiatives together) and "
+            "month with at least one change: changes, go-lives among them, initiatives they come from, and "
+            "what they are.",
+        ],
     )
+
+
+@bp.get("/portfolio.csv")
+@role_required(*WRITERS)
+def export():
+    return _export("csv")
+
+
+@bp.get("/portfolio.xlsx")
+@role_required(*WRITERS)
+def export_xlsx():
+    return _export("xlsx")

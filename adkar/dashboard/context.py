@@ -1,7 +1,9 @@
 """The initiative dashboard's view model: one readiness report, the gates, the headline and the charts.
 
-Loads with a fixed number of queries whatever the number of waves, milestones or responses: the report
-once (`initiative_report`), the milestones with their groups and overrides in one go, the groups once.
+Loads with a fixed number of queries whatever the number of waves, milestones, responses or actions: the
+report once (`initiative_report`), the milestones with their groups and overrides in one go, the groups
+once; then the action plans of the groups at risk, the change records and, when there are usage figures,
+measured adoption, each a few queries over the same report.
 """
 
 from __future__ import annotations
@@ -14,11 +16,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..actions.dashboard import GroupPlan, actions_for_dashboard
+from ..adoption.dashboard import AdoptionView, adoption_for_dashboard
+from ..adoption.models import UsageFigure
 from ..analytics import report as readiness
 from ..analytics.report import InitiativeReadiness
 from ..charts.common import is_overall, number
 from ..charts.profile import modal_barrier
 from ..extensions import db
+from ..plan.change_records import ChangeRisk, change_risks
 from ..plan.models import GateOverride, Initiative, Milestone, StakeholderGroup
 from ..surveys.waves import wave_status
 from ..timeutil import today as current_day
@@ -54,11 +60,26 @@ class Dashboard:
     waves: list[WaveLine]
     focus_wave: WaveLine | None  # the wave the per-group table and charts describe
     focus_rows: list[dict[str, Any]]  # its readiness rows: groups by id, then the overall row
+    plans: list[GroupPlan] = field(default_factory=list)  # one per group in headline.at_risk, same order
+    change_risks: list[ChangeRisk] = field(default_factory=list)  # one per milestone, by due date
+    adoption: AdoptionView | None = None  # None until the initiative has usage figures
     charts: dict[str, charts.ChartView] = field(default_factory=dict)
 
     @property
     def days_to_go_live(self) -> int:
         return (self.initiative.go_live - self.today).days
+
+    @property
+    def plans_by_group(self) -> dict[int, GroupPlan]:
+        return {p.group_id: p for p in self.plans}
+
+    @property
+    def change_by_milestone(self) -> dict[int, ChangeRisk]:
+        return {r.milestone_id: r for r in self.change_risks}
+
+    @property
+    def has_change_records(self) -> bool:
+        return any(r.record is not None for r in self.change_risks)
 
 
 def load_milestones(initiative_id: int) -> list[Milestone]:
@@ -85,6 +106,17 @@ def load_groups(initiative_id: int) -> list[tuple[int, str]]:
             .order_by(StakeholderGroup.id)
         )
     ]
+
+
+def has_usage(initiative_id: int) -> bool:
+    """Whether any group of the initiative has a usage figure (the dashboard shows usage only then)."""
+    query = (
+        select(UsageFigure.id)
+        .join(StakeholderGroup, StakeholderGroup.id == UsageFigure.group_id)
+        .where(StakeholderGroup.initiative_id == initiative_id)
+        .limit(1)
+    )
+    return db.session.scalar(query) is not None
 
 
 def milestone_record(milestone: Milestone, gate: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -118,17 +150,24 @@ def build_dashboard(initiative: Initiative, *, today: date | None = None) -> Das
     waves = _wave_lines(report, day)
     focus = _focus_wave(report, waves, day)
     focus_rows = _focus_rows(report, focus)
+    top = headline(report, milestones=records, go_live=initiative.go_live, today=day)
     board = Dashboard(
         initiative=initiative,
         today=day,
         k=report.k,
         report=report,
-        headline=headline(report, milestones=records, go_live=initiative.go_live, today=day),
+        headline=top,
         gates=gate_rows(records, gates, [g for g, _ in groups]),
         groups=groups,
         waves=waves,
         focus_wave=focus,
         focus_rows=focus_rows,
+        # The headline's own list, so the table and the action plans name the same groups.
+        plans=actions_for_dashboard(
+            initiative, report, at_risk_group_ids=[g.group_id for g in top.at_risk], today=day
+        ),
+        change_risks=change_risks(initiative, gates) if milestones else [],
+        adoption=adoption_for_dashboard(initiative, report, today=day) if has_usage(initiative.id) else None,
     )
     board.charts = _charts(board, records, gates)
     return board
@@ -183,4 +222,6 @@ def _charts(board: Dashboard, records: list[dict], gates: list[dict]) -> dict[st
         result |= charts.wave_charts(board.focus_rows, k=board.k)
     if records:
         result["gates"] = charts.gates_chart(gates, milestones=records, groups=dict(board.groups))
+    if board.adoption is not None:
+        result["usage"] = charts.view(board.adoption.chart)
     return result

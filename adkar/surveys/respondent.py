@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, false, select
 
 from ..extensions import db
 from ..timeutil import today as current_day
@@ -44,9 +44,15 @@ class Link:
     kind: Kind
     state: State
     token_hash: str
-    wave: Wave | None = None
+    wave_id: int | None = None
     group_id: int | None = None
     survey: SurveyDefinition | None = None
+    opens_on: date | None = None
+
+    @property
+    def wave(self) -> Wave | None:
+        """The wave itself, for pages that show more than its dates (loaded once per request)."""
+        return db.session.get(Wave, self.wave_id) if self.wave_id is not None else None
 
     @property
     def allowed_fields(self) -> tuple[str, ...]:
@@ -74,50 +80,70 @@ class NonceInvalid(Exception):
     """The open-link form's nonce is missing, forged, for another link, or too old."""
 
 
-def state_on(wave: Wave, day: date) -> State:
-    if day < wave.opens_on:
+def state_on(opens_on: date, closes_on: date, day: date) -> State:
+    if day < opens_on:
         return "not_yet_open"
-    if day > wave.closes_on:
+    if day > closes_on:
         return "closed"
     return "open"
+
+
+_waves, _invitations, _wave_groups = Wave.__table__, Invitation.__table__, WaveGroup.__table__
+_WAVE_COLUMNS = (_waves.c.id, _waves.c.survey_key, _waves.c.opens_on, _waves.c.closes_on)
+
+# Built once: every respondent request only binds the token's hash (see responses._MARK_USED for why).
+_PERSONAL = (
+    select(*_WAVE_COLUMNS, _invitations.c.group_id)
+    .select_from(
+        _invitations.join(_waves, _invitations.c.wave_id == _waves.c.id).join(
+            _wave_groups,
+            and_(
+                _wave_groups.c.wave_id == _invitations.c.wave_id,
+                _wave_groups.c.group_id == _invitations.c.group_id,
+            ),
+        )
+    )
+    .where(_invitations.c.token_hash == bindparam("token_hash"), _invitations.c.used == false())
+)
+_OPEN = (
+    select(*_WAVE_COLUMNS, _wave_groups.c.group_id)
+    .select_from(_wave_groups.join(_waves, _wave_groups.c.wave_id == _waves.c.id))
+    .where(_wave_groups.c.open_link_hash == bindparam("token_hash"))
+)
 
 
 def resolve_personal(token: str, *, today: date | None = None) -> Link:
     """The wave and group of an unused personal invitation; used and unknown tokens are alike "unusable"."""
     token_hash = hash_key(token)
-    row = db.session.execute(
-        select(Wave, Invitation.group_id)
-        .join(Invitation, Invitation.wave_id == Wave.id)
-        .join(
-            WaveGroup,
-            and_(WaveGroup.wave_id == Invitation.wave_id, WaveGroup.group_id == Invitation.group_id),
-        )
-        .where(Invitation.token_hash == token_hash, Invitation.used.is_(False))
-    ).first()
+    row = db.session.connection().execute(_PERSONAL, {"token_hash": token_hash}).first()
     return _link("personal", token_hash, row, today)
 
 
 def resolve_open(token: str, *, today: date | None = None) -> Link:
     """The wave and group of an open (shared) link."""
     token_hash = hash_key(token)
-    row = db.session.execute(
-        select(Wave, WaveGroup.group_id)
-        .join(WaveGroup, WaveGroup.wave_id == Wave.id)
-        .where(WaveGroup.open_link_hash == token_hash)
-    ).first()
+    row = db.session.connection().execute(_OPEN, {"token_hash": token_hash}).first()
     return _link("open", token_hash, row, today)
 
 
 def _link(kind: Kind, token_hash: str, row, today: date | None) -> Link:
     if row is None:
         return Link(kind=kind, state="unusable", token_hash=token_hash)
-    wave, group_id = row
-    survey = registry.get(wave.survey_key)
+    wave_id, survey_key, opens_on, closes_on, group_id = row
+    survey = registry.get(survey_key)
     if survey is None:  # the survey file was removed after the wave was created: nothing can be answered
-        log.error("wave %s uses survey %r, which is not installed", wave.id, wave.survey_key)
+        log.error("wave %s uses survey %r, which is not installed", wave_id, survey_key)
         return Link(kind=kind, state="unusable", token_hash=token_hash)
-    state = state_on(wave, today or current_day())
-    return Link(kind=kind, state=state, token_hash=token_hash, wave=wave, group_id=group_id, survey=survey)
+    state = state_on(opens_on, closes_on, today or current_day())
+    return Link(
+        kind=kind,
+        state=state,
+        token_hash=token_hash,
+        wave_id=wave_id,
+        group_id=group_id,
+        survey=survey,
+        opens_on=opens_on,
+    )
 
 
 # --- open-link form nonces -------------------------------------------------------------------------------
@@ -129,20 +155,20 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def issue_nonce(link: Link) -> str:
     """A signed one-time value for one rendering of an open-link form, bound to that link's wave and group."""
-    assert link.wave is not None
-    return _serializer().dumps({"w": link.wave.id, "g": link.group_id, "n": secrets.token_urlsafe(18)})
+    assert link.wave_id is not None
+    return _serializer().dumps({"w": link.wave_id, "g": link.group_id, "n": secrets.token_urlsafe(18)})
 
 
 def open_receipt(link: Link, nonce: str | None, *, max_age: int = NONCE_MAX_AGE) -> str:
     """The receipt key of this form: a refresh, double click or second tab of one form stores one response."""
-    assert link.wave is not None
+    assert link.wave_id is not None
     if not nonce or len(nonce) > 512:
         raise NonceInvalid
     try:
         data = _serializer().loads(nonce, max_age=max_age)
     except (SignatureExpired, BadSignature) as exc:
         raise NonceInvalid from exc
-    if not isinstance(data, dict) or data.get("w") != link.wave.id or data.get("g") != link.group_id:
+    if not isinstance(data, dict) or data.get("w") != link.wave_id or data.get("g") != link.group_id:
         raise NonceInvalid
     inner = data.get("n")
     if not isinstance(inner, str) or not inner:
@@ -165,11 +191,11 @@ def check_submission(link: Link, form: Mapping[str, Any]) -> Submission:
 
 def store_submission(link: Link, submission: Submission, *, receipt: str) -> None:
     """Store one response; AlreadyAnswered when this token or form nonce was used (nothing stored then)."""
-    assert link.wave is not None and link.group_id is not None
+    assert link.wave_id is not None and link.group_id is not None
     if link.state != "open":
         raise ValueError(f"the link is {link.state}, not open")
     record_response(
-        wave_id=link.wave.id,
+        wave_id=link.wave_id,
         group_id=link.group_id,
         answers=submission.answers,
         scores=submission.scores,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from typing import Any
 
@@ -18,7 +18,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import TooManyRequests
 
 from ..analytics.suppression import COMMENTS_MIN_N
-from ..extensions import csrf, limiter
+from ..database import begin_write
+from ..extensions import csrf, db, limiter
 from . import registry, respondent
 from .definitions import (
     Messages,
@@ -50,14 +51,14 @@ def _open_link_limit() -> str:
 @bp.route("/s/<token>", methods=["GET", "POST"], endpoint="personal")
 @limiter.shared_limit(_token_limit, scope="respondent-token")
 def personal(token: str):
-    return _respond(respondent.resolve_personal(token))
+    return _respond(lambda: respondent.resolve_personal(token))
 
 
 @bp.route("/o/<token>", methods=["GET", "POST"], endpoint="open")
 @limiter.shared_limit(_token_limit, scope="respondent-token")
 @limiter.limit(_open_link_limit, methods=["POST"])
 def open_link(token: str):
-    return _respond(respondent.resolve_open(token))
+    return _respond(lambda: respondent.resolve_open(token))
 
 
 @bp.get("/thank-you")
@@ -77,14 +78,21 @@ def _too_many(exc: TooManyRequests):
 # --- the flow -------------------------------------------------------------------------------------------
 
 
-def _respond(link: respondent.Link):
-    lang = _language(link)
-    if link.state != "open":
-        return _state_page(link, lang)
+def _respond(resolve: Callable[[], respondent.Link]):
+    """GET shows the form; POST checks the link, stores the answers and marks the link used in one
+    write transaction (the token check is repeated by the UPDATE that marks it, so two tabs store once)."""
     if request.method == "GET":
-        return _form_page(link, lang)
+        link = resolve()
+        lang = _language(link)
+        return _form_page(link, lang) if link.state == "open" else _state_page(link, lang)
 
     form_errors: list[str] = [] if _csrf_ok() else [PAGE_EXPIRED]
+    begin_write()
+    link = resolve()
+    lang = _language(link)
+    if link.state != "open":
+        db.session.rollback()  # release the write lock before rendering
+        return _state_page(link, lang)
     nonce = request.form.get(respondent.NONCE_FIELD) if link.kind == "open" else None
     receipt = link.token_hash
     if link.kind == "open":
@@ -97,8 +105,10 @@ def _respond(link: respondent.Link):
     try:
         submission = respondent.check_submission(link, request.form)
     except respondent.AnswersInvalid as exc:
+        db.session.rollback()
         return _form_page(link, lang, errors=exc.errors, form_errors=form_errors, nonce=nonce, status=400)
     if form_errors:
+        db.session.rollback()
         return _form_page(link, lang, form_errors=form_errors, nonce=nonce, status=400)
     # A double click or a second tab: the first submission counts and this one is not stored.
     with suppress(AlreadyAnswered):
@@ -141,8 +151,8 @@ def _state_page(link: respondent.Link, lang: str):
     if link.state == "closed":
         return _message_page(lang, title="survey_closed", body=("survey_closed_body",), status=410, link=link)
     if link.state == "not_yet_open":
-        assert link.wave is not None
-        body = (("survey_opens_on", {"date": link.wave.opens_on.isoformat()}),)
+        assert link.opens_on is not None
+        body = (("survey_opens_on", {"date": link.opens_on.isoformat()}),)
         return _message_page(lang, title="survey_not_open", body=body, status=200, link=link)
     # Unknown and used tokens: one page, nothing about the wave, so they cannot be told apart.
     return _message_page(lang, title="link_invalid", body=("link_invalid_hint",), status=404)

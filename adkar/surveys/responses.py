@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, false, insert, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
@@ -20,6 +20,21 @@ from .definitions import SurveyDefinition
 from .models import Invitation, Response, SubmissionReceipt, new_response_id
 
 BARRIER_INDEX = {name: index for index, name in enumerate((*ELEMENTS, "none"))}
+
+# The respondent POST's statements, built once so each request only binds values (their compiled form is
+# cached by SQLAlchemy); the write lock is then held for the database work alone.
+_INSERT_RECEIPT = insert(SubmissionReceipt.__table__)
+_INSERT_RESPONSE = insert(Response.__table__)
+_invitations = Invitation.__table__
+_MARK_USED = (
+    update(_invitations)
+    .where(
+        _invitations.c.token_hash == bindparam("used_token_hash"),
+        _invitations.c.wave_id == bindparam("used_wave_id"),
+        _invitations.c.used == false(),
+    )
+    .values(used=True)
+)
 
 
 class AlreadyAnswered(Exception):
@@ -86,34 +101,22 @@ def record_response(
     `receipt` is the hash of the personal token or of the open-link form nonce; its primary key makes a
     second response for the same token impossible (AlreadyAnswered), whatever the concurrency.
     """
+    row = response_row(
+        wave_id=wave_id, group_id=group_id, answers=answers, scores=scores, comment=comment, on=today()
+    )
+    added = tally.parameters(wave_id=wave_id, group_id=group_id, totals=tally.increments([scores]))
     begin_write()
     try:
-        db.session.execute(insert(SubmissionReceipt).values(key_hash=receipt))
+        conn = db.session.connection()
+        conn.execute(_INSERT_RECEIPT, {"key_hash": receipt})
         if invitation_token_hash is not None:
-            marked = db.session.execute(
-                update(Invitation)
-                .where(
-                    Invitation.token_hash == invitation_token_hash,
-                    Invitation.wave_id == wave_id,
-                    Invitation.used.is_(False),
-                )
-                .values(used=True)
+            marked = conn.execute(
+                _MARK_USED, {"used_token_hash": invitation_token_hash, "used_wave_id": wave_id}
             )
             if marked.rowcount != 1:
                 raise AlreadyAnswered
-        db.session.execute(
-            insert(Response).values(
-                response_row(
-                    wave_id=wave_id,
-                    group_id=group_id,
-                    answers=answers,
-                    scores=scores,
-                    comment=comment,
-                    on=today(),
-                )
-            )
-        )
-        tally.apply(wave_id=wave_id, group_id=group_id, totals=tally.increments([scores]))
+        conn.execute(_INSERT_RESPONSE, row)
+        tally.add(conn, added)
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()

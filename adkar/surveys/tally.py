@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import update
+from sqlalchemy import Connection, bindparam, update
 
 from ..elements import BARRIER_CHOICES, ELEMENTS, barrier_point, is_favorable
 from ..extensions import db
@@ -33,14 +33,39 @@ def increments(score_sets: Iterable[Mapping[str, float]]) -> dict[str, float]:
     return totals
 
 
-def apply(*, wave_id: int, group_id: int, totals: Mapping[str, float]) -> None:
-    """Add `totals` to the (wave, group) row with UPDATE col = col + x, in the caller's transaction."""
+def _add_statement():
+    """UPDATE wave_groups SET col = col + :add_col, ... for one (wave, group): built once, compiled once.
+
+    Every column is in the statement (adding 0 where nothing changes) so one cached compilation serves
+    every write; building a statement per request cost more than the database work it does.
+    """
     table = WaveGroup.__table__
-    values = {name: table.c[name] + totals[name] for name in TALLY_COLUMNS if totals.get(name)}
-    if not values:
-        return
-    result = db.session.execute(
-        update(table).where(table.c.wave_id == wave_id, table.c.group_id == group_id).values(values)
+    return (
+        update(table)
+        .where(table.c.wave_id == bindparam("tally_wave_id"), table.c.group_id == bindparam("tally_group_id"))
+        .values({name: table.c[name] + bindparam(f"add_{name}") for name in TALLY_COLUMNS})
     )
-    if result.rowcount != 1:
+
+
+ADD = _add_statement()
+
+
+def parameters(*, wave_id: int, group_id: int, totals: Mapping[str, float]) -> dict[str, float]:
+    """The bound values of ADD for adding `totals` to the (wave, group) row."""
+    return {
+        "tally_wave_id": wave_id,
+        "tally_group_id": group_id,
+        **{f"add_{name}": totals.get(name, 0) for name in TALLY_COLUMNS},
+    }
+
+
+def add(connection: Connection, params: Mapping[str, float]) -> None:
+    """Run ADD with `parameters(...)` on the caller's connection, in its transaction."""
+    if connection.execute(ADD, params).rowcount != 1:
+        wave_id, group_id = params["tally_wave_id"], params["tally_group_id"]
         raise LookupError(f"group {group_id} is not part of wave {wave_id}")
+
+
+def apply(*, wave_id: int, group_id: int, totals: Mapping[str, float]) -> None:
+    """Add `totals` to the (wave, group) row with UPDATE col = col + x, in the session's transaction."""
+    add(db.session.connection(), parameters(wave_id=wave_id, group_id=group_id, totals=totals))

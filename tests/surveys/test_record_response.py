@@ -72,11 +72,11 @@ def test_failure_after_storing_the_response_leaves_nothing(factory, monkeypatch)
     wave, groups, _ = make_wave(factory)
     token = invite(wave, groups[0])
 
-    def broken(**_kwargs):
+    def broken(*_args, **_kwargs):
         assert db.session.scalar(select(func.count()).select_from(Response)) == 1  # the row was written
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(tally, "apply", broken)
+    monkeypatch.setattr(tally, "add", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         record(wave, groups[0], token)
 
@@ -93,10 +93,10 @@ def test_failure_through_the_page_leaves_nothing(client, factory, monkeypatch):
     wave, groups, _ = make_wave(factory)
     token = invite(wave, groups[0])
 
-    def broken(**_kwargs):
+    def broken(*_args, **_kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(tally, "apply", broken)
+    monkeypatch.setattr(tally, "add", broken)
     response = client.post(f"/s/{token}", data={"aw1": "4", "de1": "4", "kn1": "4", "ab1": "4", "re1": "4"})
     assert response.status_code == 500
     assert count_responses() == 0 and count_receipts() == 0

@@ -194,24 +194,31 @@ def check_answers(
     getlist = getattr(raw_form, "getlist", None)  # a werkzeug MultiDict hides repeated fields
     clean: dict[str, Any] = {}
     for item in defn.items:
-        qtype = item.question_type
-        raw = raw_form.get(item.id)
         if getlist is not None and len(getlist(item.id)) > 1:
             errors[item.id] = AnswerError("duplicate_field")
             continue
-        value = None
-        if not (raw is None or (isinstance(raw, str) and not raw.strip())):
-            try:
-                value = qtype.parse(raw, max_length=item.max_length)
-            except AnswerError as exc:
-                errors[item.id] = exc
-                continue
-        if value is None or value == "":
-            if item.required:
-                errors[item.id] = AnswerError(qtype.required_message)
-            continue
-        clean[item.id] = value
+        value, error = check_item(item, raw_form.get(item.id))
+        if error is not None:
+            errors[item.id] = error
+        elif value is not None:
+            clean[item.id] = value
     return clean, errors
+
+
+def check_item(item: Item, raw: Any) -> tuple[Any, AnswerError | None]:
+    """(clean value or None when left blank, error or None) for one item's raw answer. Pure: the same raw
+    value always gives the same result, which lets batch imports parse each distinct value once."""
+    value = None
+    if not (raw is None or (isinstance(raw, str) and not raw.strip())):
+        try:
+            value = item.question_type.parse(raw, max_length=item.max_length)
+        except AnswerError as exc:
+            return None, exc
+    if value is None or value == "":
+        if item.required:
+            return None, AnswerError(item.question_type.required_message)
+        return None, None
+    return value, None
 
 
 def validate_answers(

@@ -17,7 +17,8 @@ from .. import csvio
 from ..elements import LIKERT_MAX, LIKERT_MIN
 from ..extensions import db
 from ..validation import Problem, ValidationFailed
-from .definitions import SurveyDefinition, check_answers, score
+from .batch import BatchChecker
+from .definitions import SurveyDefinition
 from .models import Wave, WaveGroup
 from .questions import AnswerError
 from .responses import split_answers, store_imported
@@ -62,15 +63,16 @@ def check_rows(defn: SurveyDefinition, records: Sequence[tuple[int, Mapping[str,
         raise ValidationFailed.one(f"At most {MAX_ROWS:,} responses can be imported at once; split the file.")
     rows: list[ImportRow] = []
     problems: list[Problem] = []
+    checker = BatchChecker(defn)
     for number, answers in records:
-        clean, errors = check_answers(defn, answers)
+        clean, errors = checker.check(answers)
         if errors:
             problems += [
                 Problem(problem_text(defn, error), row=number, column=name) for name, error in errors.items()
             ]
             continue
         plain, comment = split_answers(defn, clean)
-        rows.append(ImportRow(answers=plain, comment=comment, scores=score(defn, clean)))
+        rows.append(ImportRow(answers=plain, comment=comment, scores=checker.score(clean)))
     if problems:
         raise ValidationFailed(_capped(problems))
     if not rows:

@@ -15,7 +15,7 @@ from ..database import begin_write
 from ..elements import ELEMENTS, barrier_point
 from ..extensions import db
 from ..timeutil import today
-from . import tally
+from . import bulk, tally
 from .definitions import SurveyDefinition
 from .models import Invitation, Response, SubmissionReceipt, new_response_id
 
@@ -142,17 +142,19 @@ def store_imported(
     """
     if not rows:
         return 0
+    on = today()
+    records = [
+        response_row(wave_id=wave_id, group_id=group_id, answers=a, scores=s, comment=c, on=on)
+        for a, s, c in rows
+    ]
+    added = tally.parameters(
+        wave_id=wave_id, group_id=group_id, totals=tally.increments(s for _, s, _ in rows)
+    )
     begin_write()
     try:
-        on = today()
-        db.session.execute(
-            insert(Response.__table__),  # Core executemany: the ORM bulk path splits rows by their keys
-            [
-                response_row(wave_id=wave_id, group_id=group_id, answers=a, scores=s, comment=c, on=on)
-                for a, s, c in rows
-            ],
-        )
-        tally.apply(wave_id=wave_id, group_id=group_id, totals=tally.increments(s for _, s, _ in rows))
+        conn = db.session.connection()
+        bulk.insert_responses(conn, records)
+        tally.add(conn, added)
         if actor_id is not None:
             audit.record(
                 user_id=actor_id,

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from operator import attrgetter
+from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
@@ -17,6 +19,10 @@ from .extensions import db
 from .plan.models import Initiative, InitiativeMember
 
 READ, WRITE = "read", "write"
+R = TypeVar("R")
+# How to find a record's initiative: most hold its id, records of a stakeholder group reach it through the group.
+OWN_INITIATIVE: Callable[[Any], int] = attrgetter("initiative_id")
+GROUP_INITIATIVE: Callable[[Any], int] = attrgetter("group.initiative_id")
 
 
 def can_write_anything(user: User) -> bool:
@@ -62,6 +68,23 @@ def load_initiative(user: User, initiative_id: int, *, write: bool = False) -> I
     if write and level != WRITE:
         abort(403)
     return initiative
+
+
+def load_record(
+    user: User,
+    model: type[R],
+    record_id: int,
+    *,
+    write: bool = False,
+    initiative_of: Callable[[R], int] = OWN_INITIATIVE,
+) -> R:
+    """A record of an initiative, answered like its initiative: 404 when missing or not visible to the user,
+    403 when a change is asked without the right."""
+    record = db.session.get(model, record_id)
+    if record is None:
+        abort(404)
+    load_initiative(user, initiative_of(record), write=write)
+    return record
 
 
 def role_required(*roles: str) -> Callable:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
 
 from .validation import Problem, ValidationFailed
@@ -169,6 +169,15 @@ def _stray_values(cells: list[str], header: list[str], positions: dict, number: 
             break
         if not header[index]:
             problems.append(Problem(f"Column {index + 1} has a value but no header.", row=number))
+    return problems
+
+
+def by_column(problems: list[Problem], columns: Mapping[str, str] | None = None) -> list[Problem]:
+    """Problems a service names by field, named by the file's column instead (`columns` maps the fields whose
+    column is called otherwise), so a row's message points at the cell to correct."""
+    for problem in problems:
+        if problem.row is not None and problem.column is None and problem.field:
+            problem.column = (columns or {}).get(problem.field, problem.field)
     return problems
 
 

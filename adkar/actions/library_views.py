@@ -6,11 +6,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..access import can_write_anything, role_required
+from ..deletion import confirm_delete
 from ..elements import ELEMENTS
 from ..extensions import db
-from ..forms import EmptyForm
-from ..plan.forms import attach_problems
-from ..validation import ValidationFailed
+from ..forms import EmptyForm, save_form
 from . import library
 from .forms import LibraryEntryForm
 from .models import LibraryEntry
@@ -37,6 +36,14 @@ def library_index():
     )
 
 
+def _fields(form: LibraryEntryForm) -> dict:
+    return {
+        "element": form.element.data,
+        "title": form.title.data or "",
+        "description": form.description.data or "",
+    }
+
+
 def _page(form: LibraryEntryForm, entry: LibraryEntry | None):
     status = 400 if request.method == "POST" else 200
     return render_template("actions/library_form.html", form=form, entry=entry), status
@@ -48,19 +55,10 @@ def new_library_entry():
     form = LibraryEntryForm()
     if request.method == "GET" and request.args.get("element") in ELEMENTS:
         form.element.data = request.args["element"]
-    if form.validate_on_submit():
-        try:
-            entry = library.create_entry(
-                actor=current_user,
-                element=form.element.data,
-                title=form.title.data or "",
-                description=form.description.data or "",
-            )
-        except ValidationFailed as exc:
-            attach_problems(form, exc)
-        else:
-            flash(f"“{entry.title}” is added to the library.", "success")
-            return redirect(url_for("actions.library_index", _anchor=entry.element))
+    entry = save_form(form, lambda: library.create_entry(actor=current_user, **_fields(form)))
+    if entry:
+        flash(f"“{entry.title}” is added to the library.", "success")
+        return redirect(url_for("actions.library_index", _anchor=entry.element))
     return _page(form, None)
 
 
@@ -69,20 +67,9 @@ def new_library_entry():
 def edit_library_entry(entry_id: int):
     entry = _entry(entry_id)
     form = LibraryEntryForm(obj=entry)
-    if form.validate_on_submit():
-        try:
-            library.update_entry(
-                entry=entry,
-                actor=current_user,
-                element=form.element.data,
-                title=form.title.data or "",
-                description=form.description.data or "",
-            )
-        except ValidationFailed as exc:
-            attach_problems(form, exc)
-        else:
-            flash(f"“{entry.title}” is saved.", "success")
-            return redirect(url_for("actions.library_index", _anchor=entry.element))
+    if save_form(form, lambda: library.update_entry(entry=entry, actor=current_user, **_fields(form))):
+        flash(f"“{entry.title}” is saved.", "success")
+        return redirect(url_for("actions.library_index", _anchor=entry.element))
     return _page(form, entry)
 
 
@@ -90,20 +77,17 @@ def edit_library_entry(entry_id: int):
 @role_required(*WRITERS)
 def delete_library_entry(entry_id: int):
     entry = _entry(entry_id)
-    form = EmptyForm()
-    if form.validate_on_submit():
-        title, element = entry.title, entry.element
-        library.delete_entry(entry=entry, actor=current_user)
-        flash(f"“{title}” is removed from the library.", "success")
-        return redirect(url_for("actions.library_index", _anchor=element))
-    return render_template(
+    index = url_for("actions.library_index", _anchor=entry.element)
+    return confirm_delete(
         "actions/confirm_delete.html",
+        delete=lambda: library.delete_entry(entry=entry, actor=current_user),
+        done=f"“{entry.title}” is removed from the library.",
+        then=index,
         initiative=None,
-        form=form,
         what=f"the library entry “{entry.title}”",
         consequence="Actions already planned from it keep their text.",
         action=url_for("actions.delete_library_entry", entry_id=entry.id),
-        cancel=url_for("actions.library_index", _anchor=entry.element),
+        cancel=index,
     )
 
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..access import load_initiative
-from ..extensions import db
-from ..forms import EmptyForm
-from ..plan.forms import attach_problems
+from ..access import GROUP_INITIATIVE, load_record
+from ..deletion import confirm_delete
+from ..forms import save_form
 from ..plan.models import StakeholderGroup
 from ..timeutil import today
-from ..validation import ValidationFailed
 from . import services
 from .forms import ResistanceForm
 from .models import ResistanceEntry
@@ -19,11 +17,9 @@ from .views import bp, load_group
 
 
 def load_entry(resistance_id: int, *, write: bool = False) -> ResistanceEntry:
-    entry = db.session.get(ResistanceEntry, resistance_id)
-    if entry is None:
-        abort(404)
-    load_initiative(current_user, entry.group.initiative_id, write=write)
-    return entry
+    return load_record(
+        current_user, ResistanceEntry, resistance_id, write=write, initiative_of=GROUP_INITIATIVE
+    )
 
 
 def _fields(form: ResistanceForm) -> dict:
@@ -44,8 +40,8 @@ def _page(form: ResistanceForm, group: StakeholderGroup, entry: ResistanceEntry 
     ), status
 
 
-def _back(group_id: int):
-    return redirect(url_for("actions.group_plan", group_id=group_id, _anchor="resistance"))
+def _log_url(group_id: int) -> str:
+    return url_for("actions.group_plan", group_id=group_id, _anchor="resistance")
 
 
 @bp.route("/groups/<int:group_id>/resistance/new", methods=["GET", "POST"])
@@ -55,14 +51,9 @@ def new_resistance(group_id: int):
     form = ResistanceForm()
     if request.method == "GET":
         form.logged_on.data = today()
-    if form.validate_on_submit():
-        try:
-            services.create_resistance(group=group, actor=current_user, **_fields(form))
-        except ValidationFailed as exc:
-            attach_problems(form, exc)
-        else:
-            flash(f"The resistance is logged for {group.name}.", "success")
-            return _back(group.id)
+    if save_form(form, lambda: services.create_resistance(group=group, actor=current_user, **_fields(form))):
+        flash(f"The resistance is logged for {group.name}.", "success")
+        return redirect(_log_url(group.id))
     return _page(form, group, None)
 
 
@@ -71,14 +62,9 @@ def new_resistance(group_id: int):
 def edit_resistance(resistance_id: int):
     entry = load_entry(resistance_id, write=True)
     form = ResistanceForm(obj=entry)
-    if form.validate_on_submit():
-        try:
-            services.update_resistance(entry=entry, actor=current_user, **_fields(form))
-        except ValidationFailed as exc:
-            attach_problems(form, exc)
-        else:
-            flash("The resistance entry is saved.", "success")
-            return _back(entry.group_id)
+    if save_form(form, lambda: services.update_resistance(entry=entry, actor=current_user, **_fields(form))):
+        flash("The resistance entry is saved.", "success")
+        return redirect(_log_url(entry.group_id))
     return _page(form, entry.group, entry)
 
 
@@ -86,18 +72,15 @@ def edit_resistance(resistance_id: int):
 @login_required
 def delete_resistance(resistance_id: int):
     entry = load_entry(resistance_id, write=True)
-    form = EmptyForm()
-    if form.validate_on_submit():
-        group_id = entry.group_id
-        services.delete_resistance(entry=entry, actor=current_user)
-        flash("The resistance entry is deleted.", "success")
-        return _back(group_id)
-    return render_template(
+    log = _log_url(entry.group_id)
+    return confirm_delete(
         "actions/confirm_delete.html",
+        delete=lambda: services.delete_resistance(entry=entry, actor=current_user),
+        done="The resistance entry is deleted.",
+        then=log,
         initiative=entry.group.initiative,
-        form=form,
         what="this resistance entry",
         consequence=f"“{entry.what}” leaves {entry.group.name}'s resistance log.",
         action=url_for("actions.delete_resistance", resistance_id=entry.id),
-        cancel=url_for("actions.group_plan", group_id=entry.group_id, _anchor="resistance"),
+        cancel=log,
     )

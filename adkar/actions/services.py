@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -25,6 +25,7 @@ from .models import (
 )
 
 WHAT_MAX, OWNER_MAX, RESPONSE_MAX = 500, 120, 5000
+R = TypeVar("R", Action, ResistanceEntry)
 
 
 def _fail(problems: list[Problem]) -> ValidationFailed:
@@ -38,6 +39,60 @@ def initiative_group(initiative: Initiative, group_id: Any) -> StakeholderGroup:
     if group is None or group.initiative_id != initiative.id:
         raise _fail([Problem("Choose a stakeholder group of this initiative.", field="group_id")])
     return group
+
+
+def _audit(actor: User, event: str, record: Action | ResistanceEntry, *, detail: dict) -> None:
+    """The audit line of a change to a group's action or resistance entry; `event` is "<kind>.<verb>"."""
+    audit.record(
+        user_id=actor.id,
+        action=event,
+        target_type=event.partition(".")[0],
+        target_id=record.id,
+        initiative_id=record.group.initiative_id,
+        detail=detail,
+    )
+
+
+def _add(record: R, *, actor: User, event: str, detail: dict) -> R:
+    """Store a new action or resistance entry with its audit line (which needs the id, known once flushed)."""
+    db.session.add(record)
+    db.session.flush()
+    _audit(actor, event, record, detail=detail)
+    db.session.commit()
+    return record
+
+
+def _update(record: R, values: dict[str, Any], *, actor: User, event: str, detail: dict) -> R:
+    """Change an action or resistance entry to checked values, with its audit line."""
+    for name, value in values.items():
+        setattr(record, name, value)
+    _audit(actor, event, record, detail=detail)
+    db.session.commit()
+    return record
+
+
+def _delete(record: Action | ResistanceEntry, *, actor: User, event: str) -> None:
+    """Delete an action or resistance entry, keeping in the audit trail what it said."""
+    begin_write()
+    _audit(actor, event, record, detail={"what": record.what})
+    db.session.delete(record)
+    db.session.commit()
+
+
+def _of_groups(
+    model: type[R], initiative_id: int, group_id: int | None, *, load: tuple, order_by: tuple
+) -> list[R]:
+    """An initiative's actions or resistance entries, found through their groups; one group's when given."""
+    query = (
+        select(model)
+        .join(StakeholderGroup, StakeholderGroup.id == model.group_id)
+        .where(StakeholderGroup.initiative_id == initiative_id)
+        .options(*load)
+        .order_by(*order_by)
+    )
+    if group_id is not None:
+        query = query.where(model.group_id == group_id)
+    return list(db.session.scalars(query))
 
 
 # --- actions ----------------------------------------------------------------------------------------------
@@ -68,6 +123,14 @@ def _library_entry(entry_id: Any) -> LibraryEntry | None:
     return entry
 
 
+def _checked_action(**fields: Any) -> dict[str, Any]:
+    """An action's fields as stored (text trimmed) once every rule holds; all the problems otherwise."""
+    problems = action_problems(**fields)
+    if problems:
+        raise _fail(problems)
+    return {**fields, "what": fields["what"].strip(), "owner": fields["owner"].strip()}
+
+
 def create_action(
     *,
     group: StakeholderGroup,
@@ -81,34 +144,13 @@ def create_action(
     library_entry_id: int | None = None,
 ) -> Action:
     begin_write()
-    problems = action_problems(
+    values = _checked_action(
         element=element, what=what, owner=owner, starts_on=starts_on, due_on=due_on, status=status
     )
-    if problems:
-        raise _fail(problems)
     entry = _library_entry(library_entry_id)
-    action = Action(
-        group_id=group.id,
-        element=element,
-        what=what.strip(),
-        owner=owner.strip(),
-        starts_on=starts_on,
-        due_on=due_on,
-        status=status,
-        library_entry_id=entry.id if entry else None,
-    )
-    db.session.add(action)
-    db.session.flush()
-    audit.record(
-        user_id=actor.id,
-        action="action.create",
-        target_type="action",
-        target_id=action.id,
-        initiative_id=group.initiative_id,
-        detail={"group": group.name, "element": element, "what": action.what, "status": status},
-    )
-    db.session.commit()
-    return action
+    action = Action(group_id=group.id, library_entry_id=entry.id if entry else None, **values)
+    detail = {"group": group.name, "element": element, "what": action.what, "status": status}
+    return _add(action, actor=actor, event="action.create", detail=detail)
 
 
 def update_action(
@@ -123,52 +165,26 @@ def update_action(
     status: str,
 ) -> Action:
     begin_write()
-    problems = action_problems(
+    values = _checked_action(
         element=element, what=what, owner=owner, starts_on=starts_on, due_on=due_on, status=status
     )
-    if problems:
-        raise _fail(problems)
-    before = action.status
-    action.element, action.what, action.owner = element, what.strip(), owner.strip()
-    action.starts_on, action.due_on, action.status = starts_on, due_on, status
-    audit.record(
-        user_id=actor.id,
-        action="action.update",
-        target_type="action",
-        target_id=action.id,
-        initiative_id=action.group.initiative_id,
-        detail={"status": status, **({"status_was": before} if before != status else {})},
-    )
-    db.session.commit()
-    return action
+    detail = {"status": status, **({"status_was": action.status} if action.status != status else {})}
+    return _update(action, values, actor=actor, event="action.update", detail=detail)
 
 
 def delete_action(*, action: Action, actor: User) -> None:
-    begin_write()
-    audit.record(
-        user_id=actor.id,
-        action="action.delete",
-        target_type="action",
-        target_id=action.id,
-        initiative_id=action.group.initiative_id,
-        detail={"what": action.what},
-    )
-    db.session.delete(action)
-    db.session.commit()
+    _delete(action, actor=actor, event="action.delete")
 
 
 def initiative_actions(initiative_id: int, *, group_id: int | None = None) -> list[Action]:
     """Actions by group, then start date."""
-    query = (
-        select(Action)
-        .join(StakeholderGroup, StakeholderGroup.id == Action.group_id)
-        .where(StakeholderGroup.initiative_id == initiative_id)
-        .options(selectinload(Action.group), selectinload(Action.library_entry))
-        .order_by(Action.group_id, Action.starts_on, Action.id)
+    return _of_groups(
+        Action,
+        initiative_id,
+        group_id,
+        load=(selectinload(Action.group), selectinload(Action.library_entry)),
+        order_by=(Action.group_id, Action.starts_on, Action.id),
     )
-    if group_id is not None:
-        query = query.where(Action.group_id == group_id)
-    return list(db.session.scalars(query))
 
 
 # --- resistance log ---------------------------------------------------------------------------------------
@@ -202,6 +218,14 @@ def resistance_problems(
     return problems
 
 
+def _checked_resistance(group: StakeholderGroup, **fields: Any) -> dict[str, Any]:
+    """An entry's fields as stored (text trimmed) once every rule holds; all the problems otherwise."""
+    problems = resistance_problems(group=group, **fields)
+    if problems:
+        raise _fail(problems)
+    return {**fields, "what": fields["what"].strip(), "response": fields["response"].strip()}
+
+
 def create_resistance(
     *,
     group: StakeholderGroup,
@@ -214,38 +238,12 @@ def create_resistance(
     logged_on: date,
 ) -> ResistanceEntry:
     begin_write()
-    problems = resistance_problems(
-        group=group,
-        what=what,
-        reason=reason,
-        people=people,
-        response=response,
-        status=status,
-        logged_on=logged_on,
+    values = _checked_resistance(
+        group, what=what, reason=reason, people=people, response=response, status=status, logged_on=logged_on
     )
-    if problems:
-        raise _fail(problems)
-    entry = ResistanceEntry(
-        group_id=group.id,
-        what=what.strip(),
-        reason=reason,
-        people=people,
-        response=response.strip(),
-        status=status,
-        logged_on=logged_on,
-    )
-    db.session.add(entry)
-    db.session.flush()
-    audit.record(
-        user_id=actor.id,
-        action="resistance.create",
-        target_type="resistance",
-        target_id=entry.id,
-        initiative_id=group.initiative_id,
-        detail={"group": group.name, "reason": reason, "people": people, "status": status},
-    )
-    db.session.commit()
-    return entry
+    entry = ResistanceEntry(group_id=group.id, **values)
+    detail = {"group": group.name, "reason": reason, "people": people, "status": status}
+    return _add(entry, actor=actor, event="resistance.create", detail=detail)
 
 
 def update_resistance(
@@ -260,8 +258,8 @@ def update_resistance(
     logged_on: date,
 ) -> ResistanceEntry:
     begin_write()
-    problems = resistance_problems(
-        group=entry.group,
+    values = _checked_resistance(
+        entry.group,
         what=what,
         reason=reason,
         people=people,
@@ -269,45 +267,20 @@ def update_resistance(
         status=status,
         logged_on=logged_on,
     )
-    if problems:
-        raise _fail(problems)
-    entry.what, entry.reason, entry.people = what.strip(), reason, people
-    entry.response, entry.status, entry.logged_on = response.strip(), status, logged_on
-    audit.record(
-        user_id=actor.id,
-        action="resistance.update",
-        target_type="resistance",
-        target_id=entry.id,
-        initiative_id=entry.group.initiative_id,
-        detail={"reason": reason, "people": people, "status": status},
-    )
-    db.session.commit()
-    return entry
+    detail = {"reason": reason, "people": people, "status": status}
+    return _update(entry, values, actor=actor, event="resistance.update", detail=detail)
 
 
 def delete_resistance(*, entry: ResistanceEntry, actor: User) -> None:
-    begin_write()
-    audit.record(
-        user_id=actor.id,
-        action="resistance.delete",
-        target_type="resistance",
-        target_id=entry.id,
-        initiative_id=entry.group.initiative_id,
-        detail={"what": entry.what},
-    )
-    db.session.delete(entry)
-    db.session.commit()
+    _delete(entry, actor=actor, event="resistance.delete")
 
 
 def initiative_resistance(initiative_id: int, *, group_id: int | None = None) -> list[ResistanceEntry]:
     """Entries by group, newest first within a group."""
-    query = (
-        select(ResistanceEntry)
-        .join(StakeholderGroup, StakeholderGroup.id == ResistanceEntry.group_id)
-        .where(StakeholderGroup.initiative_id == initiative_id)
-        .options(selectinload(ResistanceEntry.group))
-        .order_by(ResistanceEntry.group_id, ResistanceEntry.logged_on.desc(), ResistanceEntry.id.desc())
+    return _of_groups(
+        ResistanceEntry,
+        initiative_id,
+        group_id,
+        load=(selectinload(ResistanceEntry.group),),
+        order_by=(ResistanceEntry.group_id, ResistanceEntry.logged_on.desc(), ResistanceEntry.id.desc()),
     )
-    if group_id is not None:
-        query = query.where(ResistanceEntry.group_id == group_id)
-    return list(db.session.scalars(query))

@@ -7,18 +7,17 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..access import WRITE, access_level, load_initiative
+from ..access import GROUP_INITIATIVE, WRITE, access_level, load_initiative, load_record
 from ..analytics.report import initiative_report
+from ..deletion import confirm_delete
 from ..elements import ELEMENTS
 from ..extensions import db
-from ..forms import EmptyForm
-from ..plan.forms import attach_problems
+from ..forms import save_form
 from ..plan.models import StakeholderGroup
 from ..timeutil import today
-from ..validation import ValidationFailed
 from . import library, services
 from .effects import action_effect, group_barriers
 from .forms import ActionForm
@@ -35,19 +34,11 @@ def _action_labels() -> dict:
 
 def load_group(group_id: int, *, write: bool = False) -> StakeholderGroup:
     """The group if its initiative is visible (404), writable when asked (403)."""
-    group = db.session.get(StakeholderGroup, group_id)
-    if group is None:
-        abort(404)
-    load_initiative(current_user, group.initiative_id, write=write)
-    return group
+    return load_record(current_user, StakeholderGroup, group_id, write=write)
 
 
 def load_action(action_id: int, *, write: bool = False) -> Action:
-    action = db.session.get(Action, action_id)
-    if action is None:
-        abort(404)
-    load_initiative(current_user, action.group.initiative_id, write=write)
-    return action
+    return load_record(current_user, Action, action_id, write=write, initiative_of=GROUP_INITIATIVE)
 
 
 @bp.get("/initiatives/<int:initiative_id>/actions")
@@ -120,16 +111,15 @@ def new_action(group_id: int):
     form = ActionForm()
     if request.method == "GET":
         _prefill(form, group)
-    if form.validate_on_submit():
-        try:
-            action = services.create_action(
-                group=group, actor=current_user, library_entry_id=form.entry_id(), **_fields(form)
-            )
-        except ValidationFailed as exc:
-            attach_problems(form, exc)
-        else:
-            flash(f"The action “{_short(action.what)}” is added to {group.name}'s plan.", "success")
-            return redirect(url_for("actions.group_plan", group_id=group.id, _anchor="actions"))
+    action = save_form(
+        form,
+        lambda: services.create_action(
+            group=group, actor=current_user, library_entry_id=form.entry_id(), **_fields(form)
+        ),
+    )
+    if action:
+        flash(f"The action “{_short(action.what)}” is added to {group.name}'s plan.", "success")
+        return redirect(url_for("actions.group_plan", group_id=group.id, _anchor="actions"))
     return _form_page(form, group, None)
 
 
@@ -178,14 +168,9 @@ def _short(text: str, length: int = 60) -> str:
 def edit_action(action_id: int):
     action = load_action(action_id, write=True)
     form = ActionForm(obj=action)
-    if form.validate_on_submit():
-        try:
-            services.update_action(action=action, actor=current_user, **_fields(form))
-        except ValidationFailed as exc:
-            attach_problems(form, exc)
-        else:
-            flash("The action is saved.", "success")
-            return redirect(url_for("actions.group_plan", group_id=action.group_id, _anchor="actions"))
+    if save_form(form, lambda: services.update_action(action=action, actor=current_user, **_fields(form))):
+        flash("The action is saved.", "success")
+        return redirect(url_for("actions.group_plan", group_id=action.group_id, _anchor="actions"))
     return _form_page(form, action.group, action)
 
 
@@ -193,20 +178,17 @@ def edit_action(action_id: int):
 @login_required
 def delete_action(action_id: int):
     action = load_action(action_id, write=True)
-    form = EmptyForm()
-    if form.validate_on_submit():
-        group_id = action.group_id
-        services.delete_action(action=action, actor=current_user)
-        flash("The action is deleted.", "success")
-        return redirect(url_for("actions.group_plan", group_id=group_id, _anchor="actions"))
-    return render_template(
+    plan = url_for("actions.group_plan", group_id=action.group_id, _anchor="actions")
+    return confirm_delete(
         "actions/confirm_delete.html",
+        delete=lambda: services.delete_action(action=action, actor=current_user),
+        done="The action is deleted.",
+        then=plan,
         initiative=action.group.initiative,
-        form=form,
         what=f"the action “{_short(action.what)}”",
         consequence="It leaves the group's plan and the dashboard.",
         action=url_for("actions.delete_action", action_id=action.id),
-        cancel=url_for("actions.group_plan", group_id=action.group_id, _anchor="actions"),
+        cancel=plan,
     )
 
 

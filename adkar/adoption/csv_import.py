@@ -68,14 +68,6 @@ def parse_usage_csv(upload: bytes | IO[bytes], initiative: Initiative) -> list[d
     return rows
 
 
-def with_columns(problems: list[Problem]) -> list[Problem]:
-    """Service problems (named by field) named by the file's columns instead."""
-    for problem in problems:
-        if problem.row is not None and problem.column is None and problem.field:
-            problem.column = FIELD_COLUMNS.get(problem.field, problem.field)
-    return problems
-
-
 def _group_id(text: str, by_name: dict[str, int], ids: set[int]) -> int | None:
     """A name first (a group may be called "2024"), then an id of this initiative's groups."""
     key = text.strip().casefold()

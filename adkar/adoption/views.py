@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import pandas as pd
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..access import WRITE, access_level, load_initiative
@@ -13,12 +14,13 @@ from ..analytics.report import initiative_report
 from ..charts.render import figure_json
 from ..extensions import db
 from ..forms import EmptyForm
+from ..import_page import csv_import
 from ..plan.models import Initiative
 from ..spreadsheet import CSV_MEDIA_TYPE, download, table_download
 from ..timeutil import today
-from ..validation import Problem, ValidationFailed
+from ..validation import ValidationFailed
 from . import services
-from .csv_import import COLUMNS, example_csv, parse_usage_csv, with_columns
+from .csv_import import COLUMNS, FIELD_COLUMNS, example_csv, parse_usage_csv
 from .dashboard import adoption_for_dashboard
 from .forms import TargetForm, UsageImportForm
 from .metrics import GroupInfo, usage_frame
@@ -26,7 +28,6 @@ from .models import UsageFigure
 
 bp = Blueprint("adoption", __name__)
 SHOWN_FIGURES = 100
-SHOWN_PROBLEMS = 200
 
 
 def _page(initiative: Initiative, *, target_form: TargetForm | None = None, status: int = 200):
@@ -74,34 +75,26 @@ def set_target(initiative_id: int):
 @login_required
 def import_usage(initiative_id: int):
     initiative = load_initiative(current_user, initiative_id, write=True)
-    form = UsageImportForm()
-    if not form.validate_on_submit():
-        return _import_page(initiative, form, [], 400 if request.method == "POST" else 200)
-    try:
-        rows = parse_usage_csv(form.file.data, initiative)
+
+    def store(upload) -> str:
+        rows = parse_usage_csv(upload, initiative)
         created, replaced = services.import_figures(
             initiative=initiative, actor=current_user, rows=rows, source="csv"
         )
-    except ValidationFailed as exc:
-        return _import_page(initiative, form, with_columns(exc.problems), 400)
-    flash(
-        f"Imported {len(rows)} figure{'s' if len(rows) != 1 else ''}: {created} new, {replaced} replaced.",
-        "success",
-    )
-    return redirect(url_for("adoption.show", initiative_id=initiative.id))
+        figures = f"{len(rows)} figure{'s' if len(rows) != 1 else ''}"
+        return f"Imported {figures}: {created} new, {replaced} replaced."
 
-
-def _import_page(initiative: Initiative, form: UsageImportForm, problems: list[Problem], status: int):
-    return render_template(
-        "adoption/import.html",
+    return csv_import(
+        UsageImportForm(),
+        store=store,
+        done=url_for("adoption.show", initiative_id=initiative.id),
+        template="adoption/import.html",
+        example=partial(example_csv, initiative),
+        field_columns=FIELD_COLUMNS,
         initiative=initiative,
-        form=form,
         columns=COLUMNS,
         max_rows=services.MAX_FIGURES,
-        problems=problems[:SHOWN_PROBLEMS],
-        more_problems=max(0, len(problems) - SHOWN_PROBLEMS),
-        example=example_csv(initiative).decode("utf-8-sig").replace("\r\n", "\n").strip(),
-    ), status
+    )
 
 
 @bp.get("/initiatives/<int:initiative_id>/adoption/import/example.csv")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, request, url_for
+from flask import request, url_for
 
-from ..access import load_initiative
+from ..access import GROUP_INITIATIVE, load_initiative
 from ..actions import library, services
 from ..actions.effects import Effect, action_effect
 from ..actions.models import (
@@ -21,18 +21,17 @@ from ..actions.seed import DESCRIPTION_MAX, TITLE_MAX
 from ..analytics.report import InitiativeReadiness, initiative_report
 from ..elements import ELEMENTS
 from ..extensions import db
-from ..plan.models import Initiative
+from ..plan.models import Initiative, StakeholderGroup
 from ..validation import ValidationFailed
 from . import bp
 from .auth import api_user, require_writer
+from .crud import api_record, create_operation, delete_operation, items, patched, update_operation
 from .http import created, json_response, no_content
 from .openapi import component, list_of, operation
-from .payload import Choice, Date, Element, Fields, Integer, String, read_body
+from .payload import Choice, Date, Element, Fields, Integer, OptionalId, String, read_body
 from .serialise import DATE, DATETIME, ID, URL, iso_date, iso_datetime
-from .surveys import OptionalId
 
 TAG = "actions"
-WRITE_ERRORS = (403,)
 MEAN = {"type": "number", "minimum": 1, "maximum": 5}
 
 ACTION_FIELDS = Fields(
@@ -265,15 +264,19 @@ def _group_filter(initiative: Initiative) -> int | None:
     return int(raw)
 
 
+def _group_body(initiative_id: int, fields: Fields) -> tuple[Initiative, StakeholderGroup, dict]:
+    """For a new record of a group: the writable initiative, the body's group of it (a group_id problem
+    otherwise) and the body's other values."""
+    initiative = load_initiative(api_user(), initiative_id, write=True)
+    values = read_body(fields)
+    return initiative, services.initiative_group(initiative, values.pop("group_id")), values
+
+
 # --- actions -------------------------------------------------------------------------------------------------
 
 
 def _action(action_id: int, *, write: bool = False) -> Action:
-    action = db.session.get(Action, action_id)
-    if action is None:
-        abort(404)
-    load_initiative(api_user(), action.group.initiative_id, write=write)
-    return action
+    return api_record(Action, action_id, write=write, initiative_of=GROUP_INITIATIVE)
 
 
 @bp.get("/initiatives/<id:initiative_id>/actions")
@@ -288,27 +291,16 @@ def list_actions(initiative_id: int):
     initiative = load_initiative(api_user(), initiative_id)
     group_id = _group_filter(initiative)
     report = initiative_report(initiative)
-    items = [action_json(a, report) for a in services.initiative_actions(initiative.id, group_id=group_id)]
-    return json_response({"items": items})
+    actions = services.initiative_actions(initiative.id, group_id=group_id)
+    return items(actions, lambda action: action_json(action, report))
 
 
 @bp.post("/initiatives/<id:initiative_id>/actions")
-@operation(
-    summary="Add an action to a group's plan",
-    tag=TAG,
-    body=ACTION_FIELDS.schema(),
-    responses={201: ACTION},
-    errors=WRITE_ERRORS,
-)
+@create_operation(summary="Add an action to a group's plan", tag=TAG, fields=ACTION_FIELDS, schema=ACTION)
 def create_action(initiative_id: int):
-    user = api_user()
-    initiative = load_initiative(user, initiative_id, write=True)
-    values = read_body(ACTION_FIELDS)
-    group = services.initiative_group(initiative, values.pop("group_id"))
-    action = services.create_action(group=group, actor=user, **values)
-    return created(
-        action_json(action, initiative_report(initiative)), url_for("api.get_action", action_id=action.id)
-    )
+    initiative, group, values = _group_body(initiative_id, ACTION_FIELDS)
+    action = services.create_action(group=group, actor=api_user(), **values)
+    return created(action_json(action, initiative_report(initiative)))
 
 
 @bp.get("/actions/<id:action_id>")
@@ -319,23 +311,17 @@ def get_action(action_id: int):
 
 
 @bp.patch("/actions/<id:action_id>")
-@operation(
-    summary="Change some fields of an action (its status, say)",
-    tag=TAG,
-    body=ACTION_CHANGE.schema(partial=True),
-    responses={200: ACTION},
-    errors=WRITE_ERRORS,
+@update_operation(
+    summary="Change some fields of an action (its status, say)", tag=TAG, fields=ACTION_CHANGE, schema=ACTION
 )
 def update_action(action_id: int):
     action = _action(action_id, write=True)
-    changes = read_body(ACTION_CHANGE, partial=True)
-    current = {k: getattr(action, k) for k in ACTION_CHANGE.fields}
-    services.update_action(action=action, actor=api_user(), **(current | changes))
+    services.update_action(action=action, actor=api_user(), **patched(ACTION_CHANGE, action))
     return json_response(action_json(action, initiative_report(action.group.initiative)))
 
 
 @bp.delete("/actions/<id:action_id>")
-@operation(summary="Delete an action", tag=TAG, responses={204: None}, errors=WRITE_ERRORS)
+@delete_operation(summary="Delete an action", tag=TAG)
 def delete_action(action_id: int):
     services.delete_action(action=_action(action_id, write=True), actor=api_user())
     return no_content()
@@ -345,11 +331,7 @@ def delete_action(action_id: int):
 
 
 def _resistance(resistance_id: int, *, write: bool = False) -> ResistanceEntry:
-    entry = db.session.get(ResistanceEntry, resistance_id)
-    if entry is None:
-        abort(404)
-    load_initiative(api_user(), entry.group.initiative_id, write=write)
-    return entry
+    return api_record(ResistanceEntry, resistance_id, write=write, initiative_of=GROUP_INITIATIVE)
 
 
 @bp.get("/initiatives/<id:initiative_id>/resistance")
@@ -363,25 +345,14 @@ def _resistance(resistance_id: int, *, write: bool = False) -> ResistanceEntry:
 def list_resistance(initiative_id: int):
     initiative = load_initiative(api_user(), initiative_id)
     group_id = _group_filter(initiative)
-    entries = services.initiative_resistance(initiative.id, group_id=group_id)
-    return json_response({"items": [resistance_json(e) for e in entries]})
+    return items(services.initiative_resistance(initiative.id, group_id=group_id), resistance_json)
 
 
 @bp.post("/initiatives/<id:initiative_id>/resistance")
-@operation(
-    summary="Log resistance in a group",
-    tag=TAG,
-    body=RESISTANCE_FIELDS.schema(),
-    responses={201: RESISTANCE},
-    errors=WRITE_ERRORS,
-)
+@create_operation(summary="Log resistance in a group", tag=TAG, fields=RESISTANCE_FIELDS, schema=RESISTANCE)
 def create_resistance(initiative_id: int):
-    user = api_user()
-    initiative = load_initiative(user, initiative_id, write=True)
-    values = read_body(RESISTANCE_FIELDS)
-    group = services.initiative_group(initiative, values.pop("group_id"))
-    entry = services.create_resistance(group=group, actor=user, **values)
-    return created(resistance_json(entry), url_for("api.get_resistance", resistance_id=entry.id))
+    _, group, values = _group_body(initiative_id, RESISTANCE_FIELDS)
+    return created(resistance_json(services.create_resistance(group=group, actor=api_user(), **values)))
 
 
 @bp.get("/resistance/<id:resistance_id>")
@@ -391,36 +362,26 @@ def get_resistance(resistance_id: int):
 
 
 @bp.patch("/resistance/<id:resistance_id>")
-@operation(
+@update_operation(
     summary="Change some fields of a resistance entry (its status or response, say)",
     tag=TAG,
-    body=RESISTANCE_CHANGE.schema(partial=True),
-    responses={200: RESISTANCE},
-    errors=WRITE_ERRORS,
+    fields=RESISTANCE_CHANGE,
+    schema=RESISTANCE,
 )
 def update_resistance(resistance_id: int):
     entry = _resistance(resistance_id, write=True)
-    changes = read_body(RESISTANCE_CHANGE, partial=True)
-    current = {k: getattr(entry, k) for k in RESISTANCE_CHANGE.fields}
-    services.update_resistance(entry=entry, actor=api_user(), **(current | changes))
+    services.update_resistance(entry=entry, actor=api_user(), **patched(RESISTANCE_CHANGE, entry))
     return json_response(resistance_json(entry))
 
 
 @bp.delete("/resistance/<id:resistance_id>")
-@operation(summary="Delete a resistance entry", tag=TAG, responses={204: None}, errors=WRITE_ERRORS)
+@delete_operation(summary="Delete a resistance entry", tag=TAG)
 def delete_resistance(resistance_id: int):
     services.delete_resistance(entry=_resistance(resistance_id, write=True), actor=api_user())
     return no_content()
 
 
 # --- the action library --------------------------------------------------------------------------------------
-
-
-def _library_entry(entry_id: int) -> LibraryEntry:
-    entry = db.session.get(LibraryEntry, entry_id)
-    if entry is None:
-        abort(404)
-    return entry
 
 
 @bp.get("/action-library")
@@ -435,54 +396,44 @@ def list_library():
     element = request.args.get("element")
     if element is not None and element not in ELEMENTS:
         raise ValidationFailed.one(f"element must be one of: {', '.join(ELEMENTS)}.", "element")
-    return json_response({"items": [library_json(e) for e in library.entries(element)]})
+    return items(library.entries(element), library_json)
 
 
 @bp.post("/action-library")
-@operation(
+@create_operation(
     summary="Add an action to the library (practitioners and admins)",
     tag=TAG,
-    body=LIBRARY_FIELDS.schema(),
-    responses={201: LIBRARY_ENTRY},
-    errors=WRITE_ERRORS,
+    fields=LIBRARY_FIELDS,
+    schema=LIBRARY_ENTRY,
 )
 def create_library_entry():
     user = require_writer()
-    entry = library.create_entry(actor=user, **read_body(LIBRARY_FIELDS))
-    return created(library_json(entry), url_for("api.get_library_entry", entry_id=entry.id))
+    return created(library_json(library.create_entry(actor=user, **read_body(LIBRARY_FIELDS))))
 
 
 @bp.get("/action-library/<id:entry_id>")
 @operation(summary="One library entry", tag=TAG, responses={200: LIBRARY_ENTRY})
 def get_library_entry(entry_id: int):
-    return json_response(library_json(_library_entry(entry_id)))
+    return json_response(library_json(db.get_or_404(LibraryEntry, entry_id)))
 
 
 @bp.patch("/action-library/<id:entry_id>")
-@operation(
+@update_operation(
     summary="Change some fields of a library entry (practitioners and admins)",
     tag=TAG,
-    body=LIBRARY_FIELDS.schema(partial=True),
-    responses={200: LIBRARY_ENTRY},
-    errors=WRITE_ERRORS,
+    fields=LIBRARY_FIELDS,
+    schema=LIBRARY_ENTRY,
 )
 def update_library_entry(entry_id: int):
     user = require_writer()
-    entry = _library_entry(entry_id)
-    changes = read_body(LIBRARY_FIELDS, partial=True)
-    current = {"element": entry.element, "title": entry.title, "description": entry.description}
-    library.update_entry(entry=entry, actor=user, **(current | changes))
+    entry = db.get_or_404(LibraryEntry, entry_id)
+    library.update_entry(entry=entry, actor=user, **patched(LIBRARY_FIELDS, entry))
     return json_response(library_json(entry))
 
 
 @bp.delete("/action-library/<id:entry_id>")
-@operation(
-    summary="Remove a library entry (actions planned from it keep their text)",
-    tag=TAG,
-    responses={204: None},
-    errors=WRITE_ERRORS,
-)
+@delete_operation(summary="Remove a library entry (actions planned from it keep their text)", tag=TAG)
 def delete_library_entry(entry_id: int):
     user = require_writer()
-    library.delete_entry(entry=_library_entry(entry_id), actor=user)
+    library.delete_entry(entry=db.get_or_404(LibraryEntry, entry_id), actor=user)
     return no_content()

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from flask import abort
 
 from ..access import load_initiative
 from ..analytics.report import gates, initiative_report
-from ..extensions import db
 from ..plan import change_records as service
 from ..plan.change_record_models import CHANGE_STATES, CHANGE_TYPES, ChangeRecord
+from ..plan.change_records import ChangeRisk
 from ..plan.models import Milestone
-from ..validation import Problem, ValidationFailed
+from ..validation import ValidationFailed
 from . import bp
 from .auth import api_user
+from .crud import WRITE_ERRORS, api_record, delete_operation, items
 from .http import json_response, no_content
 from .openapi import component, list_of, operation
-from .payload import Choice, Field, FieldError, Fields, String, read_body
+from .payload import Choice, Fields, String, read_body
+from .rows import RowList, problems_at_json_paths, row_shape_problems
 from .serialise import DATE, DATETIME, ID, iso_date, iso_datetime
 
 TAG = "change records"
-WRITE_ERRORS = (403,)
 RECORD_KEYS = ("milestone_id", "number", "type", "state", "url")
 
 RECORD_FIELDS = Fields(
@@ -107,24 +105,26 @@ IMPORT_RESULT = component(
         "additionalProperties": False,
     },
 )
-
-
-@dataclass(frozen=True, kw_only=True)
-class RecordList(Field):
-    def check(self, value: Any) -> list:
-        if not isinstance(value, list):
-            raise FieldError("Expected a list of change records.")
-        if not 1 <= len(value) <= service.MAX_ROWS:
-            raise FieldError(f"Send from 1 to {service.MAX_ROWS:,} change records per request.")
-        return value
-
-    def schema(self) -> dict:
-        return {"type": "array", "minItems": 1, "maxItems": service.MAX_ROWS, "items": RECORD_IN}
-
-
 IMPORT = Fields(
-    records=RecordList(description="Each replaces the milestone's record, if it has one; all or none.")
+    records=RowList(
+        noun="change records",
+        max_rows=service.MAX_ROWS,
+        row=RECORD_IN,
+        description="Each replaces the milestone's record, if it has one; all or none.",
+    )
 )
+
+
+def risk_json(risk: ChangeRisk) -> dict:
+    return {
+        "milestone_id": risk.milestone_id,
+        "milestone": risk.milestone_name,
+        "due": iso_date(risk.due),
+        "gate_status": risk.gate_status,
+        "overridden": risk.overridden,
+        "risk": risk.risk,
+        "change_record": record_json(risk.record) if risk.record else None,
+    }
 
 
 def record_json(record: ChangeRecord) -> dict:
@@ -138,33 +138,13 @@ def record_json(record: ChangeRecord) -> dict:
     }
 
 
-def _milestone(milestone_id: int, *, write: bool = False) -> Milestone:
-    milestone = db.session.get(Milestone, milestone_id)
-    if milestone is None:
-        abort(404)
-    load_initiative(api_user(), milestone.initiative_id, write=write)
-    return milestone
-
-
-def _paths(exc: ValidationFailed) -> ValidationFailed:
-    for problem in exc.problems:
-        if problem.row is not None and problem.field and not problem.field.startswith("records["):
-            problem.column = problem.field
-            problem.field = f"records[{problem.row}].{problem.field}"
-    return exc
-
-
-def read_records(items: list) -> list[dict]:
+def read_records(records: list) -> list[dict]:
     """Each item's shape (an object with known keys); the service checks the values."""
     rows, problems = [], []
-    for index, item in enumerate(items):
-        path = f"records[{index}]"
-        if not isinstance(item, dict):
-            problems.append(Problem("Expected an object.", field=path, row=index))
-            continue
-        for key in sorted(set(item) - set(RECORD_KEYS)):
-            problems.append(Problem("Unknown field.", field=f"{path}.{key}", row=index, column=key))
-        rows.append({"row": index, **{k: item.get(k) for k in RECORD_KEYS}})
+    for index, item in enumerate(records):
+        problems += row_shape_problems(item, index=index, path=f"records[{index}]", keys=RECORD_KEYS)
+        if isinstance(item, dict):
+            rows.append({"row": index, **{k: item.get(k) for k in RECORD_KEYS}})
     if problems:
         raise ValidationFailed(problems)
     return rows
@@ -179,19 +159,7 @@ def read_records(items: list) -> list[dict]:
 def list_change_records(initiative_id: int):
     initiative = load_initiative(api_user(), initiative_id)
     risks = service.change_risks(initiative, gates(initiative, initiative_report(initiative)))
-    items = [
-        {
-            "milestone_id": r.milestone_id,
-            "milestone": r.milestone_name,
-            "due": iso_date(r.due),
-            "gate_status": r.gate_status,
-            "overridden": r.overridden,
-            "risk": r.risk,
-            "change_record": record_json(r.record) if r.record else None,
-        }
-        for r in risks
-    ]
-    return json_response({"items": items})
+    return items(risks, risk_json)
 
 
 @bp.post("/initiatives/<id:initiative_id>/change-records")
@@ -207,12 +175,10 @@ def import_change_records(initiative_id: int):
     user = api_user()
     initiative = load_initiative(user, initiative_id, write=True)
     rows = read_records(read_body(IMPORT)["records"])
-    try:
+    with problems_at_json_paths("records"):
         created_count, updated = service.import_change_records(
             initiative=initiative, actor=user, rows=rows, source="api"
         )
-    except ValidationFailed as exc:
-        raise _paths(exc) from None
     return json_response({"created": created_count, "updated": updated}, 201)
 
 
@@ -223,7 +189,7 @@ def import_change_records(initiative_id: int):
     responses={200: {"oneOf": [CHANGE_RECORD, {"type": "null"}]}},
 )
 def get_change_record(milestone_id: int):
-    milestone = _milestone(milestone_id)
+    milestone = api_record(Milestone, milestone_id)
     record = service.records_by_milestone(milestone.initiative_id).get(milestone.id)
     return json_response(record_json(record) if record else None)
 
@@ -238,7 +204,7 @@ def get_change_record(milestone_id: int):
 )
 def put_change_record(milestone_id: int):
     user = api_user()
-    milestone = _milestone(milestone_id, write=True)
+    milestone = api_record(Milestone, milestone_id, write=True)
     values = read_body(RECORD_FIELDS)
     record = service.set_change_record(
         milestone=milestone,
@@ -252,10 +218,10 @@ def put_change_record(milestone_id: int):
 
 
 @bp.delete("/milestones/<id:milestone_id>/change-record")
-@operation(summary="Remove a milestone's change record", tag=TAG, responses={204: None}, errors=WRITE_ERRORS)
+@delete_operation(summary="Remove a milestone's change record", tag=TAG)
 def delete_change_record(milestone_id: int):
     user = api_user()
-    milestone = _milestone(milestone_id, write=True)
+    milestone = api_record(Milestone, milestone_id, write=True)
     if not service.delete_change_record(milestone=milestone, actor=user):
         abort(404, "This milestone has no change record.")
     return no_content()

@@ -43,9 +43,9 @@ def json_response(obj: Any, status: int = 200, headers: dict[str, str] | None = 
     return response
 
 
-def created(obj: dict, location: str) -> Response:
-    """201 with the new record and where to read it."""
-    return json_response(obj, 201, {"Location": location})
+def created(obj: dict) -> Response:
+    """201 with the new record, and its own `url` as where to read it."""
+    return json_response(obj, 201, {"Location": obj["url"]})
 
 
 def no_content() -> Response:

@@ -146,6 +146,19 @@ class Integer(Field):
 
 
 @dataclass(frozen=True, kw_only=True)
+class OptionalId(Integer):
+    """An id, or null for none."""
+
+    minimum: int = 1
+
+    def check(self, value: Any) -> int | None:
+        return None if value is None else super().check(value)
+
+    def schema(self) -> dict:
+        return {"type": ["integer", "null"], "minimum": self.minimum, "maximum": self.maximum}
+
+
+@dataclass(frozen=True, kw_only=True)
 class Share(Field):
     """A fraction above 0 and at most 1 (0.8 means 80%)."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, url_for
+from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -22,6 +22,15 @@ from ..plan.services import DEFAULT_THRESHOLD, MAX_HEADCOUNT
 from ..plan.templates import MILESTONE_KINDS
 from . import bp
 from .auth import api_user, require_writer
+from .crud import (
+    WRITE_ERRORS,
+    api_record,
+    create_operation,
+    delete_operation,
+    items,
+    patched,
+    update_operation,
+)
 from .http import created, json_response, no_content
 from .openapi import list_of, operation
 from .payload import Boolean, Choice, Date, Element, Email, Fields, IdList, Integer, Share, String, read_body
@@ -67,7 +76,6 @@ MEMBER_FIELDS = Fields(
 )
 
 TAG = "plan"
-WRITE_ERRORS = (403,)
 
 
 # --- initiatives ---------------------------------------------------------------------------------------
@@ -82,25 +90,22 @@ def _initiative_json(initiative: Initiative, user: User) -> dict:
 def list_initiatives():
     user = api_user()
     query = visible_initiatives_query(user).options(selectinload(Initiative.owner))
-    return json_response({"items": [_initiative_json(i, user) for i in db.session.scalars(query)]})
+    return items(db.session.scalars(query), lambda initiative: _initiative_json(initiative, user))
 
 
 @bp.post("/initiatives")
-@operation(
+@create_operation(
     summary="Create an initiative owned by the token's user",
     tag=TAG,
-    body=INITIATIVE_NEW.schema(),
-    responses={201: INITIATIVE},
-    errors=WRITE_ERRORS,
+    fields=INITIATIVE_NEW,
+    schema=INITIATIVE,
 )
 def create_initiative():
     user = require_writer()
     values = read_body(INITIATIVE_NEW)
     use_template = values.pop("template")
     initiative = services.create_initiative(owner=user, use_template=use_template, **values)
-    return created(
-        _initiative_json(initiative, user), url_for("api.get_initiative", initiative_id=initiative.id)
-    )
+    return created(_initiative_json(initiative, user))
 
 
 @bp.get("/initiatives/<id:initiative_id>")
@@ -111,34 +116,18 @@ def get_initiative(initiative_id: int):
 
 
 @bp.patch("/initiatives/<id:initiative_id>")
-@operation(
-    summary="Change some fields of an initiative",
-    tag=TAG,
-    body=INITIATIVE_CHANGE.schema(partial=True),
-    responses={200: INITIATIVE},
-    errors=WRITE_ERRORS,
+@update_operation(
+    summary="Change some fields of an initiative", tag=TAG, fields=INITIATIVE_CHANGE, schema=INITIATIVE
 )
 def update_initiative(initiative_id: int):
     user = api_user()
     initiative = load_initiative(user, initiative_id, write=True)
-    changes = read_body(INITIATIVE_CHANGE, partial=True)
-    current = {
-        "name": initiative.name,
-        "description": initiative.description,
-        "approach": initiative.approach,
-        "go_live": initiative.go_live,
-    }
-    services.update_initiative(initiative=initiative, actor=user, **(current | changes))
+    services.update_initiative(initiative=initiative, actor=user, **patched(INITIATIVE_CHANGE, initiative))
     return json_response(_initiative_json(initiative, user))
 
 
 @bp.delete("/initiatives/<id:initiative_id>")
-@operation(
-    summary="Delete an initiative with its groups, milestones, surveys and responses",
-    tag=TAG,
-    responses={204: None},
-    errors=WRITE_ERRORS,
-)
+@delete_operation(summary="Delete an initiative with its groups, milestones, surveys and responses", tag=TAG)
 def delete_initiative(initiative_id: int):
     user = api_user()
     services.delete_initiative(initiative=load_initiative(user, initiative_id, write=True), actor=user)
@@ -148,81 +137,45 @@ def delete_initiative(initiative_id: int):
 # --- stakeholder groups --------------------------------------------------------------------------------
 
 
-def _group(group_id: int, *, write: bool = False) -> StakeholderGroup:
-    """The group when its initiative is visible (404 otherwise; 403 for a change without the right)."""
-    group = db.session.get(StakeholderGroup, group_id)
-    if group is None:
-        abort(404)
-    load_initiative(api_user(), group.initiative_id, write=write)
-    return group
-
-
 @bp.get("/initiatives/<id:initiative_id>/groups")
 @operation(summary="The stakeholder groups of an initiative", tag=TAG, responses={200: list_of(GROUP)})
 def list_groups(initiative_id: int):
-    initiative = load_initiative(api_user(), initiative_id)
-    return json_response({"items": [group_json(g) for g in initiative.groups]})
+    return items(load_initiative(api_user(), initiative_id).groups, group_json)
 
 
 @bp.post("/initiatives/<id:initiative_id>/groups")
-@operation(
-    summary="Add a stakeholder group",
-    tag=TAG,
-    body=GROUP_FIELDS.schema(),
-    responses={201: GROUP},
-    errors=WRITE_ERRORS,
-)
+@create_operation(summary="Add a stakeholder group", tag=TAG, fields=GROUP_FIELDS, schema=GROUP)
 def create_group(initiative_id: int):
     user = api_user()
     initiative = load_initiative(user, initiative_id, write=True)
     group = services.create_group(initiative=initiative, actor=user, **read_body(GROUP_FIELDS))
-    return created(group_json(group), url_for("api.get_group", group_id=group.id))
+    return created(group_json(group))
 
 
 @bp.get("/groups/<id:group_id>")
 @operation(summary="One stakeholder group", tag=TAG, responses={200: GROUP})
 def get_group(group_id: int):
-    return json_response(group_json(_group(group_id)))
+    return json_response(group_json(api_record(StakeholderGroup, group_id)))
 
 
 @bp.patch("/groups/<id:group_id>")
-@operation(
-    summary="Change some fields of a stakeholder group",
-    tag=TAG,
-    body=GROUP_FIELDS.schema(partial=True),
-    responses={200: GROUP},
-    errors=WRITE_ERRORS,
+@update_operation(
+    summary="Change some fields of a stakeholder group", tag=TAG, fields=GROUP_FIELDS, schema=GROUP
 )
 def update_group(group_id: int):
-    group = _group(group_id, write=True)
-    changes = read_body(GROUP_FIELDS, partial=True)
-    current = {"name": group.name, "headcount": group.headcount, "description": group.description}
-    services.update_group(group=group, actor=api_user(), **(current | changes))
+    group = api_record(StakeholderGroup, group_id, write=True)
+    services.update_group(group=group, actor=api_user(), **patched(GROUP_FIELDS, group))
     return json_response(group_json(group))
 
 
 @bp.delete("/groups/<id:group_id>")
-@operation(
-    summary="Delete a stakeholder group (milestones stop reading it)",
-    tag=TAG,
-    responses={204: None},
-    errors=WRITE_ERRORS,
-)
+@delete_operation(summary="Delete a stakeholder group (milestones stop reading it)", tag=TAG)
 def delete_group(group_id: int):
-    services.delete_group(group=_group(group_id, write=True), actor=api_user())
+    services.delete_group(group=api_record(StakeholderGroup, group_id, write=True), actor=api_user())
     return no_content()
 
 
 # --- milestones ----------------------------------------------------------------------------------------
-
-
-def _milestone(milestone_id: int, *, write: bool = False) -> Milestone:
-    """The milestone when its initiative is visible (404 otherwise; 403 for a change without the right)."""
-    milestone = db.session.get(Milestone, milestone_id)
-    if milestone is None:
-        abort(404)
-    load_initiative(api_user(), milestone.initiative_id, write=write)
-    return milestone
 
 
 @bp.get("/initiatives/<id:initiative_id>/milestones")
@@ -239,57 +192,41 @@ def list_milestones(initiative_id: int):
         .options(selectinload(Milestone.groups))
         .order_by(Milestone.due, Milestone.id)
     )
-    return json_response({"items": [milestone_json(m) for m in milestones]})
+    return items(milestones, milestone_json)
 
 
 @bp.post("/initiatives/<id:initiative_id>/milestones")
-@operation(
-    summary="Add a milestone with its readiness gate",
-    tag=TAG,
-    body=MILESTONE_FIELDS.schema(),
-    responses={201: MILESTONE},
-    errors=WRITE_ERRORS,
+@create_operation(
+    summary="Add a milestone with its readiness gate", tag=TAG, fields=MILESTONE_FIELDS, schema=MILESTONE
 )
 def create_milestone(initiative_id: int):
     user = api_user()
     initiative = load_initiative(user, initiative_id, write=True)
     milestone = services.create_milestone(initiative=initiative, actor=user, **read_body(MILESTONE_FIELDS))
-    return created(milestone_json(milestone), url_for("api.get_milestone", milestone_id=milestone.id))
+    return created(milestone_json(milestone))
 
 
 @bp.get("/milestones/<id:milestone_id>")
 @operation(summary="One milestone", tag=TAG, responses={200: MILESTONE})
 def get_milestone(milestone_id: int):
-    return json_response(milestone_json(_milestone(milestone_id)))
+    return json_response(milestone_json(api_record(Milestone, milestone_id)))
 
 
 @bp.patch("/milestones/<id:milestone_id>")
-@operation(
-    summary="Change some fields of a milestone",
-    tag=TAG,
-    body=MILESTONE_FIELDS.schema(partial=True),
-    responses={200: MILESTONE},
-    errors=WRITE_ERRORS,
+@update_operation(
+    summary="Change some fields of a milestone", tag=TAG, fields=MILESTONE_FIELDS, schema=MILESTONE
 )
 def update_milestone(milestone_id: int):
-    milestone = _milestone(milestone_id, write=True)
-    changes = read_body(MILESTONE_FIELDS, partial=True)
-    current = {
-        "name": milestone.name,
-        "kind": milestone.kind,
-        "due": milestone.due,
-        "target_element": milestone.target_element,
-        "threshold": milestone.threshold,
-        "group_ids": [g.id for g in milestone.groups],
-    }
-    services.update_milestone(milestone=milestone, actor=api_user(), **(current | changes))
+    milestone = api_record(Milestone, milestone_id, write=True)
+    values = patched(MILESTONE_FIELDS, milestone, group_ids=[g.id for g in milestone.groups])
+    services.update_milestone(milestone=milestone, actor=api_user(), **values)
     return json_response(milestone_json(milestone))
 
 
 @bp.delete("/milestones/<id:milestone_id>")
-@operation(summary="Delete a milestone", tag=TAG, responses={204: None}, errors=WRITE_ERRORS)
+@delete_operation(summary="Delete a milestone", tag=TAG)
 def delete_milestone(milestone_id: int):
-    services.delete_milestone(milestone=_milestone(milestone_id, write=True), actor=api_user())
+    services.delete_milestone(milestone=api_record(Milestone, milestone_id, write=True), actor=api_user())
     return no_content()
 
 
@@ -311,7 +248,7 @@ def list_members(initiative_id: int):
         .options(selectinload(InitiativeMember.user))
         .order_by(InitiativeMember.role, User.email)
     )
-    return json_response({"items": [member_json(m) for m in members]})
+    return items(members, member_json)
 
 
 @bp.post("/initiatives/<id:initiative_id>/members")
@@ -334,11 +271,11 @@ def add_member(initiative_id: int):
     )
     member = services.add_member(initiative=initiative, actor=user, **values)
     body = member_json(member)
-    return json_response(body) if existed is not None else created(body, body["url"])
+    return json_response(body) if existed is not None else created(body)
 
 
 @bp.delete("/initiatives/<id:initiative_id>/members/<id:user_id>")
-@operation(summary="Take a member's access away", tag=TAG, responses={204: None}, errors=WRITE_ERRORS)
+@delete_operation(summary="Take a member's access away", tag=TAG)
 def remove_member(initiative_id: int, user_id: int):
     user = api_user()
     initiative = load_initiative(user, initiative_id, write=True)

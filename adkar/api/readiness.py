@@ -5,11 +5,11 @@ from __future__ import annotations
 from ..access import load_initiative
 from ..analytics import report
 from ..elements import BARRIER_CHOICES, ELEMENTS
-from ..extensions import db
 from ..plan.models import Milestone
 from ..surveys.models import Wave
 from . import bp
 from .auth import api_user
+from .crud import api_record
 from .http import json_response
 from .openapi import component, list_of, operation
 
@@ -139,9 +139,7 @@ GATE = component(
     responses={200: WAVE_READINESS},
 )
 def wave_readiness(wave_id: int):
-    wave = db.get_or_404(Wave, wave_id)
-    load_initiative(api_user(), wave.initiative_id)
-    return json_response(report.wave_report_json(wave))
+    return json_response(report.wave_report_json(api_record(Wave, wave_id)))
 
 
 @bp.get("/initiatives/<id:initiative_id>/trend")
@@ -158,6 +156,5 @@ def initiative_trend(initiative_id: int):
 @bp.get("/milestones/<id:milestone_id>/gate")
 @operation(summary="The readiness gate of a milestone, per impacted group", tag=TAG, responses={200: GATE})
 def milestone_gate(milestone_id: int):
-    milestone = db.get_or_404(Milestone, milestone_id)
-    initiative = load_initiative(api_user(), milestone.initiative_id)
-    return json_response(report.gate(milestone, report.initiative_report(initiative)))
+    milestone = api_record(Milestone, milestone_id)
+    return json_response(report.gate(milestone, report.initiative_report(milestone.initiative)))

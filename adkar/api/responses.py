@@ -2,72 +2,56 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from flask import abort
 
-from ..access import load_initiative
 from ..elements import LIKERT_MAX, LIKERT_MIN
-from ..extensions import db
 from ..surveys import imports, registry
 from ..surveys.models import Wave
 from ..validation import ValidationFailed
 from . import bp
 from .auth import api_user
+from .crud import WRITE_ERRORS, api_record
 from .http import json_response
 from .openapi import component, operation
-from .payload import Field, FieldError, Fields, Integer, read_body
+from .payload import Fields, Integer, read_body
+from .rows import RowList
 
 TAG = "responses"
 
-
-@dataclass(frozen=True, kw_only=True)
-class ResponseList(Field):
-    """The list of answer sets; their answers are checked against the wave's survey afterwards."""
-
-    def check(self, value: Any) -> list:
-        if not isinstance(value, list):
-            raise FieldError('Expected a list of responses, each {"answers": {...}}.')
-        if not 1 <= len(value) <= imports.MAX_ROWS:
-            raise FieldError(f"Send from 1 to {imports.MAX_ROWS:,} responses per request.")
-        return value
-
-    def schema(self) -> dict:
-        return {
-            "type": "array",
-            "minItems": 1,
-            "maxItems": imports.MAX_ROWS,
-            "items": component(
-                "ImportedResponse",
-                {
-                    "type": "object",
-                    "description": "One person's answers, by item id (GET /surveys lists each survey's items).",
-                    "properties": {
-                        "answers": {
-                            "type": "object",
-                            "additionalProperties": {
-                                "oneOf": [
-                                    {"type": "integer", "minimum": LIKERT_MIN, "maximum": LIKERT_MAX},
-                                    {"type": "string", "maxLength": 10_000},
-                                ]
-                            },
-                            "description": "ADKAR items: a whole number from 1 to 5 (all required); "
-                            "free-text items (the comment): text, optional.",
-                        }
-                    },
-                    "required": ["answers"],
-                    "additionalProperties": False,
+# Their answers are checked against the wave's survey once the list is read.
+IMPORTED_RESPONSE = component(
+    "ImportedResponse",
+    {
+        "type": "object",
+        "description": "One person's answers, by item id (GET /surveys lists each survey's items).",
+        "properties": {
+            "answers": {
+                "type": "object",
+                "additionalProperties": {
+                    "oneOf": [
+                        {"type": "integer", "minimum": LIKERT_MIN, "maximum": LIKERT_MAX},
+                        {"type": "string", "maxLength": 10_000},
+                    ]
                 },
-            ),
-        }
-
-
+                "description": "ADKAR items: a whole number from 1 to 5 (all required); "
+                "free-text items (the comment): text, optional.",
+            }
+        },
+        "required": ["answers"],
+        "additionalProperties": False,
+    },
+)
 IMPORT = Fields(
     group_id=Integer(
         minimum=1, description="The stakeholder group the responses belong to (one of the wave's)."
     ),
-    responses=ResponseList(description=f"The answer sets to store, at most {imports.MAX_ROWS:,}."),
+    responses=RowList(
+        noun="responses",
+        max_rows=imports.MAX_ROWS,
+        row=IMPORTED_RESPONSE,
+        shape='{"answers": {...}}',
+        description=f"The answer sets to store, at most {imports.MAX_ROWS:,}.",
+    ),
 )
 IMPORT_RESULT = component(
     "ImportResult",
@@ -86,7 +70,7 @@ IMPORT_RESULT = component(
     tag=TAG,
     body=IMPORT.schema(),
     responses={201: IMPORT_RESULT},
-    errors=(403,),
+    errors=WRITE_ERRORS,
     description=(
         "All or nothing: when any response has a problem nothing is stored, and `problems` lists each one "
         "with `row` (the index in `responses`, from 0), `column` (the item id) and `field` (its JSON path). "
@@ -96,10 +80,7 @@ IMPORT_RESULT = component(
 )
 def import_responses(wave_id: int):
     user = api_user()
-    wave = db.session.get(Wave, wave_id)
-    if wave is None:
-        abort(404)
-    load_initiative(user, wave.initiative_id, write=True)
+    wave = api_record(Wave, wave_id, write=True)
     defn = registry.get(wave.survey_key)
     if defn is None:
         abort(404, f"The survey {wave.survey_key!r} of this wave is not installed.")

@@ -2,40 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from flask import abort, request, url_for
 
 from ..access import load_initiative
-from ..extensions import db
 from ..surveys import invitations, registry, waves
 from ..surveys.definitions import to_api_dict
 from ..surveys.models import Wave
 from . import bp
 from .auth import api_user
+from .crud import WRITE_ERRORS, api_record, create_operation, items
 from .http import created, json_response
 from .openapi import component, list_of, operation
-from .payload import MAX_ID, Date, Fields, IdList, Integer, String, read_body
+from .payload import MAX_ID, Date, Fields, IdList, Integer, OptionalId, String, read_body
+from .serialise import DATE, ID
 
 TAG = "surveys"
-ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-DATE = {"type": "string", "format": "date"}
 SHARE_OR_NULL = {"type": ["number", "null"], "minimum": 0}
 LANG_NOTE = "Texts are in English unless `?lang=` names another language the survey has (e.g. fr, de, fr-CA)."
-
-
-@dataclass(frozen=True, kw_only=True)
-class OptionalId(Integer):
-    """An id, or null for none."""
-
-    minimum: int = 1
-
-    def check(self, value: Any) -> int | None:
-        return None if value is None else super().check(value)
-
-    def schema(self) -> dict:
-        return {"type": ["integer", "null"], "minimum": self.minimum, "maximum": self.maximum}
 
 
 WAVE_FIELDS = Fields(
@@ -167,14 +150,6 @@ def wave_json(wave: Wave) -> dict:
     }
 
 
-def _wave(wave_id: int, *, write: bool = False) -> Wave:
-    wave = db.session.get(Wave, wave_id)
-    if wave is None:
-        abort(404)
-    load_initiative(api_user(), wave.initiative_id, write=write)
-    return wave
-
-
 # --- surveys ------------------------------------------------------------------------------------------
 
 
@@ -187,7 +162,7 @@ def _wave(wave_id: int, *, write: bool = False) -> Wave:
 )
 def list_surveys():
     lang = _lang()
-    return json_response({"items": [to_api_dict(d, lang) for d in registry.definitions().values()]})
+    return items(registry.definitions().values(), lambda definition: to_api_dict(definition, lang))
 
 
 @bp.get("/surveys/<key>")
@@ -205,17 +180,15 @@ def get_survey(key: str):
 @bp.get("/initiatives/<id:initiative_id>/waves")
 @operation(summary="The initiative's survey waves, by opening date", tag=TAG, responses={200: list_of(WAVE)})
 def list_waves(initiative_id: int):
-    initiative = load_initiative(api_user(), initiative_id)
-    return json_response({"items": [wave_json(w) for w in waves.initiative_waves(initiative)]})
+    return items(waves.initiative_waves(load_initiative(api_user(), initiative_id)), wave_json)
 
 
 @bp.post("/initiatives/<id:initiative_id>/waves")
-@operation(
+@create_operation(
     summary="Plan a survey wave",
     tag=TAG,
-    body=WAVE_FIELDS.schema(),
-    responses={201: WAVE},
-    errors=(403,),
+    fields=WAVE_FIELDS,
+    schema=WAVE,
     description="Groups and the milestone must belong to the initiative. Practitioners and admins of the "
     "initiative only; sponsors get 403.",
 )
@@ -234,13 +207,13 @@ def create_wave(initiative_id: int):
         milestone_id=values["milestone_id"],
         purpose=values["purpose"],
     )
-    return created(wave_json(wave), url_for("api.get_wave", wave_id=wave.id))
+    return created(wave_json(wave))
 
 
 @bp.get("/waves/<id:wave_id>")
 @operation(summary="One wave, with invitations and responses per group", tag=TAG, responses={200: WAVE})
 def get_wave(wave_id: int):
-    return json_response(wave_json(_wave(wave_id)))
+    return json_response(wave_json(api_record(Wave, wave_id)))
 
 
 @bp.post("/waves/<id:wave_id>/invitations")
@@ -249,13 +222,13 @@ def get_wave(wave_id: int):
     tag=TAG,
     body=LINKS_FIELDS.schema(),
     responses={201: LINKS},
-    errors=(403,),
+    errors=WRITE_ERRORS,
     description="Each link works once and counts as one invitation of the group. Only a hash of each link is "
     "kept, so this answer is the one chance to read them. A closed wave refuses (400).",
 )
 def create_links(wave_id: int):
     user = api_user()
-    wave = _wave(wave_id, write=True)
+    wave = api_record(Wave, wave_id, write=True)
     values = read_body(LINKS_FIELDS)
     tokens = invitations.issue_links(
         wave=wave, group_id=values["group_id"], count=values["count"], actor=user

@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import pandas as pd
-from flask import abort
 
-from ..access import load_initiative
+from ..access import GROUP_INITIATIVE, load_initiative
 from ..adoption import services
 from ..adoption.metrics import AdoptionSummary
 from ..adoption.models import UsageFigure
-from ..extensions import db
 from ..validation import Problem, ValidationFailed
 from . import bp
 from .auth import api_user
+from .crud import WRITE_ERRORS, api_record, delete_operation
 from .http import json_response, no_content
 from .openapi import component, operation
-from .payload import Field, FieldError, Fields, Share, read_body
+from .payload import Fields, Share, read_body
+from .rows import RowList, problems_at_json_paths, row_shape_problems
 from .serialise import DATE, ID, iso_date
 
 TAG = "usage"
-WRITE_ERRORS = (403,)
 SHARE = {"type": "number", "minimum": 0, "maximum": 1}
 SHARE_OR_NULL = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
 DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
@@ -52,23 +49,15 @@ FIGURE_IN = component(
 )
 
 
-@dataclass(frozen=True, kw_only=True)
-class FigureList(Field):
-    """The list of figures; each one's fields are checked afterwards, so every problem is reported at once."""
-
-    def check(self, value: Any) -> list:
-        if not isinstance(value, list):
-            raise FieldError('Expected a list of figures, each {"group_id", "date", "active_users"}.')
-        if not 1 <= len(value) <= services.MAX_FIGURES:
-            raise FieldError(f"Send from 1 to {services.MAX_FIGURES:,} figures per request.")
-        return value
-
-    def schema(self) -> dict:
-        return {"type": "array", "minItems": 1, "maxItems": services.MAX_FIGURES, "items": FIGURE_IN}
-
-
+FIGURE_SHAPE = '{"group_id", "date", "active_users"}'
 IMPORT = Fields(
-    figures=FigureList(description="All are stored or none; an existing group and date is replaced.")
+    figures=RowList(
+        noun="figures",
+        max_rows=services.MAX_FIGURES,
+        row=FIGURE_IN,
+        shape=FIGURE_SHAPE,
+        description="All are stored or none; an existing group and date is replaced.",
+    )
 )
 TARGET = Fields(
     target_utilisation=Share(description="Share of headcount expected to use the system (0.8 means 80%).")
@@ -236,23 +225,17 @@ def report_json(summary: AdoptionSummary, figures: list[UsageFigure], headcounts
     }
 
 
-def read_figures(items: list) -> list[dict]:
+def read_figures(figures: list) -> list[dict]:
     """Each item's shape; problems carry `row` (index from 0), `column` and `field` (its JSON path)."""
     rows, problems = [], []
-    for index, item in enumerate(items):
+    expected = f"Expected an object {FIGURE_SHAPE}."
+    for index, item in enumerate(figures):
         path = f"figures[{index}]"
+        problems += row_shape_problems(
+            item, index=index, path=path, keys=FIGURE_KEYS, expected=expected, required=True
+        )
         if not isinstance(item, dict):
-            problems.append(
-                Problem('Expected an object {"group_id", "date", "active_users"}.', field=path, row=index)
-            )
             continue
-        for key in sorted(set(item) - set(FIGURE_KEYS)):
-            problems.append(Problem("Unknown field.", field=f"{path}.{key}", row=index, column=key))
-        for key in FIGURE_KEYS:
-            if key not in item:
-                problems.append(
-                    Problem("This field is required.", field=f"{path}.{key}", row=index, column=key)
-                )
         raw = item.get("date")
         day = None
         if isinstance(raw, str) and _DATE.fullmatch(raw):
@@ -275,15 +258,6 @@ def read_figures(items: list) -> list[dict]:
     if problems:
         raise ValidationFailed(problems)
     return rows
-
-
-def _paths(exc: ValidationFailed) -> ValidationFailed:
-    """Service problems (field names) as JSON paths into the body, with the column beside them."""
-    for problem in exc.problems:
-        if problem.row is not None and problem.field and not problem.field.startswith("figures["):
-            problem.column = problem.field
-            problem.field = f"figures[{problem.row}].{problem.field}"
-    return exc
 
 
 @bp.get("/initiatives/<id:initiative_id>/usage")
@@ -319,12 +293,10 @@ def import_usage(initiative_id: int):
     user = api_user()
     initiative = load_initiative(user, initiative_id, write=True)
     rows = read_figures(read_body(IMPORT)["figures"])
-    try:
+    with problems_at_json_paths("figures"):
         created_count, replaced = services.import_figures(
             initiative=initiative, actor=user, rows=rows, source="api"
         )
-    except ValidationFailed as exc:
-        raise _paths(exc) from None
     return json_response({"created": created_count, "replaced": replaced}, 201)
 
 
@@ -346,12 +318,8 @@ def set_target(initiative_id: int):
 
 
 @bp.delete("/usage-figures/<id:figure_id>")
-@operation(summary="Delete one usage figure", tag=TAG, responses={204: None}, errors=WRITE_ERRORS)
+@delete_operation(summary="Delete one usage figure", tag=TAG)
 def delete_figure(figure_id: int):
-    user = api_user()
-    figure = db.session.get(UsageFigure, figure_id)
-    if figure is None:
-        abort(404)
-    load_initiative(user, figure.group.initiative_id, write=True)
-    services.delete_figure(figure=figure, actor=user)
+    figure = api_record(UsageFigure, figure_id, write=True, initiative_of=GROUP_INITIATIVE)
+    services.delete_figure(figure=figure, actor=api_user())
     return no_content()

@@ -1,4 +1,5 @@
-"""What every chart shares: the ChartSpec shape, fonts, margins, colours and number/date wording.
+"""What every chart shares: the ChartSpec shape, layout pieces (date and share axes, date lines, the series
+dropdown), fonts, margins, colours and number/date wording.
 
 Charts are plain dicts (a plotly figure is built in the browser from JSON), so nothing here imports
 plotly; every value placed in a figure goes through `number`/`iso_day` so figures hold no NaN,
@@ -10,8 +11,8 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
-from typing import Any, TypedDict
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol, TypedDict
 
 import pandas as pd
 
@@ -129,6 +130,94 @@ def dropdown(labels: Sequence[str], visible: Sequence[Sequence[bool]], **layout_
         "pad": {"r": 0, "t": 0},
         "bgcolor": "#ffffff",
         "bordercolor": MUTED_COLOUR,
+    }
+
+
+class Series(Protocol):
+    """One choice of a chart's dropdown (Overall or a group): its name and its traces."""
+
+    name: str
+
+    def traces(self, *, shown: bool) -> list[dict]: ...
+
+
+def switchable(series: Sequence[Series]) -> tuple[list[dict], list[dict]]:
+    """Every series' traces with the first series shown, and the layout's `updatemenus`: a dropdown choosing
+    which series shows (none for a single series), so a page embeds one figure for every group."""
+    data: list[dict] = []
+    owners: list[int] = []
+    for i, one in enumerate(series):
+        traces = one.traces(shown=i == 0)
+        data += traces
+        owners += [i] * len(traces)
+    if len(series) < 2:
+        return data, []
+    visible = [[owner == i for owner in owners] for i in range(len(series))]
+    return data, [dropdown([plot_text(one.name) for one in series], visible)]
+
+
+def padded_span(days: Iterable[date]) -> tuple[date, date]:
+    """From the first day to the last with a little room either side, so no point sits on the plot's edge."""
+    days = list(days)
+    start, end = min(days), max(days)
+    pad = timedelta(days=max(3, (end - start).days // 30))
+    return start - pad, end + pad
+
+
+def date_axis(span: tuple[date, date]) -> dict[str, Any]:
+    """An x axis of dates over `span`; hover labels read like short_date ("1 Jun 2025")."""
+    return {"type": "date", "range": [day.isoformat() for day in span], "hoverformat": "%-d %b %Y"}
+
+
+def share_axis(top: float) -> dict[str, Any]:
+    """A y axis of shares read as percentages; `top` above 1 leaves a band for labels over the 100% line."""
+    return {"range": [0, top], "tickvals": [0, 0.2, 0.4, 0.6, 0.8, 1], "tickformat": ".0%"}
+
+
+def vline(day: date, name: str, colour: str, width: float, dash: str) -> dict[str, Any]:
+    """A named vertical line at `day` across the plot, behind the data (go-live, today, a milestone)."""
+    return {
+        "type": "line",
+        "name": name,
+        "xref": "x",
+        "yref": "paper",
+        "x0": day.isoformat(),
+        "x1": day.isoformat(),
+        "y0": 0,
+        "y1": 1,
+        "layer": "below",
+        "line": {"color": colour, "width": width, "dash": dash},
+    }
+
+
+def vline_label(
+    day: date,
+    text: str,
+    span: tuple[date, date],
+    *,
+    y: float,
+    colour: str,
+    hovertext: str | None = None,
+    weight: int | None = None,
+) -> dict[str, Any]:
+    """A label at the top of a vertical line: right of it, or left of it near the right edge so it is not
+    cut off. Hovering shows `hovertext`, by default the long date."""
+    near_end = (day - span[0]).days / max((span[1] - span[0]).days, 1) > 0.8
+    font: dict[str, Any] = {"size": 12, "color": colour}
+    if weight is not None:
+        font["weight"] = weight
+    return {
+        "x": day.isoformat(),
+        "xref": "x",
+        "yref": "paper",
+        "y": y,
+        "yanchor": "top",
+        "xanchor": "right" if near_end else "left",
+        "xshift": -3 if near_end else 3,
+        "showarrow": False,
+        "text": text,
+        "hovertext": long_date(day) if hovertext is None else hovertext,
+        "font": font,
     }
 
 

@@ -7,7 +7,7 @@ the page embeds one JSON blob. Points of a wave where the group is hidden for an
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -23,17 +23,22 @@ from adkar.charts.common import (
     ChartSpec,
     base_layout,
     chart_spec,
-    dropdown,
+    date_axis,
     is_overall,
     iso_day,
     long_date,
     number,
+    padded_span,
     pct,
     plot_text,
     records,
     sentence,
+    share_axis,
     short_date,
+    switchable,
     to_day,
+    vline,
+    vline_label,
 )
 
 TITLE = "Adoption and resistance against go-live"
@@ -60,32 +65,22 @@ def readiness_trend_chart(
         series = _Series(name, rows, go_live)
         (offered if series.visible else empty).append(series)
 
-    data: list[dict] = []
-    owners: list[int] = []
-    for i, series in enumerate(offered):
-        traces = series.traces(shown=i == 0)
-        data += traces
-        owners += [i] * len(traces)
+    data, menus = switchable(offered)
     span = _x_range(trend, milestones, go_live, today)
     layout = base_layout(
         TITLE,
         x_title="Survey wave closing date",
         y_title="Share of respondents",
-        xaxis={
-            "type": "date",
-            "range": [day.isoformat() for day in span],
-            "hoverformat": "%-d %b %Y",
-        },
-        yaxis={"range": [0, 1.16], "tickvals": [0, 0.2, 0.4, 0.6, 0.8, 1], "tickformat": ".0%"},
+        xaxis=date_axis(span),
+        yaxis=share_axis(1.16),
         legend=LEGEND_BELOW,
         margin=LEGEND_MARGIN,
         height=500,
     )
     shapes, notes = _markers(milestones, go_live, today, span)
     layout["shapes"], layout["annotations"] = shapes, notes
-    if len(offered) > 1:
-        visible = [[owner == i for owner in owners] for i in range(len(offered))]
-        layout["updatemenus"] = [dropdown([plot_text(s.name) for s in offered], visible)]
+    if menus:
+        layout["updatemenus"] = menus
     caption = sentence(
         offered[0].caption(today)
         if offered
@@ -223,7 +218,6 @@ def _markers(
     Labels sit in the band above 100% on two alternating rows so neighbouring dates do not collide,
     right of their line, or left of it near the right edge so they are not cut off.
     """
-    width = max((span[1] - span[0]).days, 1)
     by_day: dict[date, list[str]] = {go_live: []}
     for milestone in records(milestones):
         by_day.setdefault(to_day(milestone["due"]), []).append(str(milestone["name"]))
@@ -235,35 +229,28 @@ def _markers(
         if len(label) > LABEL_CHARS:
             label = label[: LABEL_CHARS - 1] + "…"
         hover = "<br>".join([plot_text(n) for n in names] or ["Go-live"]) + f"<br>{long_date(day)}"
+        colour = TEXT_COLOUR if live else MUTED_COLOUR
         shapes.append(
-            _vline(
+            vline(
                 day,
                 "go-live" if live else "milestone",
-                TEXT_COLOUR if live else MUTED_COLOUR,
+                colour,
                 3.5 if live else 1.2,
                 "solid" if live else "dot",
             )
         )
-        notes.append(
-            {
-                "x": day.isoformat(),
-                "xref": "x",
-                "yref": "paper",
-                "y": 1 if row % 2 == 0 else 0.95,
-                "yanchor": "top",
-                "xanchor": "right" if (day - span[0]).days / width > 0.8 else "left",
-                "xshift": -3 if (day - span[0]).days / width > 0.8 else 3,
-                "showarrow": False,
-                "text": plot_text(label),  # no <b>: plotly would style it inline, which the CSP blocks
-                "hovertext": hover,
-                "font": {
-                    "size": 12,
-                    "color": TEXT_COLOUR if live else MUTED_COLOUR,
-                    "weight": 700 if live else 400,
-                },
-            }
+        notes.append(  # bold by font weight, not <b>: plotly would style it inline, which the CSP blocks
+            vline_label(
+                day,
+                plot_text(label),
+                span,
+                y=1 if row % 2 == 0 else 0.95,
+                colour=colour,
+                hovertext=hover,
+                weight=700 if live else 400,
+            )
         )
-    shapes.append(_vline(today, "today", "#000000", 1.5, "dash"))
+    shapes.append(vline(today, "today", "#000000", 1.5, "dash"))
     notes.append(
         {
             "x": today.isoformat(),
@@ -282,21 +269,6 @@ def _markers(
     return shapes, notes
 
 
-def _vline(day: date, name: str, colour: str, width: float, dash: str) -> dict:
-    return {
-        "type": "line",
-        "name": name,
-        "xref": "x",
-        "yref": "paper",
-        "x0": day.isoformat(),
-        "x1": day.isoformat(),
-        "y0": 0,
-        "y1": 1,
-        "layer": "below",
-        "line": {"color": colour, "width": width, "dash": dash},
-    }
-
-
 def _x_range(
     trend: pd.DataFrame, milestones: pd.DataFrame | Sequence[Mapping[str, Any]], go_live: date, today: date
 ) -> tuple[date, date]:
@@ -304,6 +276,4 @@ def _x_range(
     days = [go_live, today]
     days += [to_day(d) for d in trend["closes_on"]] if len(trend) else []
     days += [to_day(m["due"]) for m in records(milestones)]
-    start, end = min(days), max(days)
-    pad = timedelta(days=max(3, (end - start).days // 30))
-    return start - pad, end + pad
+    return padded_span(days)

@@ -8,8 +8,7 @@ group is hidden for anonymity are gaps, as in the readiness trend.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
 
 import pandas as pd
 
@@ -23,17 +22,22 @@ from adkar.charts.common import (
     ChartSpec,
     base_layout,
     chart_spec,
-    dropdown,
+    date_axis,
     is_overall,
     iso_day,
     long_date,
     number,
+    padded_span,
     pct,
     plot_text,
     records,
     sentence,
+    share_axis,
     short_date,
+    switchable,
     to_day,
+    vline,
+    vline_label,
 )
 
 TITLE = "Usage against survey adoption"
@@ -172,19 +176,14 @@ def usage_chart(
     all_series = _series(usage, trend)
     offered = [s for s in all_series if s.has_data] or all_series[:1]
     empty = [s.name for s in all_series if s not in offered]
-    data: list[dict] = []
-    owners: list[int] = []
-    for i, series in enumerate(offered):
-        traces = series.traces(shown=i == 0)
-        data += traces
-        owners += [i] * len(traces)
+    data, menus = switchable(offered)
     span = _x_range(offered, go_live, today)
     layout = base_layout(
         TITLE,
         x_title="Date",
         y_title="Share of the group",
-        xaxis={"type": "date", "range": [d.isoformat() for d in span], "hoverformat": "%-d %b %Y"},
-        yaxis={"range": [0, 1.12], "tickvals": [0, 0.2, 0.4, 0.6, 0.8, 1], "tickformat": ".0%"},
+        xaxis=date_axis(span),
+        yaxis=share_axis(1.12),
         legend=LEGEND_BELOW,
         margin=LEGEND_MARGIN,
         height=480,
@@ -201,8 +200,8 @@ def usage_chart(
             "y1": target,
             "line": {"color": TARGET_COLOUR, "width": 2, "dash": "longdash"},
         },
-        _vline(go_live, "go-live", TEXT_COLOUR, 3.5, "solid"),
-        _vline(today, "today", "#000000", 1.5, "dash"),
+        vline(go_live, "go-live", TEXT_COLOUR, 3.5, "solid"),
+        vline(today, "today", "#000000", 1.5, "dash"),
     ]
     layout["annotations"] = [
         {
@@ -217,12 +216,13 @@ def usage_chart(
             "bgcolor": "rgba(255,255,255,0.85)",
             "font": {"size": 12, "color": TARGET_COLOUR},
         },
-        _vnote(go_live, "Go-live", TEXT_COLOUR, span, y=1),  # no <b>: plotly styles it inline (CSP)
-        _vnote(today, "Today", MUTED_COLOUR, span, y=0.94),
+        vline_label(
+            go_live, "Go-live", span, y=1, colour=TEXT_COLOUR
+        ),  # no <b>: plotly styles it inline (CSP)
+        vline_label(today, "Today", span, y=0.94, colour=MUTED_COLOUR),
     ]
-    if len(offered) > 1:
-        visible = [[owner == i for owner in owners] for i in range(len(offered))]
-        layout["updatemenus"] = [dropdown([plot_text(s.name) for s in offered], visible)]
+    if menus:
+        layout["updatemenus"] = menus
     caption = sentence(
         offered[0].caption(target=target, go_live=go_live, today=today, reached_on=reached_on),
         "Choose a group in the menu to see its own usage." if len(offered) > 1 else "",
@@ -231,43 +231,8 @@ def usage_chart(
     return chart_spec(chart_id, TITLE, caption, data, layout)
 
 
-def _vline(day: date, name: str, colour: str, width: float, dash: str) -> dict[str, Any]:
-    return {
-        "type": "line",
-        "name": name,
-        "xref": "x",
-        "yref": "paper",
-        "x0": day.isoformat(),
-        "x1": day.isoformat(),
-        "y0": 0,
-        "y1": 1,
-        "layer": "below",
-        "line": {"color": colour, "width": width, "dash": dash},
-    }
-
-
-def _vnote(day: date, text: str, colour: str, span: tuple[date, date], *, y: float) -> dict[str, Any]:
-    """A label beside a vertical line, on its left near the right edge so it is not cut off."""
-    near_end = (day - span[0]).days / max((span[1] - span[0]).days, 1) > 0.8
-    return {
-        "x": day.isoformat(),
-        "xref": "x",
-        "yref": "paper",
-        "y": y,
-        "yanchor": "top",
-        "xanchor": "right" if near_end else "left",
-        "xshift": -3 if near_end else 3,
-        "showarrow": False,
-        "text": text,
-        "hovertext": long_date(day),
-        "font": {"size": 12, "color": colour},
-    }
-
-
 def _x_range(series: list[_Series], go_live: date, today: date) -> tuple[date, date]:
     days = [go_live, today]
     for s in series:
         days += [to_day(x) for x in s.usage_x + s.survey_x]
-    start, end = min(days), max(days)
-    pad = timedelta(days=max(3, (end - start).days // 30))
-    return start - pad, end + pad
+    return padded_span(days)

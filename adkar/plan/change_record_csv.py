@@ -56,13 +56,6 @@ def parse_change_csv(upload: bytes | IO[bytes], initiative: Initiative) -> list[
     return rows
 
 
-def with_columns(problems: list[Problem]) -> list[Problem]:
-    for problem in problems:
-        if problem.row is not None and problem.column is None and problem.field:
-            problem.column = FIELD_COLUMNS.get(problem.field, problem.field)
-    return problems
-
-
 def _milestone(text: str, milestones: list[Milestone]) -> tuple[int | None, str | None]:
     key = text.strip().casefold()
     if not key:

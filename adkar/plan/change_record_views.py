@@ -3,33 +3,34 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from functools import partial
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..access import WRITE, access_level, load_initiative
+from ..access import WRITE, access_level, load_initiative, load_record
 from ..analytics.report import gates, initiative_report
-from ..extensions import db
-from ..forms import EmptyForm
+from ..deletion import confirm_delete
+from ..forms import attach_problems
+from ..import_page import csv_import
 from ..spreadsheet import CSV_MEDIA_TYPE, download, table_download
 from ..timeutil import today
-from ..validation import Problem, ValidationFailed
+from ..validation import ValidationFailed
 from . import change_records as service
 from .change_record_csv import (
     COLUMNS,
     EXPORT_HEADER,
+    FIELD_COLUMNS,
     example_csv,
     export_rows,
     parse_change_csv,
-    with_columns,
 )
 from .change_record_forms import ChangeImportForm, ChangeRecordForm
 from .change_record_models import CHANGE_STATE_LABELS, CHANGE_TYPE_LABELS
-from .forms import attach_problems
-from .models import Initiative, Milestone
+from .models import Milestone
 from .templates import KIND_LABELS
 
 bp = Blueprint("change_records", __name__)
-SHOWN_PROBLEMS = 200
 
 
 @bp.app_context_processor
@@ -38,11 +39,7 @@ def _change_labels() -> dict:
 
 
 def _milestone(milestone_id: int, *, write: bool = False) -> Milestone:
-    milestone = db.session.get(Milestone, milestone_id)
-    if milestone is None:
-        abort(404)
-    load_initiative(current_user, milestone.initiative_id, write=write)
-    return milestone
+    return load_record(current_user, Milestone, milestone_id, write=write)
 
 
 @bp.get("/initiatives/<int:initiative_id>/change-records")
@@ -101,19 +98,17 @@ def delete(milestone_id: int):
     if record is None:
         flash(f"“{milestone.name}” has no change record to remove.", "info")
         return redirect(url_for("change_records.index", initiative_id=milestone.initiative_id))
-    form = EmptyForm()
-    if form.validate_on_submit():
-        service.delete_change_record(milestone=milestone, actor=current_user)
-        flash(f"“{milestone.name}” no longer references a change record.", "success")
-        return redirect(url_for("change_records.index", initiative_id=milestone.initiative_id))
-    return render_template(
+    index = url_for("change_records.index", initiative_id=milestone.initiative_id)
+    return confirm_delete(
         "actions/confirm_delete.html",
+        delete=lambda: service.delete_change_record(milestone=milestone, actor=current_user),
+        done=f"“{milestone.name}” no longer references a change record.",
+        then=index,
         initiative=milestone.initiative,
-        form=form,
         what=f"the link to change {record.number}",
         consequence=f"“{milestone.name}” will no longer reference it; the record in the ITSM tool is not touched.",
         action=url_for("change_records.delete", milestone_id=milestone.id),
-        cancel=url_for("change_records.index", initiative_id=milestone.initiative_id),
+        cancel=index,
     )
 
 
@@ -121,31 +116,25 @@ def delete(milestone_id: int):
 @login_required
 def import_records(initiative_id: int):
     initiative = load_initiative(current_user, initiative_id, write=True)
-    form = ChangeImportForm()
-    if not form.validate_on_submit():
-        return _import_page(initiative, form, [], 400 if request.method == "POST" else 200)
-    try:
-        rows = parse_change_csv(form.file.data, initiative)
+
+    def store(upload) -> str:
+        rows = parse_change_csv(upload, initiative)
         created, updated = service.import_change_records(
             initiative=initiative, actor=current_user, rows=rows, source="csv"
         )
-    except ValidationFailed as exc:
-        return _import_page(initiative, form, with_columns(exc.problems), 400)
-    flash(f"Imported {created + updated} change records: {created} new, {updated} updated.", "success")
-    return redirect(url_for("change_records.index", initiative_id=initiative.id))
+        return f"Imported {created + updated} change records: {created} new, {updated} updated."
 
-
-def _import_page(initiative: Initiative, form: ChangeImportForm, problems: list[Problem], status: int):
-    return render_template(
-        "change_records/import.html",
+    return csv_import(
+        ChangeImportForm(),
+        store=store,
+        done=url_for("change_records.index", initiative_id=initiative.id),
+        template="change_records/import.html",
+        example=partial(example_csv, initiative),
+        field_columns=FIELD_COLUMNS,
         initiative=initiative,
-        form=form,
         columns=COLUMNS,
         max_rows=service.MAX_ROWS,
-        problems=problems[:SHOWN_PROBLEMS],
-        more_problems=max(0, len(problems) - SHOWN_PROBLEMS),
-        example=example_csv(initiative).decode("utf-8-sig").replace("\r\n", "\n").strip(),
-    ), status
+    )
 
 
 @bp.get("/initiatives/<int:initiative_id>/change-records/import/example.csv")

@@ -26,7 +26,6 @@ from wtforms.fields import DateField, FieldList
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange
 
 from ..elements import ELEMENT_LABELS, ELEMENTS
-from ..validation import ValidationFailed
 from .models import APPROACHES, MEMBER_ROLES
 from .services import MAX_HEADCOUNT
 from .templates import KIND_LABELS, MILESTONE_KINDS
@@ -166,13 +165,3 @@ class DeleteInitiativeForm(FlaskForm):
     confirm_name = StringField(
         "Type the initiative's name to confirm", validators=[DataRequired("Type the name to confirm.")]
     )
-
-
-def attach_problems(form: FlaskForm, exc: ValidationFailed) -> None:
-    """Show a service's problems beside the fields they name; the rest above the form."""
-    for problem in exc.problems:
-        field = form._fields.get(problem.field or "")
-        if field is not None:
-            field.errors = [*field.errors, problem.message]
-        else:
-            form.form_errors.append(problem.message)

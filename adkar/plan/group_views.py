@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import re
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import csvio
-from ..access import load_initiative
-from ..extensions import db
-from ..forms import EmptyForm
+from ..access import load_initiative, load_record
+from ..deletion import confirm_delete
+from ..forms import save_form
+from ..import_page import csv_import
+from ..spreadsheet import CSV_MEDIA_TYPE, download
 from ..validation import Problem, ValidationFailed
 from . import services
-from .forms import GroupForm, GroupImportForm, attach_problems
+from .forms import GroupForm, GroupImportForm
 from .models import Initiative, StakeholderGroup
 from .views import bp
 
@@ -28,7 +30,6 @@ IMPORT_COLUMNS = (
 )
 IMPORT_MAX_ROWS = 1000
 IMPORT_MAX_BYTES = 1_000_000
-SHOWN_PROBLEMS = 200
 EXAMPLE_ROWS = (
     ("Service desk agents", 48, "First-line support, all sites"),
     ("Field engineers", 120, ""),
@@ -38,11 +39,15 @@ EXAMPLE_ROWS = (
 
 def load_group(group_id: int, *, write: bool = False) -> StakeholderGroup:
     """The group if its initiative is visible to the user (404), writable when asked (403)."""
-    group = db.session.get(StakeholderGroup, group_id)
-    if group is None:
-        abort(404)
-    load_initiative(current_user, group.initiative_id, write=write)
-    return group
+    return load_record(current_user, StakeholderGroup, group_id, write=write)
+
+
+def _fields(form: GroupForm) -> dict:
+    return {
+        "name": form.name.data,
+        "headcount": form.headcount.data,
+        "description": form.description.data or "",
+    }
 
 
 @bp.route("/initiatives/<int:initiative_id>/groups/new", methods=["GET", "POST"])
@@ -50,20 +55,12 @@ def load_group(group_id: int, *, write: bool = False) -> StakeholderGroup:
 def new_group(initiative_id: int):
     initiative = load_initiative(current_user, initiative_id, write=True)
     form = GroupForm()
-    if form.validate_on_submit():
-        try:
-            group = services.create_group(
-                initiative=initiative,
-                actor=current_user,
-                name=form.name.data,
-                headcount=form.headcount.data,
-                description=form.description.data or "",
-            )
-        except ValidationFailed as exc:
-            attach_problems(form, exc)
-        else:
-            flash(f"The group “{group.name}” is added.", "success")
-            return redirect(url_for("plan.show", initiative_id=initiative.id, _anchor="groups"))
+    group = save_form(
+        form, lambda: services.create_group(initiative=initiative, actor=current_user, **_fields(form))
+    )
+    if group:
+        flash(f"The group “{group.name}” is added.", "success")
+        return redirect(url_for("plan.show", initiative_id=initiative.id, _anchor="groups"))
     status = 400 if request.method == "POST" else 200
     return render_template("plan/group_form.html", form=form, initiative=initiative, group=None), status
 
@@ -73,20 +70,9 @@ def new_group(initiative_id: int):
 def edit_group(group_id: int):
     group = load_group(group_id, write=True)
     form = GroupForm(obj=group)
-    if form.validate_on_submit():
-        try:
-            services.update_group(
-                group=group,
-                actor=current_user,
-                name=form.name.data,
-                headcount=form.headcount.data,
-                description=form.description.data or "",
-            )
-        except ValidationFailed as exc:
-            attach_problems(form, exc)
-        else:
-            flash(f"The group “{group.name}” is saved.", "success")
-            return redirect(url_for("plan.show", initiative_id=group.initiative_id, _anchor="groups"))
+    if save_form(form, lambda: services.update_group(group=group, actor=current_user, **_fields(form))):
+        flash(f"The group “{group.name}” is saved.", "success")
+        return redirect(url_for("plan.show", initiative_id=group.initiative_id, _anchor="groups"))
     status = 400 if request.method == "POST" else 200
     return render_template(
         "plan/group_form.html", form=form, initiative=group.initiative, group=group
@@ -97,16 +83,12 @@ def edit_group(group_id: int):
 @login_required
 def delete_group(group_id: int):
     group = load_group(group_id, write=True)
-    form = EmptyForm()
-    if form.validate_on_submit():
-        initiative_id, name = group.initiative_id, group.name
-        services.delete_group(group=group, actor=current_user)
-        flash(f"The group “{name}” is deleted.", "success")
-        return redirect(url_for("plan.show", initiative_id=initiative_id, _anchor="groups"))
-    return render_template(
+    return confirm_delete(
         "plan/confirm_delete.html",
+        delete=lambda: services.delete_group(group=group, actor=current_user),
+        done=f"The group “{group.name}” is deleted.",
+        then=url_for("plan.show", initiative_id=group.initiative_id, _anchor="groups"),
         initiative=group.initiative,
-        form=form,
         what=f"the group “{group.name}”",
         consequence="Its survey invitations and responses are deleted with it, and it leaves every milestone.",
         action=url_for("plan.delete_group", group_id=group.id),
@@ -120,40 +102,26 @@ def delete_group(group_id: int):
 @login_required
 def import_groups(initiative_id: int):
     initiative = load_initiative(current_user, initiative_id, write=True)
-    form = GroupImportForm()
-    if not form.validate_on_submit():
-        status = 400 if request.method == "POST" else 200
-        return _import_page(initiative, form, [], status)
-    try:
-        rows = parse_group_rows(form.file.data, initiative)
+
+    def store(upload) -> str:
+        rows = parse_group_rows(upload, initiative)
         groups = services.create_groups(initiative=initiative, actor=current_user, rows=rows)
-    except ValidationFailed as exc:
-        return _import_page(initiative, form, [_with_column(p) for p in exc.problems], 400)
-    flash(f"Imported {len(groups)} group{'s' if len(groups) != 1 else ''}.", "success")
-    return redirect(url_for("plan.show", initiative_id=initiative.id, _anchor="groups"))
+        return f"Imported {len(groups)} group{'s' if len(groups) != 1 else ''}."
 
-
-def _import_page(initiative: Initiative, form: GroupImportForm, problems: list[Problem], status: int):
-    return render_template(
-        "plan/group_import.html",
+    return csv_import(
+        GroupImportForm(),
+        store=store,
+        done=url_for("plan.show", initiative_id=initiative.id, _anchor="groups"),
+        template="plan/group_import.html",
+        example=_example_csv,
         initiative=initiative,
-        form=form,
         columns=IMPORT_COLUMNS,
         max_rows=IMPORT_MAX_ROWS,
-        problems=problems[:SHOWN_PROBLEMS],
-        more_problems=max(0, len(problems) - SHOWN_PROBLEMS),
-        example=_example_csv().decode("utf-8-sig").replace("\r\n", "\n").strip(),
-    ), status
+    )
 
 
 def _example_csv() -> bytes:
     return csvio.write_csv([c for c, _, _ in IMPORT_COLUMNS], EXAMPLE_ROWS)
-
-
-def _with_column(problem: Problem) -> Problem:
-    if problem.row is not None and problem.column is None and problem.field:
-        problem.column = problem.field
-    return problem
 
 
 def parse_group_rows(upload, initiative: Initiative) -> list[dict]:
@@ -195,7 +163,7 @@ def parse_group_rows(upload, initiative: Initiative) -> list[dict]:
             found.append(
                 Problem("The description is longer than 2,000 characters.", row=row, column="description")
             )
-        problems += [_with_column(p) for p in found]
+        problems += csvio.by_column(found)
         rows.append({"row": row, "name": name, "headcount": headcount, "description": record["description"]})
     if problems:
         order = {name: index for index, (name, _, _) in enumerate(IMPORT_COLUMNS)}
@@ -216,8 +184,4 @@ def _whole_number(text: str) -> int | None:
 @login_required
 def import_example(initiative_id: int):
     load_initiative(current_user, initiative_id, write=True)
-    return Response(
-        _example_csv(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="groups-example.csv"'},
-    )
+    return download(_example_csv(), CSV_MEDIA_TYPE, "groups-example.csv")

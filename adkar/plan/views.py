@@ -23,7 +23,7 @@ from ..charts.render import figure_json
 from ..charts.timeline import timeline_caption, timeline_figure
 from ..elements import ELEMENT_COLOURS, ELEMENT_LABELS
 from ..extensions import db
-from ..forms import EmptyForm
+from ..forms import EmptyForm, attach_problems, save_form
 from ..surveys.waves import initiative_waves
 from ..timeutil import today
 from ..validation import ValidationFailed
@@ -35,7 +35,6 @@ from .forms import (
     InitiativeForm,
     MemberForm,
     NewInitiativeForm,
-    attach_problems,
 )
 from .models import Initiative
 from .templates import KIND_LABELS, suggested_milestones
@@ -183,21 +182,20 @@ def _plan_page(initiative: Initiative, *, member_form: MemberForm | None = None,
 def edit(initiative_id: int):
     initiative = load_initiative(current_user, initiative_id, write=True)
     form = InitiativeForm(obj=initiative)
-    if form.validate_on_submit():
-        try:
-            services.update_initiative(
-                initiative=initiative,
-                actor=current_user,
-                name=form.name.data,
-                approach=form.approach.data,
-                go_live=form.go_live.data,
-                description=form.description.data or "",
-            )
-        except ValidationFailed as exc:
-            attach_problems(form, exc)
-        else:
-            flash("The initiative is saved.", "success")
-            return redirect(url_for("plan.show", initiative_id=initiative.id))
+    saved = save_form(
+        form,
+        lambda: services.update_initiative(
+            initiative=initiative,
+            actor=current_user,
+            name=form.name.data,
+            approach=form.approach.data,
+            go_live=form.go_live.data,
+            description=form.description.data or "",
+        ),
+    )
+    if saved:
+        flash("The initiative is saved.", "success")
+        return redirect(url_for("plan.show", initiative_id=initiative.id))
     status = 400 if request.method == "POST" else 200
     return render_template("plan/edit.html", form=form, initiative=initiative), status
 
@@ -229,16 +227,15 @@ def delete(initiative_id: int):
 def add_member(initiative_id: int):
     initiative = load_initiative(current_user, initiative_id, write=True)
     form = MemberForm()
-    if form.validate_on_submit():
-        try:
-            member = services.add_member(
-                initiative=initiative, actor=current_user, email=form.email.data, role=form.role.data
-            )
-        except ValidationFailed as exc:
-            attach_problems(form, exc)
-        else:
-            flash(f"{member.user.email} is now a {member.role} on this initiative.", "success")
-            return redirect(url_for("plan.show", initiative_id=initiative.id, _anchor="people"))
+    member = save_form(
+        form,
+        lambda: services.add_member(
+            initiative=initiative, actor=current_user, email=form.email.data, role=form.role.data
+        ),
+    )
+    if member:
+        flash(f"{member.user.email} is now a {member.role} on this initiative.", "success")
+        return redirect(url_for("plan.show", initiative_id=initiative.id, _anchor="people"))
     return _plan_page(initiative, member_form=form, status=400)
 
 

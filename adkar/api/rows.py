@@ -1,0 +1,75 @@
+"""Bulk bodies: a list of row objects stored all or nothing, whose problems name the row, column and JSON path.
+
+The list is checked as one field; each row's shape afterwards, so a client hears about every row at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from ..validation import Problem, ValidationFailed
+from .payload import Field, FieldError
+
+
+@dataclass(frozen=True, kw_only=True)
+class RowList(Field):
+    """From 1 to `max_rows` rows, each described by the `row` schema; `shape` shows a row in messages."""
+
+    noun: str
+    max_rows: int
+    row: dict
+    shape: str = ""
+
+    def check(self, value: Any) -> list:
+        if not isinstance(value, list):
+            raise FieldError(
+                f"Expected a list of {self.noun}" + (f", each {self.shape}." if self.shape else ".")
+            )
+        if not 1 <= len(value) <= self.max_rows:
+            raise FieldError(f"Send from 1 to {self.max_rows:,} {self.noun} per request.")
+        return value
+
+    def schema(self) -> dict:
+        return {"type": "array", "minItems": 1, "maxItems": self.max_rows, "items": self.row}
+
+
+def row_shape_problems(
+    item: Any,
+    *,
+    index: int,
+    path: str,
+    keys: Sequence[str],
+    expected: str = "Expected an object.",
+    required: bool = False,
+) -> list[Problem]:
+    """What is wrong with the shape of row `index` at `path`: not an object, unknown keys, missing keys."""
+    if not isinstance(item, dict):
+        return [Problem(expected, field=path, row=index)]
+    problems = [
+        Problem("Unknown field.", field=f"{path}.{key}", row=index, column=key)
+        for key in sorted(set(item) - set(keys))
+    ]
+    if required:
+        problems += [
+            Problem("This field is required.", field=f"{path}.{key}", row=index, column=key)
+            for key in keys
+            if key not in item
+        ]
+    return problems
+
+
+@contextmanager
+def problems_at_json_paths(list_name: str) -> Iterator[None]:
+    """Service problems name a row's field; here they name its JSON path in the body (`records[3].state`),
+    with the field as the column beside it."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        for problem in exc.problems:
+            if problem.row is not None and problem.field and not problem.field.startswith(f"{list_name}["):
+                problem.column = problem.field
+                problem.field = f"{list_name}[{problem.row}].{problem.field}"
+        raise exc from None

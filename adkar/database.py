@@ -6,10 +6,11 @@ BEGIN IMMEDIATE so a read-then-write transaction never fails with "database is l
 
 from __future__ import annotations
 
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -70,3 +71,17 @@ def begin_write() -> None:
             raise RuntimeError("begin_write() must be called before changing objects")
         session.commit()  # end the read transaction; SQLite cannot upgrade it safely
     session.connection(execution_options={WRITE_OPTION: True})
+
+
+@contextmanager
+def write_connection() -> Iterator[Connection]:
+    """A Core connection in a write transaction of its own (BEGIN IMMEDIATE on SQLite), committed when the
+    block ends and rolled back when it raises.
+
+    For the respondent POST, the busiest write: Core statements on one connection skip the ORM session's
+    bookkeeping, so the write lock is held for the database work alone.
+    """
+    with db.engine.connect() as connection:
+        connection.execution_options(**{WRITE_OPTION: True})
+        with connection.begin():
+            yield connection

@@ -15,15 +15,16 @@ from typing import Any, Literal
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import and_, bindparam, false, select
+from sqlalchemy import Connection, and_, bindparam, false, select
 
+from ..database import write_connection
 from ..extensions import db
 from ..timeutil import today as current_day
 from . import registry
 from .definitions import SurveyDefinition, check_answers, score
 from .models import Invitation, Wave, WaveGroup
 from .questions import AnswerError
-from .responses import hash_key, record_response, split_answers
+from .responses import AlreadyAnswered, hash_key, split_answers, write_response
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ Kind = Literal["personal", "open"]
 NONCE_FIELD = "nonce"
 NONCE_SALT = "adkar.open-link-form"
 NONCE_MAX_AGE = 24 * 3600  # a page left open over lunch still submits; a day-old copy asks for a reload
+PAGE_EXPIRED = "page_expired"
 FORM_FIELDS = ("csrf_token", "lang")
 """Fields a respondent form may carry besides the items (open-link forms add the nonce)."""
 
@@ -112,18 +114,22 @@ _OPEN = (
 )
 
 
+_RESOLVE = {"personal": _PERSONAL, "open": _OPEN}
+
+
 def resolve_personal(token: str, *, today: date | None = None) -> Link:
     """The wave and group of an unused personal invitation; used and unknown tokens are alike "unusable"."""
-    token_hash = hash_key(token)
-    row = db.session.connection().execute(_PERSONAL, {"token_hash": token_hash}).first()
-    return _link("personal", token_hash, row, today)
+    return _resolve(db.session.connection(), "personal", hash_key(token), today)
 
 
 def resolve_open(token: str, *, today: date | None = None) -> Link:
     """The wave and group of an open (shared) link."""
-    token_hash = hash_key(token)
-    row = db.session.connection().execute(_OPEN, {"token_hash": token_hash}).first()
-    return _link("open", token_hash, row, today)
+    return _resolve(db.session.connection(), "open", hash_key(token), today)
+
+
+def _resolve(connection: Connection, kind: Kind, token_hash: str, today: date | None = None) -> Link:
+    row = connection.execute(_RESOLVE[kind], {"token_hash": token_hash}).first()
+    return _link(kind, token_hash, row, today)
 
 
 def _link(kind: Kind, token_hash: str, row, today: date | None) -> Link:
@@ -189,12 +195,54 @@ def check_submission(link: Link, form: Mapping[str, Any]) -> Submission:
     return Submission(answers=answers, comment=comment, scores=score(link.survey, clean))
 
 
-def store_submission(link: Link, submission: Submission, *, receipt: str) -> None:
-    """Store one response; AlreadyAnswered when this token or form nonce was used (nothing stored then)."""
-    assert link.wave_id is not None and link.group_id is not None
+@dataclass(frozen=True)
+class Submitted:
+    """What one respondent POST came to. `stored` when the answers are in (or were already: a double click
+    or a second tab of a form that counted); otherwise the link is not open, or `errors` and `form_errors`
+    say why the form comes back (nothing stored), with the open-link nonce to keep when it is still good."""
+
+    link: Link
+    stored: bool = False
+    errors: dict[str, AnswerError] = field(default_factory=dict)
+    form_errors: tuple[str, ...] = ()
+    nonce: str | None = None
+
+
+def submit(kind: Kind, token: str, form: Mapping[str, Any], *, form_token_valid: bool) -> Submitted:
+    """Check and store one respondent POST in one write transaction: the link is resolved under the write
+    lock, the answers checked, then the token's marking (or the form's receipt), the response and the
+    tally are written together. `form_token_valid` is the page's CSRF check; a form that fails it is sent
+    back with its answers, never stored."""
+    link = Link(kind=kind, state="unusable", token_hash=hash_key(token))
+    try:
+        with write_connection() as connection:
+            link = _resolve(connection, kind, link.token_hash)
+            return _submit(connection, link, form, form_token_valid)
+    except AlreadyAnswered:  # a double click or a second tab: the first submission counted
+        return Submitted(link=link, stored=True)
+
+
+def _submit(connection: Connection, link: Link, form: Mapping[str, Any], form_token_valid: bool) -> Submitted:
     if link.state != "open":
-        raise ValueError(f"the link is {link.state}, not open")
-    record_response(
+        return Submitted(link=link)
+    form_errors = [] if form_token_valid else [PAGE_EXPIRED]
+    nonce, receipt = None, None
+    if link.kind == "open":
+        nonce = form.get(NONCE_FIELD)
+        try:
+            receipt = open_receipt(link, nonce)
+        except NonceInvalid:
+            nonce = None  # a fresh one is issued with the page sent back
+            form_errors = [PAGE_EXPIRED]
+    try:
+        submission = check_submission(link, form)
+    except AnswersInvalid as exc:
+        return Submitted(link=link, errors=exc.errors, form_errors=tuple(form_errors), nonce=nonce)
+    if form_errors:
+        return Submitted(link=link, form_errors=tuple(form_errors), nonce=nonce)
+    assert link.wave_id is not None and link.group_id is not None
+    write_response(
+        connection,
         wave_id=link.wave_id,
         group_id=link.group_id,
         answers=submission.answers,
@@ -203,6 +251,7 @@ def store_submission(link: Link, submission: Submission, *, receipt: str) -> Non
         receipt=receipt,
         invitation_token_hash=link.token_hash if link.kind == "personal" else None,
     )
+    return Submitted(link=link, stored=True)
 
 
 def languages(survey: SurveyDefinition | None, available: Iterable[str]) -> tuple[str, ...]:

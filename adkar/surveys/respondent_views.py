@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping
-from contextlib import suppress
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -18,8 +17,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import TooManyRequests
 
 from ..analytics.suppression import COMMENTS_MIN_N
-from ..database import begin_write
-from ..extensions import csrf, db, limiter
+from ..extensions import csrf, limiter
 from . import registry, respondent
 from .definitions import (
     Messages,
@@ -31,13 +29,11 @@ from .definitions import (
     survey_title,
 )
 from .questions import AnswerError
-from .responses import AlreadyAnswered
 
 bp = Blueprint("respond", __name__)
 csrf.exempt(bp)  # checked in _csrf_ok(), inside the views
 
 STATUS = {"unusable": 404, "closed": 410, "not_yet_open": 200}
-PAGE_EXPIRED = "page_expired"
 
 
 def _token_limit() -> str:
@@ -51,14 +47,14 @@ def _open_link_limit() -> str:
 @bp.route("/s/<token>", methods=["GET", "POST"], endpoint="personal")
 @limiter.shared_limit(_token_limit, scope="respondent-token")
 def personal(token: str):
-    return _respond(lambda: respondent.resolve_personal(token))
+    return _respond("personal", token)
 
 
 @bp.route("/o/<token>", methods=["GET", "POST"], endpoint="open")
 @limiter.shared_limit(_token_limit, scope="respondent-token")
 @limiter.limit(_open_link_limit, methods=["POST"])
 def open_link(token: str):
-    return _respond(lambda: respondent.resolve_open(token))
+    return _respond("open", token)
 
 
 @bp.get("/thank-you")
@@ -78,42 +74,32 @@ def _too_many(exc: TooManyRequests):
 # --- the flow -------------------------------------------------------------------------------------------
 
 
-def _respond(resolve: Callable[[], respondent.Link]):
-    """GET shows the form; POST checks the link, stores the answers and marks the link used in one
-    write transaction (the token check is repeated by the UPDATE that marks it, so two tabs store once)."""
+def _respond(kind: respondent.Kind, token: str):
+    """GET shows the form; POST checks and stores it in one write transaction (respondent.submit), then
+    thanks the respondent, or sends the form back with its answers and what to correct."""
     if request.method == "GET":
-        link = resolve()
+        link = _resolve(kind, token)
         lang = _language(link)
         return _form_page(link, lang) if link.state == "open" else _state_page(link, lang)
 
-    form_errors: list[str] = [] if _csrf_ok() else [PAGE_EXPIRED]
-    begin_write()
-    link = resolve()
-    lang = _language(link)
-    if link.state != "open":
-        db.session.rollback()  # release the write lock before rendering
-        return _state_page(link, lang)
-    nonce = request.form.get(respondent.NONCE_FIELD) if link.kind == "open" else None
-    receipt = link.token_hash
-    if link.kind == "open":
-        try:
-            receipt = respondent.open_receipt(link, nonce)
-        except respondent.NonceInvalid:
-            nonce = None  # a fresh one is issued with the re-rendered page
-            if PAGE_EXPIRED not in form_errors:
-                form_errors.append(PAGE_EXPIRED)
-    try:
-        submission = respondent.check_submission(link, request.form)
-    except respondent.AnswersInvalid as exc:
-        db.session.rollback()
-        return _form_page(link, lang, errors=exc.errors, form_errors=form_errors, nonce=nonce, status=400)
-    if form_errors:
-        db.session.rollback()
-        return _form_page(link, lang, form_errors=form_errors, nonce=nonce, status=400)
-    # A double click or a second tab: the first submission counts and this one is not stored.
-    with suppress(AlreadyAnswered):
-        respondent.store_submission(link, submission, receipt=receipt)
-    return redirect(url_for("respond.thanks", lang=lang), code=303)
+    outcome = respondent.submit(kind, token, request.form, form_token_valid=_csrf_ok())
+    lang = _language(outcome.link)
+    if outcome.stored:
+        return redirect(url_for("respond.thanks", lang=lang), code=303)
+    if outcome.link.state != "open":
+        return _state_page(outcome.link, lang)
+    return _form_page(
+        outcome.link,
+        lang,
+        errors=outcome.errors,
+        form_errors=list(outcome.form_errors),
+        nonce=outcome.nonce,
+        status=400,
+    )
+
+
+def _resolve(kind: respondent.Kind, token: str) -> respondent.Link:
+    return respondent.resolve_personal(token) if kind == "personal" else respondent.resolve_open(token)
 
 
 def _csrf_ok() -> bool:

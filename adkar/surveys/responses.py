@@ -1,4 +1,4 @@
-"""Storing anonymous responses: exactly once per token, never linked to it, tallies updated atomically."""
+"""Storing anonymous responses: exactly once per link or form, never linked to it, tallies updated atomically."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, false, insert, update
+from sqlalchemy import Connection, bindparam, false, insert, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
@@ -93,37 +93,69 @@ def record_response(
     answers: Mapping,
     scores: Mapping[str, float],
     comment: str | None,
-    receipt: str,
+    receipt: str | None = None,
     invitation_token_hash: str | None = None,
 ) -> None:
-    """Store one response in one transaction: receipt, token marked used, response, tally.
+    """Store one response and commit the session; AlreadyAnswered when the link or form was used already
+    (nothing is stored then). See `write_response`; the respondent pages call it on a connection of their
+    own (respondent.submit)."""
+    begin_write()
+    try:
+        write_response(
+            db.session.connection(),
+            wave_id=wave_id,
+            group_id=group_id,
+            answers=answers,
+            scores=scores,
+            comment=comment,
+            receipt=receipt,
+            invitation_token_hash=invitation_token_hash,
+        )
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
 
-    `receipt` is the hash of the personal token or of the open-link form nonce; its primary key makes a
-    second response for the same token impossible (AlreadyAnswered), whatever the concurrency.
+
+def write_response(
+    connection: Connection,
+    *,
+    wave_id: int,
+    group_id: int,
+    answers: Mapping,
+    scores: Mapping[str, float],
+    comment: str | None,
+    receipt: str | None = None,
+    invitation_token_hash: str | None = None,
+) -> None:
+    """Write one response in the caller's transaction: the token marked used or the form's receipt, the
+    response, the tally. Raises AlreadyAnswered before writing anything else when the token or form was
+    used; the caller's transaction must then be rolled back.
+
+    A personal token counts once because marking it is `UPDATE ... WHERE used = false`: under the write
+    lock (SQLite) or the row lock (PostgreSQL, which re-checks the condition after a concurrent commit) only
+    one transaction can change the row. An open link has no row per person, so `receipt`, the hash of the
+    form's nonce, goes into a table whose primary key refuses a second answer from the same form.
     """
+    if invitation_token_hash is None and receipt is None:
+        raise ValueError("a response needs the personal token it uses or the open-link form's receipt")
     row = response_row(
         wave_id=wave_id, group_id=group_id, answers=answers, scores=scores, comment=comment, on=today()
     )
     added = tally.parameters(wave_id=wave_id, group_id=group_id, totals=tally.increments([scores]))
-    begin_write()
-    try:
-        conn = db.session.connection()
-        conn.execute(_INSERT_RECEIPT, {"key_hash": receipt})
-        if invitation_token_hash is not None:
-            marked = conn.execute(
-                _MARK_USED, {"used_token_hash": invitation_token_hash, "used_wave_id": wave_id}
-            )
-            if marked.rowcount != 1:
-                raise AlreadyAnswered
-        conn.execute(_INSERT_RESPONSE, row)
-        tally.add(conn, added)
-        db.session.commit()
-    except IntegrityError as exc:
-        db.session.rollback()
-        raise AlreadyAnswered from exc
-    except BaseException:
-        db.session.rollback()
-        raise
+    if invitation_token_hash is not None:
+        marked = connection.execute(
+            _MARK_USED, {"used_token_hash": invitation_token_hash, "used_wave_id": wave_id}
+        )
+        if marked.rowcount != 1:
+            raise AlreadyAnswered
+    if receipt is not None:
+        try:
+            connection.execute(_INSERT_RECEIPT, {"key_hash": receipt})
+        except IntegrityError as exc:
+            raise AlreadyAnswered from exc
+    connection.execute(_INSERT_RESPONSE, row)
+    tally.add(connection, added)
 
 
 def store_imported(

@@ -71,7 +71,7 @@ def test_a_locked_sqlite_database_gives_a_retry_page_then_works(app, world, engi
 
 def test_a_lost_connection_gives_each_kind_of_caller_a_clear_answer(app, world, monkeypatch):
     owner = sign_in(app, world.owner_email)
-    monkeypatch.setattr(respondent, "store_submission", lost_connection)
+    monkeypatch.setattr(respondent, "write_response", lost_connection)
     monkeypatch.setattr(respondent, "resolve_open", lost_connection)
     submitted = app.test_client().post(f"/s/{world.personal_token}", data=ANSWERS)
     assert submitted.status_code == 503 and NOT_SAVED in submitted.text
@@ -89,7 +89,7 @@ def test_other_database_errors_are_still_bugs(app, world, monkeypatch):
     def broken(*_args, **_kwargs):
         raise IntegrityError("INSERT ...", {}, Exception("a constraint nobody expected"))
 
-    monkeypatch.setattr(respondent, "store_submission", broken)
+    monkeypatch.setattr(respondent, "write_response", broken)
     response = app.test_client().post(f"/s/{world.personal_token}", data=ANSWERS)
     assert response.status_code == 500
 

@@ -12,7 +12,6 @@ from adkar.extensions import db
 from adkar.surveys.models import Response, WaveGroup
 
 from .wavedata import (
-    count_receipts,
     count_responses,
     invitation_used,
     invite,
@@ -79,7 +78,6 @@ def test_fifty_concurrent_submissions_of_one_personal_token_store_one(app, facto
     assert statuses.count(303) >= 1
     assert set(statuses) <= {303, 404}  # the rest: thank-you (lost the race) or "already used"
     assert count_responses() == 1
-    assert count_receipts() == 1
     assert invitation_used(token) is True
     assert tally_matches_rows(wave_id, group_id) == (1, 1)
 
@@ -128,4 +126,4 @@ def test_concurrent_submissions_of_different_tokens_all_count(app, factory):
         thread.join(timeout=120)
     assert not errors, errors
     assert tally_matches_rows(wave_id, group_id) == (20, 20)
-    assert count_receipts() == 20
+    assert all(invitation_used(token) for token in tokens)

@@ -44,14 +44,13 @@ def app_config(app_config, mailbox):
 
 
 def answer(wave, group_id: int, token: str) -> None:
-    """Answer through a personal link as the respondent pages do: receipt and invitation from the token."""
+    """Answer through a personal link as the respondent pages do: the token's invitation is marked used."""
     record_response(
         wave_id=wave.id,
         group_id=group_id,
         answers=ANSWERS,
         scores=SCORES,
         comment=None,
-        receipt=hash_key(token),
         invitation_token_hash=hash_key(token),
     )
 

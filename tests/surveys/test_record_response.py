@@ -1,4 +1,4 @@
-"""The storage core: receipt, token, response and tally land together or not at all."""
+"""The storage core: the token marked (or the open-link receipt), the response and the tally land together or not at all."""
 
 from __future__ import annotations
 
@@ -25,18 +25,17 @@ def record(wave, group, token: str, **overrides):
             "answers": {"aw1": 4},
             "scores": SCORES,
             "comment": None,
-            "receipt": hash_key(token),
             "invitation_token_hash": hash_key(token),
             **overrides,
         }
     )
 
 
-def test_records_response_receipt_token_and_tally_together(factory):
+def test_records_response_token_and_tally_together(factory):
     wave, groups, _ = make_wave(factory)
     token = invite(wave, groups[0])
     record(wave, groups[0], token)
-    assert count_responses() == 1 and count_receipts() == 1
+    assert count_responses() == 1 and count_receipts() == 0
     assert invitation_used(token) is True
     counts = tally_row(wave.id, groups[0].id)
     assert (counts.n, counts.sum_desire, counts.fav_awareness, counts.fav_desire, counts.bar_desire) == (
@@ -72,8 +71,8 @@ def test_failure_after_storing_the_response_leaves_nothing(factory, monkeypatch)
     wave, groups, _ = make_wave(factory)
     token = invite(wave, groups[0])
 
-    def broken(*_args, **_kwargs):
-        assert db.session.scalar(select(func.count()).select_from(Response)) == 1  # the row was written
+    def broken(connection, _params):
+        assert connection.scalar(select(func.count()).select_from(Response)) == 1  # the row was written
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(tally, "add", broken)
@@ -149,3 +148,10 @@ def test_store_imported_for_a_group_outside_the_wave_stores_nothing(factory):
     with pytest.raises(LookupError):
         store_imported(wave_id=wave.id, group_id=other_groups[0].id, rows=[({"aw1": 5}, SCORES, None)])
     assert count_responses() == 0
+
+
+def test_a_response_needs_a_token_or_a_receipt(factory):
+    wave, groups, _ = make_wave(factory)
+    with pytest.raises(ValueError, match="personal token"):
+        record(wave, groups[0], "x", invitation_token_hash=None)
+    assert count_responses() == 0 and tally_row(wave.id, groups[0].id).n == 0

@@ -6,8 +6,7 @@ BEGIN IMMEDIATE so a read-then-write transaction never fails with "database is l
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 
 from flask import Flask
 from sqlalchemy import Connection, event
@@ -73,15 +72,14 @@ def begin_write() -> None:
     session.connection(execution_options={WRITE_OPTION: True})
 
 
-@contextmanager
-def write_connection() -> Iterator[Connection]:
-    """A Core connection in a write transaction of its own (BEGIN IMMEDIATE on SQLite), committed when the
-    block ends and rolled back when it raises.
+def start_writing(connection: Connection) -> None:
+    """Turn a Core connection that has been reading into one that writes. SQLite has one writer at a time,
+    so there the read transaction ends and the next statement begins with BEGIN IMMEDIATE: the write lock
+    is held for the writes alone. PostgreSQL goes on in the same transaction.
 
     For the respondent POST, the busiest write: Core statements on one connection skip the ORM session's
-    bookkeeping, so the write lock is held for the database work alone.
+    bookkeeping. Whatever was read must be checked again by the writes (e.g. UPDATE ... WHERE used = false).
     """
-    with db.engine.connect() as connection:
-        connection.execution_options(**{WRITE_OPTION: True})
-        with connection.begin():
-            yield connection
+    connection.execution_options(**{WRITE_OPTION: True})
+    if is_sqlite(connection.engine) and connection.in_transaction():
+        connection.rollback()

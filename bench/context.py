@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +30,7 @@ class Context:
     layout: Layout
     rng: np.random.Generator
     workdir: Path
-    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(48))
+    secret_key: str
     figures: list[Figure] = field(default_factory=list)
     details: dict = field(default_factory=dict)
 

@@ -15,6 +15,7 @@ from email.message import Message
 from urllib.parse import urlencode
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]*)"')
+_NONCE = re.compile(r'name="nonce"[^>]*?value="([^"]*)"')
 _STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 
 
@@ -92,6 +93,13 @@ def csrf_token(page: Reply) -> str:
     match = _CSRF.search(page.text())
     if not match:
         raise UnexpectedReply(f"no csrf_token in the page (HTTP {page.status})")
+    return html.unescape(match.group(1))
+
+
+def form_nonce(page: Reply) -> str:
+    match = _NONCE.search(page.text())
+    if not match:
+        raise UnexpectedReply(f"no nonce in the respondent form (HTTP {page.status})")
     return html.unescape(match.group(1))
 
 

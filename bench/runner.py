@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import tempfile
 import time
@@ -53,13 +54,23 @@ def run_engine(name: str, options: Options) -> tuple[list[figures.Figure], dict]
 
 def _run(target: engines.Target, options: Options, rng: np.random.Generator, workdir: Path):
     started = time.perf_counter()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": target.url})
+    secret_key = secrets.token_urlsafe(48)  # the servers' too, so the suite can sign what pages would
+    app = create_app({"SQLALCHEMY_DATABASE_URI": target.url, "SECRET_KEY": secret_key})
     upgrade(app)
     plain.create_tables(target, options.growth_sizes)
     plan = seed.seed(app, options, rng)
     with app.app_context():
         layout = Layout.of(registry.get(SURVEY_KEY))
-    ctx = Context(options=options, target=target, app=app, plan=plan, layout=layout, rng=rng, workdir=workdir)
+    ctx = Context(
+        options=options,
+        target=target,
+        app=app,
+        plan=plan,
+        layout=layout,
+        rng=rng,
+        workdir=workdir,
+        secret_key=secret_key,
+    )
     ctx.details.update(
         status="ok",
         url=target.url,

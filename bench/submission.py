@@ -1,8 +1,9 @@
 """Benchmark 1: respondents posting personal-link forms to gunicorn, against a bare one-insert Flask app.
 
-Each thread first opens one form (GET /s/<token>), as the browser does, for the session cookie and CSRF
-token; the timed part is the POST of the answers, each to a fresh single-use link. Afterwards the
-responses, used links and tallies must each have grown by exactly the number of 303 replies.
+Each thread first opens one form (GET /s/<token>), as the browser does; the other links' forms carry the
+nonce their pages would, signed by the app with the servers' key. The timed part is the POST of the
+answers, each to a fresh single-use link. Afterwards the responses, used links and tallies must each have
+grown by exactly the number of 303 replies.
 """
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ from urllib.parse import urlencode
 
 from adkar.accounts.models import User
 from adkar.extensions import db
+from adkar.surveys import respondent
 from adkar.surveys.invitations import MAX_BATCH, issue_links
 from adkar.surveys.models import Wave
+from adkar.surveys.responses import hash_key
 
 from . import figures, load
 from .context import APP_SPEC, FLOOR_SPEC, Context
 from .datagen import answer_sets, respondents, split
-from .httpclient import Client, csrf_token, expect
+from .httpclient import Client, expect, form_nonce
 from .options import ServerModel
 from .progress import say
 from .server import Server
@@ -77,9 +80,20 @@ def _answers(ctx: Context, count: int) -> list[dict]:
     return answer_sets(respondents(ctx.rng, count, level=0.7, lagging=3, layout=ctx.layout), ctx.layout)
 
 
-def _body(answers: dict, csrf: str | None) -> bytes:
-    extra = {"csrf_token": csrf} if csrf is not None else {}
-    return urlencode({**extra, "lang": "en", **answers}).encode()
+def _body(answers: dict, nonce: str) -> bytes:
+    return urlencode({"nonce": nonce, "lang": "en", **answers}).encode()
+
+
+def form_nonces(ctx: Context, tokens: list[str]) -> dict[str, str]:
+    """The nonce each link's page carries, signed by the app itself with the servers' secret key, so the
+    timed run posts forms as a browser would without fetching thousands of pages first."""
+    with ctx.app.app_context():
+        return {
+            token: respondent.issue_nonce(
+                respondent.Link(kind="personal", state="open", token_hash=hash_key(token))
+            )
+            for token in tokens
+        }
 
 
 def run_app(ctx: Context, model: ServerModel, floor_throughput: float) -> dict:
@@ -93,11 +107,16 @@ def run_app(ctx: Context, model: ServerModel, floor_throughput: float) -> dict:
         for i in range(options.concurrency)
     ]
 
+    nonces = form_nonces(ctx, tokens)
+
     def prepare(index: int, client: Client) -> list[tuple[str, bytes]]:
         mine = per_thread[index]
         form = expect(client.request("GET", f"/s/{mine[0][0]}"), 200, what="GET the respondent form")
-        csrf = csrf_token(form)
-        return [(f"/s/{token}", _body(answer, csrf)) for token, answer in mine]
+        first = form_nonce(form)  # the page's own, for the first link; the rest signed alike below
+        return [
+            (f"/s/{token}", _body(answer, first if i == 0 else nonces[token]))
+            for i, (token, answer) in enumerate(mine)
+        ]
 
     before = counts(ctx)
     with Server(APP_SPEC, model, ctx.app_env(), ctx.workdir, f"{ctx.engine}-app") as server:
@@ -128,8 +147,8 @@ def run_app(ctx: Context, model: ServerModel, floor_throughput: float) -> dict:
 
 def run_floor(ctx: Context, model: ServerModel) -> dict:
     options = ctx.options
-    dummy_csrf = "x" * 91  # about the length of the app's token: bodies of the same size
-    bodies = [_body(answers, dummy_csrf) for answers in _answers(ctx, 64)]
+    dummy_nonce = "x" * 80  # about the length of the app's nonce: bodies of the same size
+    bodies = [_body(answers, dummy_nonce) for answers in _answers(ctx, 64)]
 
     def prepare(index: int, client: Client) -> list[tuple[str, bytes]]:
         mine = [("/submit", body) for body in bodies]

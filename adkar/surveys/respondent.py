@@ -17,7 +17,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import Connection, and_, bindparam, false, select
 
-from ..database import write_connection
+from ..database import start_writing
 from ..extensions import db
 from ..timeutil import today as current_day
 from . import registry
@@ -32,11 +32,12 @@ State = Literal["open", "closed", "not_yet_open", "unusable"]
 Kind = Literal["personal", "open"]
 
 NONCE_FIELD = "nonce"
-NONCE_SALT = "adkar.open-link-form"
+NONCE_SALT = "adkar.open-link-form"  # kept from when only open-link forms had one: pages in flight stay good
 NONCE_MAX_AGE = 24 * 3600  # a page left open over lunch still submits; a day-old copy asks for a reload
+PERSONAL_TAG = 16  # hex digits of the token's hash that bind a personal form to its link
 PAGE_EXPIRED = "page_expired"
-FORM_FIELDS = ("csrf_token", "lang")
-"""Fields a respondent form may carry besides the items (open-link forms add the nonce)."""
+FORM_FIELDS = ("lang", NONCE_FIELD)
+"""Fields a respondent form carries besides the items."""
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,6 @@ class Link:
     def wave(self) -> Wave | None:
         """The wave itself, for pages that show more than its dates (loaded once per request)."""
         return db.session.get(Wave, self.wave_id) if self.wave_id is not None else None
-
-    @property
-    def allowed_fields(self) -> tuple[str, ...]:
-        return (*FORM_FIELDS, NONCE_FIELD) if self.kind == "open" else FORM_FIELDS
 
 
 @dataclass(frozen=True)
@@ -79,7 +76,7 @@ class AnswersInvalid(Exception):
 
 
 class NonceInvalid(Exception):
-    """The open-link form's nonce is missing, forged, for another link, or too old."""
+    """The form's nonce is missing, forged, for another link, or too old."""
 
 
 def state_on(opens_on: date, closes_on: date, day: date) -> State:
@@ -152,7 +149,10 @@ def _link(kind: Kind, token_hash: str, row, today: date | None) -> Link:
     )
 
 
-# --- open-link form nonces -------------------------------------------------------------------------------
+# --- form nonces ----------------------------------------------------------------------------------------
+# Every respondent form carries a nonce signed with the secret key and bound to its link: the form's CSRF
+# token, kept in the page instead of a session, so respondents get no cookie at all. An open link's nonce
+# is also random per rendering, and its hash is the receipt that lets one form count once.
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -160,21 +160,31 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def issue_nonce(link: Link) -> str:
-    """A signed one-time value for one rendering of an open-link form, bound to that link's wave and group."""
+    """A signed value for one rendering of the link's form."""
+    if link.kind == "personal":
+        return _serializer().dumps({"p": link.token_hash[:PERSONAL_TAG]})
     assert link.wave_id is not None
     return _serializer().dumps({"w": link.wave_id, "g": link.group_id, "n": secrets.token_urlsafe(18)})
 
 
-def open_receipt(link: Link, nonce: str | None, *, max_age: int = NONCE_MAX_AGE) -> str:
-    """The receipt key of this form: a refresh, double click or second tab of one form stores one response."""
-    assert link.wave_id is not None
+def form_receipt(link: Link, nonce: str | None, *, max_age: int = NONCE_MAX_AGE) -> str | None:
+    """Check the form's nonce against its link (NonceInvalid when it does not hold). For an open link,
+    the receipt key of this form, so a refresh, double click or second tab stores one response; a personal
+    link needs none (marking its invitation spends it)."""
     if not nonce or len(nonce) > 512:
         raise NonceInvalid
     try:
         data = _serializer().loads(nonce, max_age=max_age)
     except (SignatureExpired, BadSignature) as exc:
         raise NonceInvalid from exc
-    if not isinstance(data, dict) or data.get("w") != link.wave_id or data.get("g") != link.group_id:
+    if not isinstance(data, dict):
+        raise NonceInvalid
+    if link.kind == "personal":
+        if data.get("p") != link.token_hash[:PERSONAL_TAG]:
+            raise NonceInvalid
+        return None
+    assert link.wave_id is not None
+    if data.get("w") != link.wave_id or data.get("g") != link.group_id:
         raise NonceInvalid
     inner = data.get("n")
     if not isinstance(inner, str) or not inner:
@@ -188,7 +198,7 @@ def open_receipt(link: Link, nonce: str | None, *, max_age: int = NONCE_MAX_AGE)
 def check_submission(link: Link, form: Mapping[str, Any]) -> Submission:
     """Check a submitted form against the link's survey; raises AnswersInvalid with every problem."""
     assert link.survey is not None
-    clean, errors = check_answers(link.survey, form, allowed_fields=link.allowed_fields)
+    clean, errors = check_answers(link.survey, form, allowed_fields=FORM_FIELDS)
     if errors:
         raise AnswersInvalid(errors=errors, values=clean)
     answers, comment = split_answers(link.survey, clean)
@@ -199,7 +209,7 @@ def check_submission(link: Link, form: Mapping[str, Any]) -> Submission:
 class Submitted:
     """What one respondent POST came to. `stored` when the answers are in (or were already: a double click
     or a second tab of a form that counted); otherwise the link is not open, or `errors` and `form_errors`
-    say why the form comes back (nothing stored), with the open-link nonce to keep when it is still good."""
+    say why the form comes back (nothing stored), with its nonce when that is still good."""
 
     link: Link
     stored: bool = False
@@ -208,50 +218,63 @@ class Submitted:
     nonce: str | None = None
 
 
-def submit(kind: Kind, token: str, form: Mapping[str, Any], *, form_token_valid: bool) -> Submitted:
-    """Check and store one respondent POST in one write transaction: the link is resolved under the write
-    lock, the answers checked, then the token's marking (or the form's receipt), the response and the
-    tally are written together. `form_token_valid` is the page's CSRF check; a form that fails it is sent
-    back with its answers, never stored."""
+def submit(kind: Kind, token: str, form: Mapping[str, Any], *, check_nonce: bool = True) -> Submitted:
+    """Check and store one respondent POST: the link is resolved and the form's nonce and answers checked,
+    then one write transaction marks the token used (or stores the form's receipt), inserts the response
+    and adds it to the tally. The marking re-checks that the token is unused, so two tabs store once.
+
+    A form whose nonce fails comes back with its answers ("page expired"), never stored. `check_nonce=False`
+    (CSRF checks off, as in most tests) skips that check for personal links; an open link's nonce is its
+    receipt and is always checked.
+    """
     link = Link(kind=kind, state="unusable", token_hash=hash_key(token))
-    try:
-        with write_connection() as connection:
-            link = _resolve(connection, kind, link.token_hash)
-            return _submit(connection, link, form, form_token_valid)
-    except AlreadyAnswered:  # a double click or a second tab: the first submission counted
-        return Submitted(link=link, stored=True)
+    with db.engine.connect() as connection:
+        link = _resolve(connection, kind, link.token_hash)
+        checked = _check(link, form, check_nonce)
+        if isinstance(checked, Submitted):
+            return checked
+        submission, receipt = checked
+        assert link.wave_id is not None and link.group_id is not None
+        start_writing(connection)
+        try:
+            write_response(
+                connection,
+                wave_id=link.wave_id,
+                group_id=link.group_id,
+                answers=submission.answers,
+                scores=submission.scores,
+                comment=submission.comment,
+                receipt=receipt,
+                invitation_token_hash=link.token_hash if link.kind == "personal" else None,
+            )
+        except AlreadyAnswered:  # a double click or a second tab: the first submission counted
+            connection.rollback()
+        else:
+            connection.commit()
+    return Submitted(link=link, stored=True)
 
 
-def _submit(connection: Connection, link: Link, form: Mapping[str, Any], form_token_valid: bool) -> Submitted:
+def _check(
+    link: Link, form: Mapping[str, Any], check_nonce: bool
+) -> Submitted | tuple[Submission, str | None]:
+    """The checked answers and the form's receipt, or the outcome that sends the form back."""
     if link.state != "open":
         return Submitted(link=link)
-    form_errors = [] if form_token_valid else [PAGE_EXPIRED]
-    nonce, receipt = None, None
-    if link.kind == "open":
-        nonce = form.get(NONCE_FIELD)
+    nonce = form.get(NONCE_FIELD)
+    form_errors: tuple[str, ...] = ()
+    receipt = None
+    if check_nonce or link.kind == "open":
         try:
-            receipt = open_receipt(link, nonce)
+            receipt = form_receipt(link, nonce)
         except NonceInvalid:
-            nonce = None  # a fresh one is issued with the page sent back
-            form_errors = [PAGE_EXPIRED]
+            nonce, form_errors = None, (PAGE_EXPIRED,)  # a fresh nonce comes with the page sent back
     try:
         submission = check_submission(link, form)
     except AnswersInvalid as exc:
-        return Submitted(link=link, errors=exc.errors, form_errors=tuple(form_errors), nonce=nonce)
+        return Submitted(link=link, errors=exc.errors, form_errors=form_errors, nonce=nonce)
     if form_errors:
-        return Submitted(link=link, form_errors=tuple(form_errors), nonce=nonce)
-    assert link.wave_id is not None and link.group_id is not None
-    write_response(
-        connection,
-        wave_id=link.wave_id,
-        group_id=link.group_id,
-        answers=submission.answers,
-        scores=submission.scores,
-        comment=submission.comment,
-        receipt=receipt,
-        invitation_token_hash=link.token_hash if link.kind == "personal" else None,
-    )
-    return Submitted(link=link, stored=True)
+        return Submitted(link=link, form_errors=form_errors, nonce=nonce)
+    return submission, receipt
 
 
 def languages(survey: SurveyDefinition | None, available: Iterable[str]) -> tuple[str, ...]:

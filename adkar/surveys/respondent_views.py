@@ -1,8 +1,9 @@
 """The respondent's pages: no sign-in, a personal (/s/) or open (/o/) link, one anonymous response.
 
-Views stay thin: resolve the link, check and store through adkar.surveys.respondent, render in the
-respondent's language. CSRF is checked inside the views (after the rate limit) so a failed check re-renders
-the answers instead of losing them, and so token checks cannot dodge the limiter.
+Views stay thin: count the request against the rate limits, resolve the link, check and store through
+adkar.surveys.respondent, render in the respondent's language. Respondents get no cookie: each form's
+CSRF token is a signed nonce bound to its link, checked with the answers, so a stale page re-renders the
+answers instead of losing them.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import TooManyRequests
 
 from ..analytics.suppression import COMMENTS_MIN_N
-from ..extensions import csrf, limiter
-from . import registry, respondent
+from ..extensions import csrf
+from . import registry, respondent, respondent_limits
 from .definitions import (
     Messages,
     item_choices,
@@ -31,29 +31,22 @@ from .definitions import (
 from .questions import AnswerError
 
 bp = Blueprint("respond", __name__)
-csrf.exempt(bp)  # checked in _csrf_ok(), inside the views
+csrf.exempt(bp)  # each form carries a signed, link-bound nonce instead (respondent.form_receipt)
 
 STATUS = {"unusable": 404, "closed": 410, "not_yet_open": 200}
 
 
-def _token_limit() -> str:
-    return current_app.config["TOKEN_RATE_LIMIT"]
-
-
-def _open_link_limit() -> str:
-    return current_app.config["OPEN_LINK_RATE_LIMIT"]
-
-
 @bp.route("/s/<token>", methods=["GET", "POST"], endpoint="personal")
-@limiter.shared_limit(_token_limit, scope="respondent-token")
 def personal(token: str):
+    respondent_limits.token_checks()
     return _respond("personal", token)
 
 
 @bp.route("/o/<token>", methods=["GET", "POST"], endpoint="open")
-@limiter.shared_limit(_token_limit, scope="respondent-token")
-@limiter.limit(_open_link_limit, methods=["POST"])
 def open_link(token: str):
+    respondent_limits.token_checks()
+    if request.method == "POST":
+        respondent_limits.open_link_posts()
     return _respond("open", token)
 
 
@@ -65,10 +58,13 @@ def thanks():
 
 @bp.errorhandler(TooManyRequests)
 def _too_many(exc: TooManyRequests):
-    """In the respondent's language; Flask-Limiter adds Retry-After when headers are enabled."""
-    return _message_page(
+    """In the respondent's language, with the Retry-After the limit set."""
+    response = _message_page(
         _language(None), title="too_many_requests_title", body=("too_many_requests",), status=429
     )
+    if exc.retry_after:
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 # --- the flow -------------------------------------------------------------------------------------------
@@ -82,7 +78,9 @@ def _respond(kind: respondent.Kind, token: str):
         lang = _language(link)
         return _form_page(link, lang) if link.state == "open" else _state_page(link, lang)
 
-    outcome = respondent.submit(kind, token, request.form, form_token_valid=_csrf_ok())
+    outcome = respondent.submit(
+        kind, token, request.form, check_nonce=current_app.config.get("WTF_CSRF_ENABLED", True)
+    )
     lang = _language(outcome.link)
     if outcome.stored:
         return redirect(url_for("respond.thanks", lang=lang), code=303)
@@ -100,16 +98,6 @@ def _respond(kind: respondent.Kind, token: str):
 
 def _resolve(kind: respondent.Kind, token: str) -> respondent.Link:
     return respondent.resolve_personal(token) if kind == "personal" else respondent.resolve_open(token)
-
-
-def _csrf_ok() -> bool:
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
-        return True
-    try:
-        csrf.protect()
-    except CSRFError:
-        return False
-    return True
 
 
 def _language(link: respondent.Link | None) -> str:
@@ -220,7 +208,7 @@ def _form_page(
         items=items,
         summary=summary,
         item_errors=[i for i in items if i["error"]],
-        nonce=(nonce or respondent.issue_nonce(link)) if link.kind == "open" else None,
+        nonce=nonce or respondent.issue_nonce(link),
         nonce_field=respondent.NONCE_FIELD,
     )
     return _private(current_app.make_response((html, status)))

@@ -145,8 +145,10 @@ def test_token_page_limit_answers_429_page(app, caller):
     client = caller.client(app)
     statuses = [client.get(f"/s/guess-{attempt}").status_code for attempt in range(4)]
     assert statuses == [404, 404, 404, 429]
-    refused = client.get("/s/guess-5")
+    refused = client.post("/o/guess-5", data={})  # one limit for both kinds of link, GET and POST
+    assert refused.status_code == 429
     assert refused.mimetype == "text/html" and "Too many attempts" in refused.text
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
 
 
 @pytest.mark.slow

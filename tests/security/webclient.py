@@ -13,7 +13,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+NONCE = re.compile(r'name="nonce"[^>]*value="([^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,8 @@ class Browser:
         return self._open(request)
 
     def answer(self, path: str, answers: dict[str, str]) -> tuple[Page, Page]:
-        """Open a survey link and submit the answers with the form's CSRF token: (form page, result)."""
+        """Open a survey link and submit the answers with the form's nonce: (form page, result)."""
         form = self.get(path)
-        match = CSRF.search(form.body)
-        data = {**answers, **({"csrf_token": match.group(1)} if match else {})}
+        match = NONCE.search(form.body)
+        data = {**answers, **({"nonce": match.group(1)} if match else {})}
         return form, self.post(path, data)

@@ -100,8 +100,8 @@ def test_survey_page_form_is_accessible_and_self_contained(client, factory):
     [comment] = page.textareas
     assert comment["name"] == "comment" and comment["maxlength"] == "2000" and "comment" in page.label_for
     assert hidden(html, "lang") == "en"
-    assert hidden(html, "csrf_token")
-    assert hidden(html, "nonce") is None  # only open links carry a nonce
+    assert hidden(html, "nonce")  # the form's CSRF token, bound to this link
+    assert "Set-Cookie" not in response.headers  # respondents get no cookie at all
     assert "<script" not in html and "style=" not in html and "<style" not in html
     assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing from other sites
     assert 'href="?lang=fr"' in html and 'href="?lang=de"' in html
@@ -315,15 +315,23 @@ def test_open_link_rejects_a_forged_nonce(app, client, factory, forge):
     assert count_responses() == 1
 
 
-def test_open_link_nonce_expires(app, factory):
+def test_form_nonces_expire_and_bind_to_their_link(app, factory):
     wave, groups, _ = make_wave(factory)
-    token = open_link(wave, groups[0])
+    token, personal = open_link(wave, groups[0]), invite(wave, groups[0])
     with app.test_request_context():
         link = respondent.resolve_open(token)
         nonce = respondent.issue_nonce(link)
-        assert respondent.open_receipt(link, nonce) == respondent.open_receipt(link, nonce)
+        assert respondent.form_receipt(link, nonce) == respondent.form_receipt(link, nonce)
         with pytest.raises(respondent.NonceInvalid):
-            respondent.open_receipt(link, nonce, max_age=-1)
+            respondent.form_receipt(link, nonce, max_age=-1)
+        mine = respondent.resolve_personal(personal)
+        own = respondent.issue_nonce(mine)
+        assert respondent.form_receipt(mine, own) is None  # good, and no receipt: the invitation is spent
+        for wrong in (nonce, own + "x", None, ""):
+            with pytest.raises(respondent.NonceInvalid):
+                respondent.form_receipt(mine, wrong)
+        with pytest.raises(respondent.NonceInvalid):
+            respondent.form_receipt(link, own)  # a personal form's nonce is not an open link's
 
 
 def test_open_link_of_a_closed_wave(client, factory):

@@ -97,10 +97,11 @@ def test_bad_open_link_answers_keep_the_nonce_and_store_nothing(client, factory,
     assert count_responses() == 1
 
 
-def test_a_nonce_on_a_personal_link_is_a_forged_field(client, factory):
+def test_a_session_csrf_token_on_a_respondent_form_is_a_forged_field(client, factory):
+    """Respondent forms carry their link's nonce and nothing from a session."""
     wave, groups, _ = make_wave(factory)
     token = invite(wave, groups[0])
-    response = client.post(f"/s/{token}", data=pulse_form(4, nonce="x"))
+    response = client.post(f"/s/{token}", data=pulse_form(4, csrf_token="x"))
     assert response.status_code == 400
     assert "The form contained unexpected data" in response.get_data(as_text=True)
     assert count_responses() == 0

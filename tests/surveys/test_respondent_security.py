@@ -35,7 +35,7 @@ def field(html: str, name: str) -> str:
     return re.search(rf'name="{name}" value="([^"]+)"', html).group(1)
 
 
-def test_form_without_csrf_token_is_re_rendered_with_the_answers(client, factory):
+def test_form_without_its_nonce_is_re_rendered_with_the_answers(client, factory):
     wave, groups, _ = make_wave(factory)
     token = invite(wave, groups[0])
     page = client.get(f"/s/{token}?lang=de").get_data(as_text=True)
@@ -47,16 +47,31 @@ def test_form_without_csrf_token_is_re_rendered_with_the_answers(client, factory
     assert "Diese Seite ist abgelaufen" in html
     assert 'name="aw1" value="5" checked' in html
     assert count_responses() == 0
-    ok = client.post(f"/s/{token}", data=pulse_form(5, lang="de", csrf_token=field(page, "csrf_token")))
+    ok = client.post(f"/s/{token}", data=pulse_form(5, lang="de", nonce=field(page, "nonce")))
     assert ok.status_code == 303
     assert count_responses() == 1
 
 
-def test_open_link_with_csrf_and_nonce(client, factory):
+def test_a_personal_form_nonce_works_for_its_own_link_only(client, factory):
+    wave, groups, _ = make_wave(factory)
+    mine, other = invite(wave, groups[0]), invite(wave, groups[0])
+    page = client.get(f"/s/{mine}").get_data(as_text=True)
+
+    stolen = client.post(f"/s/{other}", data=pulse_form(4, nonce=field(page, "nonce")))
+    forged = client.post(f"/s/{mine}", data=pulse_form(4, nonce=field(page, "nonce")[:-2] + "xx"))
+
+    assert stolen.status_code == forged.status_code == 400
+    assert "This page has expired" in stolen.get_data(as_text=True)
+    assert count_responses() == 0
+    assert client.post(f"/s/{mine}", data=pulse_form(4, nonce=field(page, "nonce"))).status_code == 303
+    assert count_responses() == 1
+
+
+def test_open_link_with_its_nonce(client, factory):
     wave, groups, _ = make_wave(factory)
     token = open_link(wave, groups[0])
     page = client.get(f"/o/{token}").get_data(as_text=True)
-    data = pulse_form(3, csrf_token=field(page, "csrf_token"), nonce=field(page, "nonce"))
+    data = pulse_form(3, nonce=field(page, "nonce"))
     assert client.post(f"/o/{token}", data=data).status_code == 303
     assert client.post(f"/o/{token}", data=data).status_code == 303
     assert count_responses() == 1
@@ -84,7 +99,7 @@ def test_open_link_posts_are_rate_limited_per_client(client, factory):
     statuses = []
     for _ in range(4):
         page = client.get(f"/o/{token}").get_data(as_text=True)
-        data = pulse_form(4, csrf_token=field(page, "csrf_token"), nonce=field(page, "nonce"))
+        data = pulse_form(4, nonce=field(page, "nonce"))
         statuses.append(client.post(f"/o/{token}", data=data).status_code)
         if statuses[-1] == 429:
             break
@@ -119,6 +134,6 @@ def test_respondent_requests_log_nothing_with_the_token(client, factory, caplog)
     token = invite(wave, groups[0])
     with caplog.at_level(logging.DEBUG):
         page = client.get(f"/s/{token}").get_data(as_text=True)
-        client.post(f"/s/{token}", data=pulse_form(4, csrf_token=field(page, "csrf_token")))
+        client.post(f"/s/{token}", data=pulse_form(4, nonce=field(page, "nonce")))
         client.get(f"/s/{token}")
     assert token not in caplog.text

@@ -1,18 +1,20 @@
 """Inserting thousands of imported responses with one driver-level executemany.
 
 SQLAlchemy's Core executemany spends more time binding each row (JSON and date processors, parameter
-dicts) than the database spends storing it. Imports hand the driver ready tuples instead: the answers as
-the JSON text the JSON type would write, the date as each engine's Date type stores it.
+dicts) than the database spends storing it. Imports hand the driver ready tuples instead, zipped from a
+ScoredBatch's columns: the answers as the JSON text the JSON type would write, the date as each engine's
+Date type stores it.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from datetime import date
+from itertools import repeat
 
 from sqlalchemy import Connection
 
 from ..elements import ELEMENTS
+from .scored_batch import ScoredBatch
 
 COLUMNS = (
     "id",
@@ -35,24 +37,23 @@ def insert_sql(paramstyle: str) -> str:
     return f"INSERT INTO responses ({', '.join(COLUMNS)}) VALUES ({', '.join([marker] * len(COLUMNS))})"  # noqa: S608
 
 
-def insert_responses(conn: Connection, records: Sequence[dict]) -> None:
-    """Insert `response_row` dicts in the caller's transaction."""
-    dialect = conn.dialect
-    as_text = dialect.name == "sqlite"  # SQLAlchemy's SQLite Date stores ISO text
-    dumps = json.dumps
+def insert_responses(conn: Connection, *, wave_id: int, group_id: int, on: date, batch: ScoredBatch) -> None:
+    """Insert a checked batch for one group of a wave, dated `on`, in the caller's transaction."""
+    day = on.isoformat() if conn.dialect.name == "sqlite" else on  # SQLAlchemy's SQLite Date stores ISO text
+    count = len(batch)
     conn.exec_driver_sql(
-        insert_sql(dialect.paramstyle),
-        [
-            (
-                r["id"],
-                r["wave_id"],
-                r["group_id"],
-                r["submitted_on"].isoformat() if as_text else r["submitted_on"],
-                dumps(r["answers"]),
-                *(r[f"score_{e}"] for e in ELEMENTS),
-                r["barrier"],
-                r["comment"],
+        insert_sql(conn.dialect.paramstyle),
+        list(
+            zip(
+                batch.ids(),
+                repeat(wave_id, count),
+                repeat(group_id, count),
+                repeat(day, count),
+                batch.answers_json,
+                *(batch.scores[:, column].tolist() for column in range(len(ELEMENTS))),
+                batch.barriers.tolist(),
+                batch.comments,
+                strict=True,
             )
-            for r in records
-        ],
+        ),
     )

@@ -8,7 +8,6 @@ each problem names its row and column. Imported responses count in n but never i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import IO, Any
 
 from sqlalchemy import select
@@ -21,7 +20,8 @@ from .batch import BatchChecker
 from .definitions import SurveyDefinition
 from .models import Wave, WaveGroup
 from .questions import AnswerError
-from .responses import split_answers, store_imported
+from .responses import split_answers, store_batch
+from .scored_batch import ScoredBatch, score_columns
 
 MAX_ROWS = 10_000
 MAX_CSV_BYTES = 6_000_000  # 10,000 rows with long comments; below the app's 8 MB request limit
@@ -39,29 +39,26 @@ _PROBLEM_TEXT = {
 }
 
 
-@dataclass(frozen=True)
-class ImportRow:
-    """One checked response: answers without free text, the comment, element scores."""
-
-    answers: dict[str, Any]
-    comment: str | None
-    scores: dict[str, float]
-
-    def as_tuple(self) -> tuple[dict[str, Any], dict[str, float], str | None]:
-        return self.answers, self.scores, self.comment
-
-
 def problem_text(defn: SurveyDefinition, error: AnswerError) -> str:
     """A practitioner-facing message for an answer error (the respondent wording talks to respondents)."""
     params = {"min": LIKERT_MIN, "max": LIKERT_MAX, "expected": ", ".join(defn.item_ids), **error.params}
     return _PROBLEM_TEXT.get(error.key, "This answer is not valid.").format(**params)
 
 
-def check_rows(defn: SurveyDefinition, records: Sequence[tuple[int, Mapping[str, Any]]]) -> list[ImportRow]:
-    """Check (row number, answers by item id) records; ValidationFailed lists every problem, row and column."""
+def check_rows(defn: SurveyDefinition, records: Sequence[tuple[int, Mapping[str, Any]]]) -> ScoredBatch:
+    """Check (row number, answers by item id) records; ValidationFailed lists every problem, row and column.
+
+    Column by column when every answer is a plain 1-5 (score_columns); otherwise row by row, which words
+    each problem exactly as the respondent form would.
+    """
     if len(records) > MAX_ROWS:
         raise ValidationFailed.one(f"At most {MAX_ROWS:,} responses can be imported at once; split the file.")
-    rows: list[ImportRow] = []
+    if not records:
+        raise ValidationFailed.one("There are no responses to import.")
+    batch = score_columns(defn, [answers for _, answers in records])
+    if batch is not None:
+        return batch
+    rows: list[tuple[dict[str, Any], dict[str, float], str | None]] = []
     problems: list[Problem] = []
     checker = BatchChecker(defn)
     for number, answers in records:
@@ -72,15 +69,13 @@ def check_rows(defn: SurveyDefinition, records: Sequence[tuple[int, Mapping[str,
             ]
             continue
         plain, comment = split_answers(defn, clean)
-        rows.append(ImportRow(answers=plain, comment=comment, scores=checker.score(clean)))
+        rows.append((plain, checker.score(clean), comment))
     if problems:
         raise ValidationFailed(_capped(problems))
-    if not rows:
-        raise ValidationFailed.one("There are no responses to import.")
-    return rows
+    return ScoredBatch.from_rows(rows)
 
 
-def rows_from_csv(defn: SurveyDefinition, source: bytes | str | IO[bytes]) -> list[ImportRow]:
+def rows_from_csv(defn: SurveyDefinition, source: bytes | str | IO[bytes]) -> ScoredBatch:
     """Read and check an uploaded CSV; row 1 is the first row under the header."""
     required = [item.id for item in defn.items if item.required]
     optional = [item.id for item in defn.items if not item.required]
@@ -90,7 +85,7 @@ def rows_from_csv(defn: SurveyDefinition, source: bytes | str | IO[bytes]) -> li
     return check_rows(defn, [(record.pop("row"), record) for record in records])
 
 
-def rows_from_payload(defn: SurveyDefinition, responses: Any) -> list[ImportRow]:
+def rows_from_payload(defn: SurveyDefinition, responses: Any) -> ScoredBatch:
     """Check the API's `responses` list; a problem's row is the index in that list (0-based)."""
     if not isinstance(responses, list):
         raise ValidationFailed([Problem("Expected a list of responses.", field="responses")])
@@ -122,12 +117,12 @@ def rows_from_payload(defn: SurveyDefinition, responses: Any) -> list[ImportRow]
             continue
         records.append((index, answers))
     try:
-        rows = check_rows(defn, records) if records else []
+        batch = check_rows(defn, records) if records else None
     except ValidationFailed as exc:
         raise ValidationFailed(_capped(shape + _with_fields(exc.problems))) from None
-    if shape:
+    if shape or batch is None:
         raise ValidationFailed(_capped(shape))
-    return rows
+    return batch
 
 
 def group_problems(wave: Wave, group_id: int) -> list[Problem]:
@@ -138,14 +133,14 @@ def group_problems(wave: Wave, group_id: int) -> list[Problem]:
     return []
 
 
-def import_rows(*, wave: Wave, group_id: int, rows: Sequence[ImportRow], actor_id: int, source: str) -> int:
+def import_rows(*, wave: Wave, group_id: int, rows: ScoredBatch, actor_id: int, source: str) -> int:
     """Store checked rows for one group of the wave, with an audit event; returns how many were stored."""
     if problems := group_problems(wave, group_id):
         raise ValidationFailed(problems)
-    return store_imported(
+    return store_batch(
         wave_id=wave.id,
         group_id=group_id,
-        rows=[row.as_tuple() for row in rows],
+        batch=rows,
         actor_id=actor_id,
         initiative_id=wave.initiative_id,
         source=source,

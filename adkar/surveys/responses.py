@@ -18,6 +18,7 @@ from ..timeutil import today
 from . import bulk, tally
 from .definitions import SurveyDefinition
 from .models import Invitation, Response, SubmissionReceipt, new_response_id
+from .scored_batch import ScoredBatch
 
 BARRIER_INDEX = {name: index for index, name in enumerate((*ELEMENTS, "none"))}
 
@@ -163,6 +164,19 @@ def store_imported(
     wave_id: int,
     group_id: int,
     rows: Sequence[tuple[Mapping, Mapping[str, float], str | None]],
+    **options: Any,
+) -> int:
+    """`store_batch` for (answers, element scores, comment) rows checked one by one."""
+    if not rows:
+        return 0
+    return store_batch(wave_id=wave_id, group_id=group_id, batch=ScoredBatch.from_rows(rows), **options)
+
+
+def store_batch(
+    *,
+    wave_id: int,
+    group_id: int,
+    batch: ScoredBatch,
     actor_id: int | None = None,
     initiative_id: int | None = None,
     source: str = "import",
@@ -172,20 +186,13 @@ def store_imported(
     Imports never touch `invited`: they are answers collected elsewhere, not invitations. With `actor_id`
     the import is written to the audit trail in the same transaction.
     """
-    if not rows:
+    if not len(batch):
         return 0
-    on = today()
-    records = [
-        response_row(wave_id=wave_id, group_id=group_id, answers=a, scores=s, comment=c, on=on)
-        for a, s, c in rows
-    ]
-    added = tally.parameters(
-        wave_id=wave_id, group_id=group_id, totals=tally.increments(s for _, s, _ in rows)
-    )
+    added = tally.parameters(wave_id=wave_id, group_id=group_id, totals=batch.tally())
     begin_write()
     try:
         conn = db.session.connection()
-        bulk.insert_responses(conn, records)
+        bulk.insert_responses(conn, wave_id=wave_id, group_id=group_id, on=today(), batch=batch)
         tally.add(conn, added)
         if actor_id is not None:
             audit.record(
@@ -194,10 +201,10 @@ def store_imported(
                 target_type="wave",
                 target_id=wave_id,
                 initiative_id=initiative_id,
-                detail={"group_id": group_id, "count": len(rows), "source": source},
+                detail={"group_id": group_id, "count": len(batch), "source": source},
             )
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
-    return len(rows)
+    return len(batch)

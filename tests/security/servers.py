@@ -45,6 +45,8 @@ def gunicorn(env: dict[str, str], *, workers: int = 1, log: Path | None = None) 
     port = free_port()
     command = [
         str(GUNICORN),
+        "--config",
+        "python:adkar.gunicorn_conf",  # the production settings; the flags below override some
         "--workers",
         str(workers),
         "--bind",

@@ -24,14 +24,19 @@ TAG = "change records"
 RECORD_KEYS = ("milestone_id", "number", "type", "state", "url")
 
 RECORD_FIELDS = Fields(
-    number=String(max_length=40, description="The change's number in the ITSM tool, e.g. CHG0031234."),
+    number=String(
+        max_length=40,
+        pattern=f"^{service.NUMBER.pattern}$",
+        description="The change's number in the ITSM tool, e.g. CHG0031234.",
+    ),
     type=Choice(choices=CHANGE_TYPES),
     state=Choice(choices=CHANGE_STATES),
     url=String(
         max_length=service.URL_MAX,
         blank=True,
         default="",
-        description="A link to the record (https:// or http://).",
+        pattern=service.URL_SHAPE,
+        description="A link to the record (https:// or http://), or empty.",
     ),
 )
 CHANGE_RECORD = component(

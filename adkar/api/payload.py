@@ -71,6 +71,8 @@ class String(Field):
     max_length: int = 200
     blank: bool = False
     multiline: bool = False
+    pattern: str | None = None
+    """Documents a stricter shape that the service checks (e.g. a change number), in place of the default."""
 
     def check(self, value: Any) -> str:
         if not isinstance(value, str):
@@ -92,7 +94,7 @@ class String(Field):
         allowed = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]" if self.multiline else r"[^\x00-\x1f\x7f]"
         visible = r"[^\s\x00-\x1f\x7f]"
         pattern = f"^{allowed}*$" if self.blank else f"^{allowed}*{visible}{allowed}*$"
-        schema: dict = {"type": "string", "maxLength": self.max_length, "pattern": pattern}
+        schema: dict = {"type": "string", "maxLength": self.max_length, "pattern": self.pattern or pattern}
         if not self.blank:
             schema["minLength"] = 1
         return schema

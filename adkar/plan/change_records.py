@@ -26,6 +26,8 @@ from .models import Initiative, Milestone
 
 NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,39}")
 URL_MAX = 2000
+URL_SHAPE = r"^(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s\x00-\x1f\x7f]*)?)?$"
+"""What url_problem accepts, as a pattern for the API's schema (empty, or an http(s) address with a host)."""
 MAX_ROWS = 1000
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from adkar.analytics.report import gates, initiative_report
 from adkar.extensions import db
@@ -220,3 +222,17 @@ def test_the_gate_board_partials_render(app, cast, factory):
     assert "Change ahead of its people" in cell and 'href="https://itsm.example.com/CHG5"' in cell
     assert "Implement" in cell
     assert "No change record" in nothing
+
+
+@settings(max_examples=200, deadline=None)
+@given(url=st.from_regex(service.URL_SHAPE, fullmatch=True))
+def test_every_link_the_api_schema_allows_is_accepted(url):
+    """The schema documents the rule, so a client that follows it is never refused."""
+    assert service.url_problem(url) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(number=st.from_regex(f"^{service.NUMBER.pattern}$", fullmatch=True))
+def test_every_number_the_api_schema_allows_is_accepted(number):
+    problems = service.record_problems(number=number, change_type="normal", state="new", url="")
+    assert problems == []

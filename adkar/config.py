@@ -34,6 +34,7 @@ def defaults(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": "10 per minute; 50 per hour",
         "TOKEN_RATE_LIMIT": "30 per minute",
         "API_RATE_LIMIT": "600 per minute",
+        "API_AUTH_FAILURE_LIMIT": "20 per minute; 100 per hour",
         "OPEN_LINK_RATE_LIMIT": "20 per minute",
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": 25,

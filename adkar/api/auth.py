@@ -33,7 +33,19 @@ def _rate_key() -> str:
     return "api-addr:" + (request.remote_addr or "unknown")
 
 
+def _address_key() -> str:
+    return "api-guess:" + (request.remote_addr or "unknown")
+
+
+def _refused(response) -> bool:
+    return response.status_code == 401
+
+
 limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=_rate_key)(bp)
+# Each made-up token would otherwise get a fresh budget of its own: unknown tokens count against the address.
+limiter.limit(
+    lambda: current_app.config["API_AUTH_FAILURE_LIMIT"], key_func=_address_key, deduct_when=_refused
+)(bp)
 
 
 @bp.before_request

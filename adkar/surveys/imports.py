@@ -8,6 +8,7 @@ each problem names its row and column. Imported responses count in n but never i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from typing import IO, Any
 
 from sqlalchemy import select
@@ -100,6 +101,25 @@ def rows_from_payload(defn: SurveyDefinition, responses: Any) -> ScoredBatch:
             ]
         )
     shape: list[Problem] = []
+    if all(map(_only_answers, responses)):  # the usual body: nothing to say about its shape
+        records: list[tuple[int, Mapping[str, Any]]] = list(enumerate(map(_ANSWERS, responses)))
+    else:
+        records, shape = _records_and_shape(responses)
+    try:
+        batch = check_rows(defn, records) if records else None
+    except ValidationFailed as exc:
+        raise ValidationFailed(_capped(shape + _with_fields(exc.problems))) from None
+    if shape or batch is None:
+        raise ValidationFailed(_capped(shape))
+    return batch
+
+
+_ANSWERS = itemgetter("answers")
+
+
+def _records_and_shape(responses: list) -> tuple[list[tuple[int, Mapping[str, Any]]], list[Problem]]:
+    """(index, answers) of each well-formed entry, and a problem for each entry of another shape."""
+    shape: list[Problem] = []
     records: list[tuple[int, Mapping[str, Any]]] = []
     for index, entry in enumerate(responses):
         where = f"responses[{index}]"
@@ -116,13 +136,11 @@ def rows_from_payload(defn: SurveyDefinition, responses: Any) -> ScoredBatch:
             )
             continue
         records.append((index, answers))
-    try:
-        batch = check_rows(defn, records) if records else None
-    except ValidationFailed as exc:
-        raise ValidationFailed(_capped(shape + _with_fields(exc.problems))) from None
-    if shape or batch is None:
-        raise ValidationFailed(_capped(shape))
-    return batch
+    return records, shape
+
+
+def _only_answers(entry: Any) -> bool:
+    return type(entry) is dict and len(entry) == 1 and type(entry.get("answers")) is dict
 
 
 def group_problems(wave: Wave, group_id: int) -> list[Problem]:

@@ -145,6 +145,8 @@ def bare_app() -> Flask:
         ('{"a": 1', "application/json", ValidationFailed),
         ("[" * 100_000, "application/json", ValidationFailed),
         ('{"a": ' + "9" * 5000 + "}", "application/json", ValidationFailed),
+        ('{"a": NaN}', "application/json", ValidationFailed),
+        (b'{"a": "\xff"}', "application/json", ValidationFailed),  # not UTF-8
     ],
 )
 def test_json_object_refuses_what_is_not_a_json_object(bare_app, data, content_type, error):

@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, Literal
 
 from flask import current_app
@@ -156,7 +157,13 @@ def _link(kind: Kind, token_hash: str, row, today: date | None) -> Link:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=NONCE_SALT)
+    return _serializer_for(current_app.config["SECRET_KEY"])
+
+
+@lru_cache(maxsize=4)
+def _serializer_for(secret_key: str) -> URLSafeTimedSerializer:
+    """One per key: building it costs as much as checking a nonce."""
+    return URLSafeTimedSerializer(secret_key, salt=NONCE_SALT)
 
 
 def issue_nonce(link: Link) -> str:

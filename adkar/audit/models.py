@@ -17,9 +17,8 @@ class AuditEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    initiative_id: Mapped[int | None] = mapped_column(
-        ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
-    )
+    # No foreign key: the trail outlives the initiative it describes (admins read a deleted one's events).
+    initiative_id: Mapped[int | None] = mapped_column(index=True)
     action: Mapped[str] = mapped_column(String(60))
     target_type: Mapped[str] = mapped_column(String(40))
     target_id: Mapped[str | None] = mapped_column(String(64))

@@ -5,7 +5,9 @@ parameter name needs one line in `parameter_values`. Ids always point at objects
 - anonymous visitors are sent to sign in (pages) or get 401 (API), except on the PUBLIC routes;
 - a practitioner of another initiative gets 404 on anything about the owner's initiative;
 - the initiative's sponsor reads its pages (200) but never changes anything (403/404/405, database unchanged);
-- only admins reach /admin/.
+- only admins reach /admin/;
+- the action library is shared by every initiative: every signed-in user reads it, practitioners and admins
+  (of any initiative) change it, sponsors never do.
 """
 
 from __future__ import annotations
@@ -24,7 +26,12 @@ from werkzeug.routing import Rule
 from werkzeug.routing.converters import AnyConverter
 
 from adkar.accounts.services import create_api_token, hash_token
+from adkar.actions import library as action_library
+from adkar.actions import services as actions
+from adkar.adoption import services as adoption
+from adkar.adoption.models import UsageFigure
 from adkar.extensions import db
+from adkar.plan.change_records import set_change_record
 from adkar.plan.models import GateOverride
 from adkar.surveys.models import Invitation, Wave, WaveGroup
 
@@ -49,10 +56,15 @@ INITIATIVE_SCOPED = frozenset(
         "invitation_id",
         "override_id",
         "action_id",
+        "resistance_id",
+        "figure_id",
         "member_id",
         "response_id",
     }
 )
+# Parameters naming something shared by every initiative: the action library's entries.
+SHARED = frozenset({"entry_id"})
+SHARED_PREFIXES = ("/action-library", "/api/v1/action-library")
 # Parameters naming something that belongs to a person (the owner's token, a member's account).
 PERSONAL = frozenset({"token_id", "user_id"})
 # GET pages a sponsor may be refused (403): forms for changes, file downloads, and the audit trail
@@ -90,7 +102,7 @@ def build_world(app: Flask) -> World:
         initiative = factory.initiative(
             people["owner"], name="Owner's rollout", sponsors=(people["sponsor"], people["member"])
         )
-        factory.initiative(people["other"], name="Other's rollout")
+        others = factory.initiative(people["other"], name="Other's rollout")
         group = factory.group(initiative, name="Service desk")
         milestone = factory.milestone(initiative, groups=(group,))
         wave = Wave(
@@ -118,6 +130,39 @@ def build_world(app: Flask) -> World:
         )
         db.session.add_all([invitation, override])
         db.session.commit()
+        owner = people["owner"]
+        entry = action_library.create_entry(
+            actor=owner, element="ability", title="Access-map drill", description="Practise the new screens."
+        )
+        action = actions.create_action(
+            group=group,
+            actor=owner,
+            element="ability",
+            what="Hands-on lab for the service desk",
+            owner="Team lead",
+            starts_on=date.today() - timedelta(days=3),
+            due_on=date.today() + timedelta(days=10),
+            library_entry_id=entry.id,
+        )
+        resistance = actions.create_resistance(
+            group=group,
+            actor=owner,
+            what="Agents keep the old tool open",
+            reason="fear_of_unknown",
+            people=3,
+            response="Daily floor-walker",
+            logged_on=date.today() - timedelta(days=1),
+        )
+        adoption.import_figures(
+            initiative=initiative,
+            actor=owner,
+            rows=[{"group_id": group.id, "day": date.today() - timedelta(days=1), "active_users": 5}],
+            source="api",
+        )
+        figure_id = db.session.scalar(select(UsageFigure.id).where(UsageFigure.group_id == group.id))
+        set_change_record(
+            milestone=milestone, actor=owner, number="CHG0031234", change_type="normal", state="scheduled"
+        )
         owner_token, _ = create_api_token(user=people["owner"], name="owner's script")
         for name, person in people.items():
             world.emails[name] = person.email
@@ -133,6 +178,11 @@ def build_world(app: Flask) -> World:
             "token_id": owner_token.id,
             "user_id": people["member"].id,
             "member_id": people["member"].id,
+            "action_id": action.id,
+            "resistance_id": resistance.id,
+            "figure_id": figure_id,
+            "entry_id": entry.id,
+            "initiative:other": others.id,  # not a URL parameter: the stranger's own initiative
         }
     return world
 
@@ -140,7 +190,7 @@ def build_world(app: Flask) -> World:
 def parameter_values(world: World) -> dict[str, object]:
     """A value for every URL parameter name in use; add a line here when a new name appears."""
     return {
-        **{name: world.ids[name] for name in INITIATIVE_SCOPED | PERSONAL if name in world.ids},
+        **{name: world.ids[name] for name in INITIATIVE_SCOPED | PERSONAL | SHARED if name in world.ids},
         "key": "adkar-pulse",
         "survey_key": "adkar-pulse",
         "token": secrets.token_urlsafe(24),
@@ -176,6 +226,11 @@ class Route:
     @property
     def about_initiative(self) -> bool:
         return bool(self.params & INITIATIVE_SCOPED)
+
+    @property
+    def is_shared(self) -> bool:
+        """About the action library, which belongs to no initiative."""
+        return bool(self.params & SHARED) or self.rule.rule.startswith(SHARED_PREFIXES)
 
     @property
     def sponsor_may_be_refused_on_get(self) -> bool:
@@ -389,3 +444,94 @@ def test_only_admins_reach_admin_pages(app, world, routes):
     admin = Visitor(app, world, "admin")
     for route, method in calls(admin_routes, lambda r, m: m == "GET"):
         assert admin.request(route, method).status_code == 200, str(route)
+
+
+def test_every_url_parameter_names_a_real_object(routes):
+    """A parameter filled with a made-up 1 would make the 404s above hollow and skip the owner's checks."""
+    guessed = sorted(f"{route}: {', '.join(sorted(route.unknown))}" for route in routes if route.unknown)
+    assert not guessed, "URL parameters without a value in build_world/parameter_values:\n  " + "\n  ".join(
+        guessed
+    )
+
+
+def test_a_stranger_cannot_reach_the_owners_objects_through_their_own_initiative(app, world, routes):
+    """A URL naming the stranger's own (writable) initiative and an object of the owner's (a usage figure,
+    say) is refused too: the object must belong to the initiative the URL names."""
+    mixed = [r for r in routes if "initiative_id" in r.params and len(r.params & INITIATIVE_SCOPED) > 1]
+    assert mixed, "no route names an initiative and one of its objects"
+    visitor = Visitor(app, world, "other")
+    before = snapshot(app)
+    failures = []
+    for route, method in calls(mixed):
+        values = {**parameter_values(world), "initiative_id": world.ids["initiative:other"]}
+        url = route.rule.build({name: values[name] for name in route.params}, append_unknown=False)[1]
+        status = visitor.request(Route(route.rule, url, route.methods, route.unknown), method).status_code
+        if status != 404:
+            failures.append(f"{method} {url} ({route}): {status}, expected 404")
+    assert not failures, failures_message(failures)
+    assert not changed_tables(before, snapshot(app)), "a refused request changed the database"
+
+
+# Routes that only change things, whose ids the owner's GET pages cannot vouch for: the owner's own calls
+# (each deleting a leaf object built for the world) prove the ids name real objects of the initiative.
+OWNER_DELETES = (
+    "/api/v1/actions/<id:action_id>",
+    "/api/v1/resistance/<id:resistance_id>",
+    "/api/v1/usage-figures/<id:figure_id>",
+    "/api/v1/milestones/<id:milestone_id>/change-record",
+    "/api/v1/action-library/<id:entry_id>",
+)
+
+
+def test_the_ids_strangers_are_refused_are_real_for_the_owner(app, world, routes):
+    """The control for the strangers' 404s on the issue-7 objects: the owner deletes each (204), then finds
+    it gone (404), so the stranger was refused a real object of the initiative, not an id of nothing."""
+    by_rule = {route.rule.rule: route for route in routes if "DELETE" in route.methods}
+    owner = Visitor(app, world, "owner")
+    change_record = owner.api_client.get(
+        f"/api/v1/milestones/{world.ids['milestone_id']}/change-record", headers=owner.headers
+    )
+    assert change_record.status_code == 200 and change_record.get_json()["number"] == "CHG0031234"
+    for rule in OWNER_DELETES:
+        route = by_rule[rule]
+        assert owner.request(route, "DELETE").status_code == 204, rule
+        assert owner.request(route, "DELETE").status_code == 404, rule
+
+
+def test_the_action_library_is_shared_read_by_all_changed_by_practitioners(app, world, routes):
+    """Library entries belong to no initiative (adkar/actions/library_views.py, api/actions.py): every
+    signed-in user reads them, any practitioner or admin (even of another initiative) edits them, and
+    sponsors get 403 on every form and change."""
+    shared = [route for route in routes if route.is_shared]
+    assert {p for route in shared for p in route.params} == {"entry_id"}
+    assert len(list(calls(shared))) >= 12, "the walker found suspiciously few action-library routes"
+    failures = []
+    for name in ("admin", "owner", "other", "sponsor", "member"):
+        visitor = Visitor(app, world, name)
+        sponsor = name in ("sponsor", "member")
+        for route, method in calls(shared, lambda r, m: m == "GET"):
+            status = visitor.request(route, method).status_code
+            expected = 403 if sponsor and route.sponsor_may_be_refused_on_get else 200
+            if status != expected:
+                failures.append(f"{name}: GET {route}: {status}, expected {expected}")
+        if sponsor:
+            for route, method in calls(shared, lambda r, m: m in STATE_CHANGING):
+                before = snapshot(app)
+                status = visitor.request(route, method).status_code
+                if status != 403:
+                    failures.append(f"{name}: {method} {route}: {status}, expected 403")
+                if changed := changed_tables(before, snapshot(app)):
+                    failures.append(f"{name}: {method} {route}: changed {', '.join(changed)}")
+    assert not failures, failures_message(failures)
+
+    other = Visitor(app, world, "other")
+    entry_url = f"/api/v1/action-library/{world.ids['entry_id']}"
+    renamed = other.api_client.patch(entry_url, headers=other.headers, json={"title": "Renamed by other"})
+    assert renamed.status_code == 200, renamed.get_json()
+    edited = other.client.post(
+        f"/action-library/{world.ids['entry_id']}/edit",
+        data={"element": "ability", "title": "Edited by other", "description": ""},
+    )
+    assert edited.status_code == 302
+    owner = Visitor(app, world, "owner")
+    assert owner.api_client.get(entry_url, headers=owner.headers).get_json()["title"] == "Edited by other"

@@ -15,7 +15,7 @@ import pytest
 from markupsafe import escape
 
 from ..surveys.mailbox import smtp_server
-from . import payload_world
+from . import issue7_payloads, payload_world
 from .support import PAYLOADS, shown_escaped, sign_in, unsafe_in_html
 
 PAGE_MARKUP = re.compile(r"<svg[^>]*onload|<script>alert", re.I)
@@ -204,3 +204,141 @@ def test_invitation_emails_escape_the_initiative_name(app, world):
     failures: list[str] = []
     check_html("invitation email", html, world.payload, failures)
     assert not failures, failures
+
+
+# --- issue 7: action plans, the resistance log, the action library, adoption, change records, portfolio ---
+
+
+@pytest.fixture
+def issue7(app, world) -> issue7_payloads.Issue7World:
+    return issue7_payloads.add(app, world)
+
+
+def test_issue7_pages_show_the_payloads_escaped(app, issue7):
+    owner = sign_in(app, issue7.base.owner_email)
+    failures: list[str] = []
+    for name, (url, texts) in issue7_payloads.pages(issue7).items():
+        response = owner.get(url)
+        assert response.status_code == 200, f"{name} {url}: {response.status_code}"
+        assert response.mimetype == "text/html"
+        html = response.get_data(as_text=True)
+        check_html(name, html, issue7.payload, failures)
+        failures += [
+            f"{name}: the {tag} is not shown escaped"
+            for tag in texts
+            if not shown_escaped(html, issue7.text(tag))
+        ]
+    assert not failures, "\n".join(failures)
+
+
+def test_the_dashboard_action_panel_and_report_show_action_texts_escaped(app, issue7):
+    """The at-risk group's card (actions in flight, their measured effect naming both waves) on the
+    dashboard and in the offline report."""
+    owner = sign_in(app, issue7.base.owner_email)
+    failures: list[str] = []
+    for name, url in (
+        ("dashboard", f"/initiatives/{issue7.base.initiative_id}/dashboard"),
+        ("report.html", f"/initiatives/{issue7.base.initiative_id}/report.html"),
+    ):
+        html = owner.get(url).get_data(as_text=True)
+        start = html.index(f'id="plan-{issue7.base.group_id}"')
+        card = html[start : html.index("</article>", start)]
+        assert "effect-up" in card, (
+            f"{name}: the action's effect is not measured; the wave names are not shown"
+        )
+        check_html(f"{name} action card", card, issue7.payload, failures)
+        for text in (issue7.text("action what"), issue7.text("action owner"), f"{issue7.payload} (earlier)"):
+            if not shown_escaped(card, text):
+                failures.append(f"{name} action card: {text!r} is not shown escaped")
+        check_html(name, html, issue7.payload, failures)
+    assert not failures, "\n".join(failures)
+
+
+def test_issue7_downloads_are_never_pages(app, issue7):
+    owner = sign_in(app, issue7.base.owner_email)
+    for url in issue7_payloads.downloads(issue7):
+        response = owner.get(url)
+        assert response.status_code == 200, url
+        assert response.mimetype != "text/html", url
+        assert response.headers["Content-Disposition"].startswith("attachment"), url
+
+
+def test_usage_import_errors_echo_payloads_escaped(app, issue7):
+    owner = sign_in(app, issue7.base.owner_email)
+    quoted = issue7.payload.replace('"', '""')
+    response = upload(
+        owner,
+        f"/initiatives/{issue7.base.initiative_id}/adoption/import",
+        f'group,date,active_users\n"{quoted} X","{quoted}","{quoted}"\n',
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    for message in ("in this initiative.", "is not a date written YYYY-MM-DD.", "is not a whole number."):
+        assert message in html, message
+    failures: list[str] = []
+    check_html("usage import errors", html, issue7.payload, failures)
+    if not shown_escaped(html, f"{issue7.payload} X"):
+        failures.append("usage import errors: the unknown group is not echoed escaped")
+    assert not failures, "\n".join(failures)
+
+
+def test_change_record_import_errors_echo_payloads_escaped(app, issue7):
+    """The number, type, state and link are refused by shape (never echoed); the milestone is echoed."""
+    owner = sign_in(app, issue7.base.owner_email)
+    quoted = issue7.payload.replace('"', '""')
+    url = f"/initiatives/{issue7.base.initiative_id}/change-records/import"
+    header = "milestone,number,type,state,url\n"
+    unknown = upload(owner, url, header + ",".join([f'"{quoted} X"'] + [f'"{quoted}"'] * 4) + "\n")
+    assert unknown.status_code == 400
+    unknown_html = unknown.get_data(as_text=True)
+    assert "in this initiative." in unknown_html
+    failures: list[str] = []
+    check_html("change record import, unknown milestone", unknown_html, issue7.payload, failures)
+    if not shown_escaped(unknown_html, f"{issue7.payload} X"):
+        failures.append("change record import: the unknown milestone is not echoed escaped")
+    # The milestone is called the payload, so this row reaches the rules for the other columns.
+    shapes = upload(owner, url, header + ",".join([f'"{quoted}"'] * 5) + "\n")
+    assert shapes.status_code == 400
+    shapes_html = shapes.get_data(as_text=True)
+    for message in ("The change number has up to 40", "Choose a type:", "Choose a state:", "The link"):
+        assert message in shapes_html, message
+    check_html("change record import, refused shapes", shapes_html, issue7.payload, failures)
+    assert not failures, "\n".join(failures)
+
+
+def test_issue7_api_answers_are_json_that_carries_the_payload_verbatim(app, issue7):
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {issue7.base.api_token}"}
+    initiative = issue7.base.initiative_id
+    (action,) = client.get(f"/api/v1/initiatives/{initiative}/actions", headers=headers).get_json()["items"]
+    assert (action["what"], action["owner"]) == (issue7.text("action what"), issue7.text("action owner"))
+    assert action["effect"] is not None
+    (entry,) = client.get(f"/api/v1/initiatives/{initiative}/resistance", headers=headers).get_json()["items"]
+    assert (entry["what"], entry["response"]) == (
+        issue7.text("resistance what"),
+        issue7.text("resistance response"),
+    )
+    library_entry = client.get(f"/api/v1/action-library/{issue7.entry_id}", headers=headers)
+    assert library_entry.mimetype == "application/json"
+    assert library_entry.get_json()["title"] == issue7.text("library title")
+    errors = [
+        client.post(
+            f"/api/v1/initiatives/{initiative}/change-records",
+            headers=headers,
+            json={"records": [{"milestone_id": issue7.base.milestone_id, "number": issue7.payload}]},
+        ),
+        client.post(
+            f"/api/v1/initiatives/{initiative}/actions",
+            headers=headers,
+            json={"group_id": issue7.base.group_id, issue7.payload: 1},
+        ),
+        client.post(
+            "/api/v1/action-library", headers=headers, json={"element": issue7.payload, "title": "x"}
+        ),
+    ]
+    for response in errors:
+        assert 400 <= response.status_code < 500, response.status_code
+        assert response.mimetype == "application/json", response.headers
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "error" in response.get_json()
+    assert any(issue7.payload in str(r.get_json()) for r in errors), "no issue-7 API error echoes the payload"

@@ -113,3 +113,53 @@ def test_downgrade_to_base_and_up_again(fresh_app):
     upgrade(fresh_app)
     assert current_revision(fresh_app) == HEAD
     assert schema_differences(fresh_app) == []
+
+
+def test_responses_move_to_their_wave_and_group_order_and_back(fresh_app):
+    """0004 keeps every response, keys the table by (wave, group, id), and on SQLite drops the rowid that
+    recorded the order in which people answered."""
+    from adkar.accounts import services as accounts
+    from adkar.plan import services as plan
+    from adkar.surveys import waves
+    from adkar.surveys.responses import store_imported
+    from adkar.timeutil import today
+
+    upgrade(fresh_app, "0003")
+    with fresh_app.app_context():
+        owner = accounts.create_user(email="o@example.test", role="practitioner", password="long-enough-pw")
+        initiative = plan.create_initiative(owner=owner, name="I", approach="sequential", go_live=today())
+        group = plan.create_group(initiative=initiative, actor=owner, name="G", headcount=9)
+        wave = waves.create_wave(
+            initiative=initiative,
+            actor=owner,
+            name="W",
+            survey_key="adkar-pulse",
+            opens_on=today(),
+            closes_on=today(),
+            group_ids=[group.id],
+        )
+        scores = {"awareness": 4.0, "desire": 2.0, "knowledge": 5.0, "ability": 3.0, "reinforcement": 1.0}
+        rows = [({"aw1": 4, "de1": 2, "kn1": 5, "ab1": 3, "re1": 1}, scores, f"comment {i}") for i in range(7)]
+        store_imported(wave_id=wave.id, group_id=group.id, rows=rows)
+        before = sorted(db.session.execute(text("SELECT id, comment, score_desire FROM responses")).all())
+        db.session.remove()
+
+    upgrade(fresh_app)
+    with fresh_app.app_context():
+        inspector = inspect(db.engine)
+        assert inspector.get_pk_constraint("responses")["constrained_columns"] == ["wave_id", "group_id", "id"]
+        assert "ix_responses_wave_group" not in {ix["name"] for ix in inspector.get_indexes("responses")}
+        after = sorted(db.session.execute(text("SELECT id, comment, score_desire FROM responses")).all())
+        assert after == before and len(after) == 7
+        if db.engine.dialect.name == "sqlite":
+            with pytest.raises(Exception, match="rowid"):
+                db.session.execute(text("SELECT rowid FROM responses"))
+        db.session.remove()
+
+    downgrade(fresh_app, "0003")
+    with fresh_app.app_context():
+        assert inspect(db.engine).get_pk_constraint("responses")["constrained_columns"] == ["id"]
+        assert sorted(db.session.execute(text("SELECT id, comment, score_desire FROM responses")).all()) == before
+        db.session.remove()
+    upgrade(fresh_app)
+    assert schema_differences(fresh_app) == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy import JSON, ForeignKey, PrimaryKeyConstraint, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -101,12 +101,20 @@ class SubmissionReceipt(db.Model):
 
 
 class Response(db.Model):
-    """An anonymous answer set, with the per-element scores aggregation scans."""
+    """An anonymous answer set, with the per-element scores aggregation scans.
+
+    Stored in (wave, group, random id) order: every read is by wave and group, a wave's responses sit
+    together (an import touches a few pages, not one per row), and on SQLite, without a rowid, nothing in
+    the file records the order in which people answered.
+    """
 
     __tablename__ = "responses"
-    __table_args__ = (Index("ix_responses_wave_group", "wave_id", "group_id"),)
+    __table_args__ = (
+        PrimaryKeyConstraint("wave_id", "group_id", "id", name="pk_responses"),
+        {"sqlite_with_rowid": False},
+    )
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_response_id)
+    id: Mapped[str] = mapped_column(String(32), default=new_response_id)
     wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"))
     group_id: Mapped[int] = mapped_column(ForeignKey("stakeholder_groups.id", ondelete="CASCADE"))
     submitted_on: Mapped[date]

@@ -26,7 +26,7 @@ def test_imported_rows_read_back_as_stored(factory):
         {"awareness": 5.0, "desire": 2.0, "knowledge": 4.0, "ability": 4.0, "reinforcement": 3.0},
         dict.fromkeys(ELEMENTS, 1.0),
     ]
-    comments = ['Ünïcode, "quotes" and\nlines', None]
+    comments = ['Ünïcode, "quotes", a\ttab, a \\ backslash and\nlines', None]  # COPY's escapes
     stored = store_imported(
         wave_id=wave.id, group_id=groups[0].id, rows=list(zip(answers, scores, comments, strict=True))
     )

@@ -17,7 +17,6 @@ from adkar.extensions import db
 from adkar.surveys import respondent
 from adkar.surveys.invitations import MAX_BATCH, issue_links
 from adkar.surveys.models import Wave
-from adkar.surveys.responses import hash_key
 
 from . import figures, load
 from .context import APP_SPEC, FLOOR_SPEC, Context
@@ -88,12 +87,10 @@ def form_nonces(ctx: Context, tokens: list[str]) -> dict[str, str]:
     """The nonce each link's page carries, signed by the app itself with the servers' secret key, so the
     timed run posts forms as a browser would without fetching thousands of pages first."""
     with ctx.app.app_context():
-        return {
-            token: respondent.issue_nonce(
-                respondent.Link(kind="personal", state="open", token_hash=hash_key(token))
-            )
-            for token in tokens
-        }
+        try:
+            return {token: respondent.issue_nonce(respondent.resolve_personal(token)) for token in tokens}
+        finally:
+            db.session.remove()
 
 
 def run_app(ctx: Context, model: ServerModel, floor_throughput: float) -> dict:

@@ -25,7 +25,7 @@ from . import registry
 from .definitions import SurveyDefinition, check_answers, score
 from .models import Invitation, Wave, WaveGroup
 from .questions import AnswerError
-from .responses import AlreadyAnswered, hash_key, split_answers, write_response
+from .responses import AlreadyAnswered, OpenFor, hash_key, split_answers, write_response
 
 log = logging.getLogger(__name__)
 
@@ -167,17 +167,17 @@ def _serializer_for(secret_key: str) -> URLSafeTimedSerializer:
 
 
 def issue_nonce(link: Link) -> str:
-    """A signed value for one rendering of the link's form."""
+    """A signed value for one rendering of the link's form. A personal form's also names the wave, group
+    and survey it was made for, so its POST can be stored without reading the link first (submit)."""
     if link.kind == "personal":
-        return _serializer().dumps({"p": link.token_hash[:PERSONAL_TAG]})
+        assert link.survey is not None
+        claims = {"w": link.wave_id, "g": link.group_id, "s": link.survey.key}
+        return _serializer().dumps({"p": link.token_hash[:PERSONAL_TAG], **claims})
     assert link.wave_id is not None
     return _serializer().dumps({"w": link.wave_id, "g": link.group_id, "n": secrets.token_urlsafe(18)})
 
 
-def form_receipt(link: Link, nonce: str | None, *, max_age: int = NONCE_MAX_AGE) -> str | None:
-    """Check the form's nonce against its link (NonceInvalid when it does not hold). For an open link,
-    the receipt key of this form, so a refresh, double click or second tab stores one response; a personal
-    link needs none (marking its invitation spends it)."""
+def _nonce_data(nonce: str | None, max_age: int) -> dict:
     if not nonce or len(nonce) > 512:
         raise NonceInvalid
     try:
@@ -186,6 +186,14 @@ def form_receipt(link: Link, nonce: str | None, *, max_age: int = NONCE_MAX_AGE)
         raise NonceInvalid from exc
     if not isinstance(data, dict):
         raise NonceInvalid
+    return data
+
+
+def form_receipt(link: Link, nonce: str | None, *, max_age: int = NONCE_MAX_AGE) -> str | None:
+    """Check the form's nonce against its link (NonceInvalid when it does not hold). For an open link,
+    the receipt key of this form, so a refresh, double click or second tab stores one response; a personal
+    link needs none (marking its invitation spends it)."""
+    data = _nonce_data(nonce, max_age)
     if link.kind == "personal":
         if data.get("p") != link.token_hash[:PERSONAL_TAG]:
             raise NonceInvalid
@@ -225,6 +233,60 @@ class Submitted:
     nonce: str | None = None
 
 
+def _made_for(token_hash: str, nonce: str | None) -> Link | None:
+    """The link a personal form's nonce says it was made for (open when it was rendered), or None."""
+    try:
+        data = _nonce_data(nonce, NONCE_MAX_AGE)
+    except NonceInvalid:
+        return None
+    wave_id, group_id, survey_key = data.get("w"), data.get("g"), data.get("s")
+    survey = registry.get(survey_key) if isinstance(survey_key, str) else None
+    if data.get("p") != token_hash[:PERSONAL_TAG] or survey is None:
+        return None
+    if not (isinstance(wave_id, int) and isinstance(group_id, int)):
+        return None
+    return Link(
+        kind="personal",
+        state="open",
+        token_hash=token_hash,
+        wave_id=wave_id,
+        group_id=group_id,
+        survey=survey,
+    )
+
+
+def _submit_as_made(token_hash: str, form: Mapping[str, Any]) -> Submitted | None:
+    """The common case in one write: a personal form whose nonce names its wave, group and survey, with
+    answers that survey accepts, spends the token only while that wave is open with that survey. None
+    when anything is not so (nothing stored): the full check then says what to show."""
+    link = _made_for(token_hash, form.get(NONCE_FIELD))
+    if link is None:
+        return None
+    try:
+        submission = check_submission(link, form)
+    except AnswersInvalid:
+        return None
+    assert link.wave_id is not None and link.group_id is not None and link.survey is not None
+    with db.engine.connect() as connection:
+        start_writing(connection)
+        try:
+            write_response(
+                connection,
+                wave_id=link.wave_id,
+                group_id=link.group_id,
+                answers=submission.answers,
+                scores=submission.scores,
+                comment=submission.comment,
+                invitation_token_hash=token_hash,
+                while_open=OpenFor(survey_key=link.survey.key, day=current_day()),
+            )
+        except AlreadyAnswered:
+            connection.rollback()
+            return None
+        connection.commit()
+    return Submitted(link=link, stored=True)
+
+
 def submit(kind: Kind, token: str, form: Mapping[str, Any], *, check_nonce: bool = True) -> Submitted:
     """Check and store one respondent POST: the link is resolved and the form's nonce and answers checked,
     then one write transaction marks the token used (or stores the form's receipt), inserts the response
@@ -235,6 +297,8 @@ def submit(kind: Kind, token: str, form: Mapping[str, Any], *, check_nonce: bool
     receipt and is always checked.
     """
     link = Link(kind=kind, state="unusable", token_hash=hash_key(token))
+    if kind == "personal" and (stored := _submit_as_made(link.token_hash, form)) is not None:
+        return stored
     with db.engine.connect() as connection:
         link = _resolve(connection, kind, link.token_hash)
         checked = _check(link, form, check_nonce)

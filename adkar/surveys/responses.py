@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, false, insert, update
+from sqlalchemy import Connection, Date, bindparam, exists, false, insert, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
@@ -17,7 +18,7 @@ from ..extensions import db
 from ..timeutil import today
 from . import bulk, tally
 from .definitions import SurveyDefinition
-from .models import Invitation, Response, SubmissionReceipt, new_response_id
+from .models import Invitation, Response, SubmissionReceipt, Wave, WaveGroup, new_response_id
 from .scored_batch import ScoredBatch
 
 BARRIER_INDEX = {name: index for index, name in enumerate((*ELEMENTS, "none"))}
@@ -26,20 +27,44 @@ BARRIER_INDEX = {name: index for index, name in enumerate((*ELEMENTS, "none"))}
 # cached by SQLAlchemy); the write lock is then held for the database work alone.
 _INSERT_RECEIPT = insert(SubmissionReceipt.__table__)
 _INSERT_RESPONSE = insert(Response.__table__)
-_invitations = Invitation.__table__
+_invitations, _waves, _wave_groups = Invitation.__table__, Wave.__table__, WaveGroup.__table__
 _MARK_USED = (
     update(_invitations)
     .where(
         _invitations.c.token_hash == bindparam("used_token_hash"),
         _invitations.c.wave_id == bindparam("used_wave_id"),
+        _invitations.c.group_id == bindparam("used_group_id"),
         _invitations.c.used == false(),
     )
     .values(used=True)
 )
+# The same, only while the wave still takes this form: open today, with the survey the form was made for,
+# and the group still in it (the respondent page reads none of that again when the form says it).
+_MARK_USED_WHILE_OPEN = _MARK_USED.where(
+    exists().where(
+        _waves.c.id == _invitations.c.wave_id,
+        _waves.c.survey_key == bindparam("open_survey_key"),
+        _waves.c.opens_on <= bindparam("open_day", type_=Date),
+        _waves.c.closes_on >= bindparam("open_day", type_=Date),
+    ),
+    exists().where(
+        _wave_groups.c.wave_id == _invitations.c.wave_id,
+        _wave_groups.c.group_id == _invitations.c.group_id,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class OpenFor:
+    """The survey a form was made for and the day it is sent: a token is spent only if its wave takes it."""
+
+    survey_key: str
+    day: date
 
 
 class AlreadyAnswered(Exception):
-    """The token or form was used already; nothing was stored."""
+    """The token or form was used already (or, spent with OpenFor, its wave no longer takes that form);
+    nothing was stored."""
 
 
 def hash_key(value: str) -> str:
@@ -128,6 +153,7 @@ def write_response(
     comment: str | None,
     receipt: str | None = None,
     invitation_token_hash: str | None = None,
+    while_open: OpenFor | None = None,
 ) -> None:
     """Write one response in the caller's transaction: the token marked used or the form's receipt, the
     response, the tally. Raises AlreadyAnswered before writing anything else when the token or form was
@@ -145,9 +171,12 @@ def write_response(
     )
     added = tally.parameters(wave_id=wave_id, group_id=group_id, totals=tally.increments([scores]))
     if invitation_token_hash is not None:
-        marked = connection.execute(
-            _MARK_USED, {"used_token_hash": invitation_token_hash, "used_wave_id": wave_id}
-        )
+        spend = {"used_token_hash": invitation_token_hash, "used_wave_id": wave_id, "used_group_id": group_id}
+        if while_open is None:
+            marked = connection.execute(_MARK_USED, spend)
+        else:
+            open_for = {"open_survey_key": while_open.survey_key, "open_day": while_open.day}
+            marked = connection.execute(_MARK_USED_WHILE_OPEN, spend | open_for)
         if marked.rowcount != 1:
             raise AlreadyAnswered
     if receipt is not None:

@@ -139,7 +139,9 @@ def test_responses_move_to_their_wave_and_group_order_and_back(fresh_app):
             group_ids=[group.id],
         )
         scores = {"awareness": 4.0, "desire": 2.0, "knowledge": 5.0, "ability": 3.0, "reinforcement": 1.0}
-        rows = [({"aw1": 4, "de1": 2, "kn1": 5, "ab1": 3, "re1": 1}, scores, f"comment {i}") for i in range(7)]
+        rows = [
+            ({"aw1": 4, "de1": 2, "kn1": 5, "ab1": 3, "re1": 1}, scores, f"comment {i}") for i in range(7)
+        ]
         store_imported(wave_id=wave.id, group_id=group.id, rows=rows)
         before = sorted(db.session.execute(text("SELECT id, comment, score_desire FROM responses")).all())
         db.session.remove()
@@ -147,7 +149,11 @@ def test_responses_move_to_their_wave_and_group_order_and_back(fresh_app):
     upgrade(fresh_app)
     with fresh_app.app_context():
         inspector = inspect(db.engine)
-        assert inspector.get_pk_constraint("responses")["constrained_columns"] == ["wave_id", "group_id", "id"]
+        assert inspector.get_pk_constraint("responses")["constrained_columns"] == [
+            "wave_id",
+            "group_id",
+            "id",
+        ]
         assert "ix_responses_wave_group" not in {ix["name"] for ix in inspector.get_indexes("responses")}
         after = sorted(db.session.execute(text("SELECT id, comment, score_desire FROM responses")).all())
         assert after == before and len(after) == 7
@@ -159,7 +165,10 @@ def test_responses_move_to_their_wave_and_group_order_and_back(fresh_app):
     downgrade(fresh_app, "0003")
     with fresh_app.app_context():
         assert inspect(db.engine).get_pk_constraint("responses")["constrained_columns"] == ["id"]
-        assert sorted(db.session.execute(text("SELECT id, comment, score_desire FROM responses")).all()) == before
+        assert (
+            sorted(db.session.execute(text("SELECT id, comment, score_desire FROM responses")).all())
+            == before
+        )
         db.session.remove()
     upgrade(fresh_app)
     assert schema_differences(fresh_app) == []

@@ -266,25 +266,34 @@ def _submit_as_made(token_hash: str, form: Mapping[str, Any]) -> Submitted | Non
         submission = check_submission(link, form)
     except AnswersInvalid:
         return None
-    assert link.wave_id is not None and link.group_id is not None and link.survey is not None
+    assert link.survey is not None
+    spend = {"invitation_token_hash": token_hash, "while_open": OpenFor(link.survey.key, current_day())}
     with db.engine.connect() as connection:
-        start_writing(connection)
-        try:
-            write_response(
-                connection,
-                wave_id=link.wave_id,
-                group_id=link.group_id,
-                answers=submission.answers,
-                scores=submission.scores,
-                comment=submission.comment,
-                invitation_token_hash=token_hash,
-                while_open=OpenFor(survey_key=link.survey.key, day=current_day()),
-            )
-        except AlreadyAnswered:
-            connection.rollback()
+        if not _write(connection, link, submission, **spend):
             return None
-        connection.commit()
     return Submitted(link=link, stored=True)
+
+
+def _write(connection: Connection, link: Link, submission: Submission, **spend: Any) -> bool:
+    """Store the submission in the connection's own write transaction; False (nothing stored) when the
+    link or form could not be spent (`spend`: write_response's receipt, token and while_open)."""
+    assert link.wave_id is not None and link.group_id is not None
+    start_writing(connection)
+    try:
+        write_response(
+            connection,
+            wave_id=link.wave_id,
+            group_id=link.group_id,
+            answers=submission.answers,
+            scores=submission.scores,
+            comment=submission.comment,
+            **spend,
+        )
+    except AlreadyAnswered:
+        connection.rollback()
+        return False
+    connection.commit()
+    return True
 
 
 def submit(kind: Kind, token: str, form: Mapping[str, Any], *, check_nonce: bool = True) -> Submitted:
@@ -305,23 +314,9 @@ def submit(kind: Kind, token: str, form: Mapping[str, Any], *, check_nonce: bool
         if isinstance(checked, Submitted):
             return checked
         submission, receipt = checked
-        assert link.wave_id is not None and link.group_id is not None
-        start_writing(connection)
-        try:
-            write_response(
-                connection,
-                wave_id=link.wave_id,
-                group_id=link.group_id,
-                answers=submission.answers,
-                scores=submission.scores,
-                comment=submission.comment,
-                receipt=receipt,
-                invitation_token_hash=link.token_hash if link.kind == "personal" else None,
-            )
-        except AlreadyAnswered:  # a double click or a second tab: the first submission counted
-            connection.rollback()
-        else:
-            connection.commit()
+        token_hash = link.token_hash if link.kind == "personal" else None
+        # Not spent: a double click or a second tab, whose first submission counted.
+        _write(connection, link, submission, receipt=receipt, invitation_token_hash=token_hash)
     return Submitted(link=link, stored=True)
 
 

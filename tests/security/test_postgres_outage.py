@@ -53,4 +53,4 @@ def test_losing_the_database_under_load_loses_no_response(tmp_path):
         )
         result = drill.report(seeded, outcome)
     log.warning("database outage drill: %s", json.dumps(result))
-    drill.check(result)
+    assert drill.problems(result) == []

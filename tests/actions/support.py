@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -17,6 +17,7 @@ from adkar.surveys import registry
 from adkar.surveys.definitions import score
 from adkar.surveys.responses import split_answers, store_imported
 from adkar.surveys.waves import create_wave
+from adkar.timeutil import today
 from tests.api.helpers import ApiClient
 from tests.factories import Factory
 
@@ -99,3 +100,29 @@ class Api(ApiClient):
 
     def put(self, path: str, token: str | None, **kwargs):
         return self.call("PUT", path, token, **kwargs)
+
+
+def action_form(**changes) -> dict:
+    """A valid action form, as the group page posts it."""
+    data = {
+        "element": "desire",
+        "what": "Team leads hold one-to-ones on what changes",
+        "owner": "Ana Costa",
+        "starts_on": today().isoformat(),
+        "due_on": (today() + timedelta(days=14)).isoformat(),
+        "status": "planned",
+    }
+    return data | changes
+
+
+def resistance_form(**changes) -> dict:
+    """A valid resistance-log form."""
+    data = {
+        "what": "Logging calls in the new tool",
+        "reason": "fear_of_unknown",
+        "people": "6",
+        "response": "Buddy each agent with a super-user",
+        "status": "open",
+        "logged_on": today().isoformat(),
+    }
+    return data | changes

@@ -13,21 +13,9 @@ from adkar.actions.models import Action
 from adkar.extensions import db
 from adkar.timeutil import today
 
-from .support import audit_actions, count, has_csrf_field, login, text, wave
+from .support import action_form, audit_actions, count, has_csrf_field, login, text, wave
 
 DESIRE_STOPS = [(5, 2, 4, 4, 4), (4, 1, 4, 4, 4), (4, 3, 4, 4, 4), (5, 5, 5, 5, 5), (4, 4, 4, 2, 4)]
-
-
-def valid(**changes) -> dict:
-    data = {
-        "element": "desire",
-        "what": "Team leads hold one-to-ones on what changes",
-        "owner": "Ana Costa",
-        "starts_on": today().isoformat(),
-        "due_on": (today() + timedelta(days=14)).isoformat(),
-        "status": "planned",
-    }
-    return data | changes
 
 
 @pytest.fixture
@@ -75,7 +63,7 @@ def test_a_suggestion_prefills_the_form_and_is_linked(client, surveyed):
     assert f'value="{entry.id}"' in form and entry.title in form
     response = client.post(
         f"/groups/{surveyed.field.id}/actions/new",
-        data=valid(what=entry.title, library_entry_id=str(entry.id)),
+        data=action_form(what=entry.title, library_entry_id=str(entry.id)),
     )
     assert response.status_code == 302
     action = db.session.scalar(db.select(Action))
@@ -90,9 +78,11 @@ def test_a_suggestion_prefills_the_form_and_is_linked(client, surveyed):
 
 def test_create_edit_and_delete_an_action_with_audit(client, cast):
     login(client, cast.member)
-    assert client.post(f"/groups/{cast.desk.id}/actions/new", data=valid()).status_code == 302
+    assert client.post(f"/groups/{cast.desk.id}/actions/new", data=action_form()).status_code == 302
     action = db.session.scalar(db.select(Action))
-    response = client.post(f"/actions/{action.id}/edit", data=valid(status="in_progress", owner="Bo Lind"))
+    response = client.post(
+        f"/actions/{action.id}/edit", data=action_form(status="in_progress", owner="Bo Lind")
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert (action.status, action.owner) == ("in_progress", "Bo Lind")
@@ -120,7 +110,7 @@ def test_create_edit_and_delete_an_action_with_audit(client, cast):
 )
 def test_invalid_actions_answer_400_and_store_nothing(client, cast, changes, message):
     login(client, cast.owner)
-    response = client.post(f"/groups/{cast.desk.id}/actions/new", data=valid(**changes))
+    response = client.post(f"/groups/{cast.desk.id}/actions/new", data=action_form(**changes))
     assert response.status_code == 400
     assert message in text(response)
     assert count(Action) == 0
@@ -140,8 +130,8 @@ def test_access_sponsor_reads_stranger_sees_nothing(client, cast):
     assert client.get(f"/initiatives/{cast.initiative.id}/actions").status_code == 200
     assert "Role-based training" in text(client.get(f"/groups/{cast.desk.id}/actions"))
     assert client.get(f"/groups/{cast.desk.id}/actions/new").status_code == 403
-    assert client.post(f"/groups/{cast.desk.id}/actions/new", data=valid()).status_code == 403
-    assert client.post(f"/actions/{action.id}/edit", data=valid()).status_code == 403
+    assert client.post(f"/groups/{cast.desk.id}/actions/new", data=action_form()).status_code == 403
+    assert client.post(f"/actions/{action.id}/edit", data=action_form()).status_code == 403
     assert client.post(f"/actions/{action.id}/delete").status_code == 403
     login(client, cast.stranger)
     for url in (

@@ -12,19 +12,7 @@ from adkar.extensions import db
 from adkar.timeutil import today
 from adkar.validation import ValidationFailed
 
-from .support import audit_actions, count, has_csrf_field, login, text
-
-
-def valid(**changes) -> dict:
-    data = {
-        "what": "Logging calls in the new tool",
-        "reason": "fear_of_unknown",
-        "people": "6",
-        "response": "Buddy each agent with a super-user",
-        "status": "open",
-        "logged_on": today().isoformat(),
-    }
-    return data | changes
+from .support import audit_actions, count, has_csrf_field, login, resistance_form, text
 
 
 def test_log_edit_and_delete_resistance(client, cast):
@@ -39,7 +27,7 @@ def test_log_edit_and_delete_resistance(client, cast):
         "Being left out",
     ):
         assert reason in form
-    assert client.post(f"/groups/{cast.field.id}/resistance/new", data=valid()).status_code == 302
+    assert client.post(f"/groups/{cast.field.id}/resistance/new", data=resistance_form()).status_code == 302
     entry = db.session.scalar(db.select(ResistanceEntry))
     assert (entry.group_id, entry.people, entry.reason, entry.status) == (
         cast.field.id,
@@ -50,7 +38,9 @@ def test_log_edit_and_delete_resistance(client, cast):
     page = text(client.get(f"/groups/{cast.field.id}/actions"))
     assert "Logging calls in the new tool" in page and "Fear of the unknown" in page
     assert (
-        client.post(f"/resistance/{entry.id}/edit", data=valid(status="addressed", people="10")).status_code
+        client.post(
+            f"/resistance/{entry.id}/edit", data=resistance_form(status="addressed", people="10")
+        ).status_code
         == 302
     )
     db.session.expire_all()
@@ -78,7 +68,7 @@ def test_log_edit_and_delete_resistance(client, cast):
 )
 def test_invalid_entries_answer_400_and_store_nothing(client, cast, changes, message):
     login(client, cast.member)
-    response = client.post(f"/groups/{cast.field.id}/resistance/new", data=valid(**changes))
+    response = client.post(f"/groups/{cast.field.id}/resistance/new", data=resistance_form(**changes))
     assert response.status_code == 400
     assert message in text(response)
     assert count(ResistanceEntry) == 0
@@ -112,9 +102,9 @@ def test_sponsor_cannot_change_the_log_and_stranger_cannot_see_it(client, cast):
     login(client, cast.sponsor)
     assert "Weekend cut-over" in text(client.get(f"/groups/{cast.desk.id}/actions"))
     assert client.get(f"/groups/{cast.desk.id}/resistance/new").status_code == 403
-    assert client.post(f"/resistance/{entry.id}/edit", data=valid()).status_code == 403
+    assert client.post(f"/resistance/{entry.id}/edit", data=resistance_form()).status_code == 403
     assert client.post(f"/resistance/{entry.id}/delete").status_code == 403
     login(client, cast.stranger)
     assert client.get(f"/resistance/{entry.id}/edit").status_code == 404
-    assert client.post(f"/groups/{cast.desk.id}/resistance/new", data=valid()).status_code == 404
+    assert client.post(f"/groups/{cast.desk.id}/resistance/new", data=resistance_form()).status_code == 404
     assert count(ResistanceEntry) == 1

@@ -42,6 +42,7 @@ from adkar.plan.models import Initiative, Milestone, StakeholderGroup
 from adkar.surveys import invitations, waves
 from adkar.surveys.models import Wave
 from adkar.timeutil import today, utc_now
+from tests.actions.support import action_form, resistance_form
 from tests.factories import Factory
 from tests.surveys.mailbox import smtp_server
 
@@ -480,18 +481,6 @@ def reminders(client, cast: Cast) -> Expected:
 # --- action plans and the resistance log ---------------------------------------------------------------------
 
 
-def action_form(**changes) -> dict:
-    data = {
-        "element": "desire",
-        "what": "Team leads hold one-to-ones on what changes",
-        "owner": "Ana Costa",
-        "starts_on": today().isoformat(),
-        "due_on": (today() + timedelta(days=14)).isoformat(),
-        "status": "planned",
-    }
-    return data | changes
-
-
 def new_action(cast: Cast) -> Action:
     return actions.create_action(
         group=cast.desk,
@@ -529,18 +518,6 @@ def action_delete(client, cast: Cast) -> Expected:
     assert client.post(f"/actions/{action_id}/delete").status_code == 302
     detail = {"what": "Team leads hold one-to-ones on what changes"}
     return Expected("action.delete", cast.owner, "action", action_id, cast.initiative.id, detail)
-
-
-def resistance_form(**changes) -> dict:
-    data = {
-        "what": "Logging calls in the new tool",
-        "reason": "fear_of_unknown",
-        "people": "6",
-        "response": "Buddy each agent with a super-user",
-        "status": "open",
-        "logged_on": today().isoformat(),
-    }
-    return data | changes
 
 
 def new_resistance(cast: Cast) -> ResistanceEntry:

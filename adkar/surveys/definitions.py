@@ -180,7 +180,7 @@ def check_answers(
 ) -> tuple[dict[str, Any], dict[str, AnswerError]]:
     """Parse a submitted form: (clean answers by item id, AnswerError by item id or offending field).
 
-    Fields that are neither items nor in ``allowed_fields`` (csrf_token, lang, nonce, ...) are errors, so a
+    Fields that are neither items nor in ``allowed_fields`` (lang, nonce, ...) are errors, so a
     forged field cannot slip into a response. Blank optional items are left out of the clean answers.
     """
     allowed = frozenset(allowed_fields)

@@ -33,8 +33,6 @@ from .questions import AnswerError
 bp = Blueprint("respond", __name__)
 csrf.exempt(bp)  # each form carries a signed, link-bound nonce instead (respondent.form_receipt)
 
-STATUS = {"unusable": 404, "closed": 410, "not_yet_open": 200}
-
 
 @bp.route("/s/<token>", methods=["GET", "POST"], endpoint="personal")
 def personal(token: str):

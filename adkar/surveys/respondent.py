@@ -23,6 +23,7 @@ from ..extensions import db
 from ..timeutil import today as current_day
 from . import registry
 from .definitions import SurveyDefinition, check_answers, score
+from .driver_sql import Driver
 from .models import Invitation, Wave, WaveGroup
 from .questions import AnswerError
 from .responses import AlreadyAnswered, OpenFor, hash_key, split_answers, write_response
@@ -266,12 +267,34 @@ def _submit_as_made(token_hash: str, form: Mapping[str, Any]) -> Submitted | Non
         submission = check_submission(link, form)
     except AnswersInvalid:
         return None
-    assert link.survey is not None
-    spend = {"invitation_token_hash": token_hash, "while_open": OpenFor(link.survey.key, current_day())}
-    with db.engine.connect() as connection:
-        if not _write(connection, link, submission, **spend):
+    assert link.survey is not None and link.wave_id is not None and link.group_id is not None
+    with _connect_for_one_write() as connection:
+        driver = Driver(connection)
+        try:
+            with driver.write_transaction():
+                write_response(
+                    driver,
+                    wave_id=link.wave_id,
+                    group_id=link.group_id,
+                    answers=submission.answers,
+                    scores=submission.scores,
+                    comment=submission.comment,
+                    invitation_token_hash=token_hash,
+                    while_open=OpenFor(link.survey.key, current_day()),
+                )
+        except AlreadyAnswered:
             return None
     return Submitted(link=link, stored=True)
+
+
+def _connect_for_one_write() -> Connection:
+    """A connection for a personal link's write alone, run on the driver (driver_sql). On PostgreSQL
+    that write is one statement, atomic by itself, so it goes in autocommit: no BEGIN and COMMIT round
+    trips (responses.write_response)."""
+    connection = db.engine.connect()
+    if connection.dialect.name == "postgresql":
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+    return connection
 
 
 def _write(connection: Connection, link: Link, submission: Submission, **spend: Any) -> bool:

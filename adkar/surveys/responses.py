@@ -16,8 +16,9 @@ from ..database import begin_write
 from ..elements import ELEMENTS, barrier_point
 from ..extensions import db
 from ..timeutil import today
-from . import bulk, tally
+from . import bulk, personal_write, tally
 from .definitions import SurveyDefinition
+from .driver_sql import Driver
 from .models import Invitation, Response, SubmissionReceipt, Wave, WaveGroup, new_response_id
 from .scored_batch import ScoredBatch
 
@@ -144,7 +145,7 @@ def record_response(
 
 
 def write_response(
-    connection: Connection,
+    target: Connection | Driver,
     *,
     wave_id: int,
     group_id: int,
@@ -157,11 +158,13 @@ def write_response(
 ) -> None:
     """Write one response in the caller's transaction: the token marked used or the form's receipt, the
     response, the tally. Raises AlreadyAnswered before writing anything else when the token or form was
-    used; the caller's transaction must then be rolled back.
+    used; the caller's transaction must then be rolled back. `target` is a Core connection, or a Driver
+    for the respondent POST's own connection (driver_sql).
 
     A personal token counts once because marking it is `UPDATE ... WHERE used = false`: under the write
     lock (SQLite) or the row lock (PostgreSQL, which re-checks the condition after a concurrent commit) only
-    one transaction can change the row. An open link has no row per person, so `receipt`, the hash of the
+    one transaction can change the row. On PostgreSQL the three writes are one statement (personal_write),
+    which the caller may also send in autocommit. An open link has no row per person, so `receipt`, the hash of the
     form's nonce, goes into a table whose primary key refuses a second answer from the same form.
     """
     if invitation_token_hash is None and receipt is None:
@@ -170,22 +173,33 @@ def write_response(
         wave_id=wave_id, group_id=group_id, answers=answers, scores=scores, comment=comment, on=today()
     )
     added = tally.parameters(wave_id=wave_id, group_id=group_id, totals=tally.increments([scores]))
+    run = target.run if isinstance(target, Driver) else _core_runner(target)
     if invitation_token_hash is not None:
         spend = {"used_token_hash": invitation_token_hash, "used_wave_id": wave_id, "used_group_id": group_id}
-        if while_open is None:
-            marked = connection.execute(_MARK_USED, spend)
-        else:
-            open_for = {"open_survey_key": while_open.survey_key, "open_day": while_open.day}
-            marked = connection.execute(_MARK_USED_WHILE_OPEN, spend | open_for)
-        if marked.rowcount != 1:
+        mark = _MARK_USED
+        if while_open is not None:
+            mark = _MARK_USED_WHILE_OPEN
+            spend |= {"open_survey_key": while_open.survey_key, "open_day": while_open.day}
+        if receipt is None and target.dialect.name == "postgresql":
+            if run(personal_write.statement(mark), personal_write.parameters(spend, added, row)) != 1:
+                raise AlreadyAnswered
+            return
+        if run(mark, spend) != 1:
             raise AlreadyAnswered
     if receipt is not None:
         try:
-            connection.execute(_INSERT_RECEIPT, {"key_hash": receipt})
+            run(_INSERT_RECEIPT, {"key_hash": receipt})
         except IntegrityError as exc:
             raise AlreadyAnswered from exc
-    connection.execute(_INSERT_RESPONSE, row)
-    tally.add(connection, added)
+    run(_INSERT_RESPONSE, row)
+    tally.check_added(run(tally.ADD, added), added)
+
+
+def _core_runner(connection: Connection):
+    def run(statement, params) -> int:
+        return connection.execute(statement, params).rowcount
+
+    return run
 
 
 def store_imported(

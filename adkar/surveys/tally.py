@@ -61,7 +61,12 @@ def parameters(*, wave_id: int, group_id: int, totals: Mapping[str, float]) -> d
 
 def add(connection: Connection, params: Mapping[str, float]) -> None:
     """Run ADD with `parameters(...)` on the caller's connection, in its transaction."""
-    if connection.execute(ADD, params).rowcount != 1:
+    check_added(connection.execute(ADD, params).rowcount, params)
+
+
+def check_added(rowcount: int, params: Mapping[str, float]) -> None:
+    """ADD changes exactly one row; none means the group is not in the wave (the caller rolls back)."""
+    if rowcount != 1:
         wave_id, group_id = params["tally_wave_id"], params["tally_group_id"]
         raise LookupError(f"group {group_id} is not part of wave {wave_id}")
 

@@ -19,6 +19,7 @@ from adkar.extensions import db
 from adkar.surveys import respondent
 from adkar.surveys.models import Response
 
+from ..surveys.wavedata import page_nonce
 from . import payload_world
 from .support import sign_in
 
@@ -48,15 +49,20 @@ def lost_connection(*_args, **_kwargs):
     raise OperationalError("INSERT ...", {}, Exception("server closed the connection unexpectedly"))
 
 
-def test_a_locked_sqlite_database_gives_a_retry_page_then_works(app, world, engine_name):
+@pytest.mark.parametrize("as_made", [False, True], ids=["checked", "as-made"])
+def test_a_locked_sqlite_database_gives_a_retry_page_then_works(app, world, engine_name, as_made):
+    """Both submit paths: the link read first (SQLAlchemy), or the form's nonce naming it (the driver)."""
     if engine_name != "sqlite":
         pytest.skip("the write lock of another connection is a SQLite fault")
+    form = dict(ANSWERS)
+    if as_made:
+        form["nonce"] = page_nonce(app.test_client(), world.personal_token)
     path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
     holder = sqlite3.connect(path, isolation_level=None)
     before = stored(app, world.wave_id)
     try:
         holder.execute("BEGIN IMMEDIATE")  # another writer that does not let go
-        response = app.test_client().post(f"/s/{world.personal_token}", data=ANSWERS)
+        response = app.test_client().post(f"/s/{world.personal_token}", data=form)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -64,7 +70,7 @@ def test_a_locked_sqlite_database_gives_a_retry_page_then_works(app, world, engi
     assert NOT_SAVED in response.text and "locked" not in response.text.lower()
     assert int(response.headers["Retry-After"]) > 0
     assert stored(app, world.wave_id) == before
-    retry = app.test_client().post(f"/s/{world.personal_token}", data=ANSWERS)
+    retry = app.test_client().post(f"/s/{world.personal_token}", data=form)
     assert retry.status_code == 303  # the same link works: nothing was half-saved
     assert stored(app, world.wave_id) == before + 1
 

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 
 from adkar.audit.models import AuditEvent
 from adkar.extensions import db
-from adkar.surveys import registry, tally
+from adkar.surveys import registry, responses
 from adkar.surveys.models import Response
 from adkar.surveys.responses import AlreadyAnswered, hash_key, record_response, split_answers, store_imported
 
-from .wavedata import count_receipts, count_responses, invitation_used, invite, make_wave
+from .wavedata import (
+    count_receipts,
+    count_responses,
+    failing_writes,
+    invitation_used,
+    invite,
+    make_wave,
+    page_nonce,
+    pulse_form,
+)
 from .wavedata import tally as tally_row
 
 SCORES = {"awareness": 4.0, "desire": 2.0, "knowledge": 5.0, "ability": 5.0, "reinforcement": 1.0}
@@ -66,16 +76,38 @@ def test_token_of_another_wave_is_refused_and_rolled_back(factory):
     assert invitation_used(token) is False
 
 
-def test_failure_after_storing_the_response_leaves_nothing(factory, monkeypatch):
-    """A crash between inserting the response and updating the tally rolls everything back."""
+# The writes after the token is marked, each made to fail inside the database: SQLite runs them as
+# separate statements in one transaction, PostgreSQL as one statement (personal_write).
+LATER_WRITES = [("responses", "INSERT"), ("wave_groups", "UPDATE")]
+
+
+@pytest.mark.parametrize(("table", "operation"), LATER_WRITES)
+def test_a_failing_write_after_marking_the_token_leaves_nothing(factory, table, operation):
     wave, groups, _ = make_wave(factory)
     token = invite(wave, groups[0])
+    with failing_writes(table, operation), pytest.raises(DBAPIError, match="disk full"):
+        record(wave, groups[0], token)
+    db.session.rollback()
+    assert count_responses() == 0
+    assert count_receipts() == 0
+    assert invitation_used(token) is False
+    assert tally_row(wave.id, groups[0].id).n == 0
+    record(wave, groups[0], token)  # the link still works afterwards
+    assert count_responses() == 1
 
-    def broken(connection, _params):
+
+def test_failure_after_storing_the_response_leaves_nothing(factory, monkeypatch):
+    """A crash in Python after every write, before the commit, rolls everything back."""
+    wave, groups, _ = make_wave(factory)
+    token = invite(wave, groups[0])
+    real_write = responses.write_response
+
+    def broken(connection, **kwargs):
+        real_write(connection, **kwargs)
         assert connection.scalar(select(func.count()).select_from(Response)) == 1  # the row was written
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(tally, "add", broken)
+    monkeypatch.setattr(responses, "write_response", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         record(wave, groups[0], token)
 
@@ -84,22 +116,26 @@ def test_failure_after_storing_the_response_leaves_nothing(factory, monkeypatch)
     assert invitation_used(token) is False
     assert tally_row(wave.id, groups[0].id).n == 0
     monkeypatch.undo()
-    record(wave, groups[0], token)  # the link still works afterwards
+    record(wave, groups[0], token)
     assert count_responses() == 1
 
 
-def test_failure_through_the_page_leaves_nothing(client, factory, monkeypatch):
+@pytest.mark.parametrize("with_nonce", [True, False], ids=["as-made", "checked"])
+@pytest.mark.parametrize(("table", "operation"), LATER_WRITES)
+def test_failure_through_the_page_leaves_nothing(client, factory, table, operation, with_nonce):
+    """Both submit paths: the form's nonce names its wave (one write, autocommit on PostgreSQL), or the
+    link is read first."""
     wave, groups, _ = make_wave(factory)
     token = invite(wave, groups[0])
-
-    def broken(*_args, **_kwargs):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(tally, "add", broken)
-    response = client.post(f"/s/{token}", data={"aw1": "4", "de1": "4", "kn1": "4", "ab1": "4", "re1": "4"})
+    form = pulse_form(4, nonce=page_nonce(client, token)) if with_nonce else pulse_form(4)
+    with failing_writes(table, operation):
+        response = client.post(f"/s/{token}", data=form)
     assert response.status_code == 500
     assert count_responses() == 0 and count_receipts() == 0
     assert invitation_used(token) is False
+    assert tally_row(wave.id, groups[0].id).n == 0
+    assert client.post(f"/s/{token}", data=form).status_code == 303  # and the link still works
+    assert count_responses() == 1
 
 
 def test_open_link_receipt_without_invitation(factory):

@@ -3,7 +3,10 @@ the wave pages; responses go through the real storage core (adkar.surveys.respon
 
 from __future__ import annotations
 
+import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -109,3 +112,43 @@ def tally(wave_id: int, group_id: int) -> WaveGroup:
 def invitation_used(token: str) -> bool:
     db.session.rollback()
     return db.session.scalar(select(Invitation.used).where(Invitation.token_hash == hash_key(token)))
+
+
+_NONCE = re.compile(r'name="nonce" value="([^"]+)"')
+
+
+def page_nonce(client, token: str) -> str:
+    """The nonce the personal link's form carries, as a browser would post it back."""
+    found = _NONCE.search(client.get(f"/s/{token}").get_data(as_text=True))
+    assert found, "no nonce in the respondent form"
+    return found.group(1)
+
+
+@contextmanager
+def failing_writes(table: str, operation: str) -> Iterator[None]:
+    """Every INSERT or UPDATE of `table` fails inside the database ("disk full"), as a broken disk would
+    make it, whichever statement or connection the app writes it with."""
+    name = f"fail_{operation.lower()}_{table}"
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql(
+                f"CREATE TRIGGER {name} BEFORE {operation} ON {table} BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+            )
+        else:
+            conn.exec_driver_sql(
+                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'disk full'; END $$"
+            )
+            conn.exec_driver_sql(
+                f"CREATE TRIGGER {name} BEFORE {operation} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()"
+            )
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql(f"DROP TRIGGER {name}")
+            else:
+                conn.exec_driver_sql(f"DROP TRIGGER {name} ON {table}")
+                conn.exec_driver_sql(f"DROP FUNCTION {name}()")

@@ -1,0 +1,95 @@
+"""The respondent POST's writes run on the driver's own cursor, from SQL compiled once per dialect.
+
+For one-row writes, SQLAlchemy's execution of a statement (compiled-cache lookup, bind processing, events,
+a result object, transaction bookkeeping) costs more than the database work itself: about a fifth of the
+busiest request the app serves (docs/performance.md). The statements stay SQLAlchemy Core, compiled by
+the engine's own dialect; only their execution moves to the DBAPI cursor. Errors come back as
+SQLAlchemy's exceptions, so the error pages treat them as before, and a connection the server dropped is
+invalidated as SQLAlchemy would invalidate it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.expression import Executable
+
+
+@dataclass(frozen=True)
+class DriverStatement:
+    sql: str
+    positions: tuple[str, ...] | None  # parameter names in placeholder order, for positional styles
+    bound: Mapping[str, Any]  # values the statement carries itself (such as used = true)
+
+
+@cache
+def compiled(statement: Executable, dialect: Dialect) -> DriverStatement:
+    """`statement` as `dialect` renders it (once per statement and engine)."""
+    found = statement.compile(dialect=dialect)
+    positions = tuple(found.positiontup) if found.positional and found.positiontup else None
+    bound = {name: value for name, value in found.params.items() if value is not None}
+    return DriverStatement(found.string, positions, bound)
+
+
+class Driver:
+    """Runs compiled statements on one checked-out connection's DBAPI cursor, outside SQLAlchemy's own
+    transaction: on SQLite `write_transaction` brackets them with BEGIN IMMEDIATE and COMMIT; PostgreSQL
+    connections used here are in autocommit, so each statement is its own transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.dialect = connection.dialect
+        self.sqlite = self.dialect.name == "sqlite"
+        self.cursor = connection.connection.driver_connection.cursor()
+
+    def run(self, statement: Executable, params: Mapping[str, Any]) -> int:
+        """Execute with Python values (dates, JSON dicts) as SQLAlchemy would bind them; the rowcount."""
+        found = compiled(statement, self.dialect)
+        values = {**found.bound, **{name: self._value(value) for name, value in params.items()}}
+        args = tuple(values[name] for name in found.positions) if found.positions else values
+        self._execute(found.sql, args)
+        return self.cursor.rowcount
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[None]:
+        """SQLite: BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (AlreadyAnswered included)."""
+        if not self.sqlite:
+            yield
+            return
+        self._execute("BEGIN IMMEDIATE", ())
+        try:
+            yield
+        except BaseException:
+            if self.connection.connection.driver_connection.in_transaction:
+                self._execute("ROLLBACK", ())
+            raise
+        self._execute("COMMIT", ())
+
+    def _value(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            return json.dumps(value)  # as the JSON type writes it (no custom serializer is configured)
+        if self.sqlite and isinstance(value, date):
+            return value.isoformat()  # SQLAlchemy's SQLite Date stores ISO text
+        return value
+
+    def _execute(self, sql: str, args: Any) -> None:
+        dbapi = self.dialect.loaded_dbapi
+        try:
+            self.cursor.execute(sql, args)
+        except dbapi.Error as exc:
+            dbapi_connection = self.connection.connection.dbapi_connection
+            lost = self.dialect.is_disconnect(exc, dbapi_connection, self.cursor)
+            if lost:
+                self.connection.invalidate(exc)
+            raise DBAPIError.instance(
+                sql, args, exc, dbapi.Error, connection_invalidated=lost, dialect=self.dialect
+            ) from exc

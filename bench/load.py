@@ -31,6 +31,20 @@ class LoadResult:
     exhausted: int = 0  # threads that ran out of prepared requests before the time was up
     retries: int = 0
 
+    @classmethod
+    def combine(cls, results: list[LoadResult]) -> LoadResult:
+        """Several runs of one server as one: their requests and their timed seconds added up."""
+        first = results[0]
+        combined = cls(ok_status=first.ok_status, concurrency=first.concurrency)
+        for result in results:
+            combined.elapsed += result.elapsed
+            combined.statuses.update(result.statuses)
+            combined.failures.update(result.failures)
+            combined.latencies.extend(result.latencies)
+            combined.exhausted += result.exhausted
+            combined.retries += result.retries
+        return combined
+
     @property
     def successes(self) -> int:
         return self.statuses[self.ok_status]

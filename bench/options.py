@@ -56,6 +56,7 @@ class Options:
     groups: int = 50
     waves: int = 12
     duration: float = 15.0
+    rounds: int = 3
     concurrency: int = 16
     tokens_per_run: int = 20_000
     repeats: int = 25
@@ -79,7 +80,8 @@ class Options:
 
 QUICK = {
     "responses": 20_000,
-    "duration": 3.0,
+    "duration": 4.0,
+    "rounds": 2,
     "tokens_per_run": 5_000,
     "repeats": 7,
     "import_rows": 10_000,
@@ -98,6 +100,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--engines", help=f"comma-separated, from {', '.join(ENGINES)} (default: both)")
     p.add_argument("--duration", type=float, help="seconds of load per submission run (default 15)")
+    p.add_argument("--rounds", type=int, help="turns the floor and app take within --duration (default 3)")
     p.add_argument("--concurrency", type=int, help="concurrent connections for submissions (default 16)")
     p.add_argument("--tokens-per-run", type=int, help="personal links issued before each submission run")
     p.add_argument("--repeats", type=int, help="timed requests per read benchmark (default 25)")
@@ -127,6 +130,7 @@ def parse(argv: list[str] | None = None) -> Options:
         for name in (
             "responses",
             "duration",
+            "rounds",
             "concurrency",
             "tokens_per_run",
             "repeats",
@@ -158,8 +162,10 @@ def _check(options: Options) -> None:
     problems = []
     if options.responses < options.groups * options.waves * 10:
         problems.append(f"--responses must be at least {options.groups * options.waves * 10:,}")
-    if options.duration <= 0 or options.concurrency < 1 or options.repeats < 1:
-        problems.append("--duration, --concurrency and --repeats must be positive")
+    if options.duration <= 0 or options.concurrency < 1 or options.repeats < 1 or options.rounds < 1:
+        problems.append("--duration, --rounds, --concurrency and --repeats must be positive")
+    if options.tokens_per_run < options.rounds * options.concurrency:
+        problems.append("--tokens-per-run must give every thread of every round a link")
     if not 1 <= options.import_batch <= 10_000 or options.import_rows < options.import_batch:
         problems.append("--import-batch must be 1..10,000 and no larger than --import-rows")
     if not options.models:

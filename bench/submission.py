@@ -1,14 +1,14 @@
 """Benchmark 1: respondents posting personal-link forms to gunicorn, against a bare one-insert Flask app.
 
-Each thread first opens one form (GET /s/<token>), as the browser does; the other links' forms carry the
-nonce their pages would, signed by the app with the servers' key. The timed part is the POST of the
-answers, each to a fresh single-use link. Afterwards the responses, used links and tallies must each have
-grown by exactly the number of 303 replies.
+Both servers run side by side and are loaded in turn, a few rounds each, so a change in the machine's
+speed during the run weighs on both. Each thread first opens one form (GET /s/<token>), as the browser
+does; the other links' forms carry the nonce their pages would, signed by the app with the servers' key.
+The timed part is the POST of the answers, each to a fresh single-use link. Afterwards the responses, used
+links and tallies must each have grown by exactly the number of 303 replies.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from urllib.parse import urlencode
 
@@ -93,57 +93,33 @@ def form_nonces(ctx: Context, tokens: list[str]) -> dict[str, str]:
             db.session.remove()
 
 
-def run_app(ctx: Context, model: ServerModel, floor_throughput: float) -> dict:
-    """The app under the same load; it gets links for 1.5x what the floor managed (capped by --tokens-per-run)."""
+def _app_rounds(ctx: Context, rounds: int):
+    """The links for every round, issued up front (--tokens-per-run), and a `prepare` for each round:
+    thread i of round r posts its share of round r's links."""
     options = ctx.options
-    wanted = math.ceil(floor_throughput * options.duration * 1.5) + 50 * options.concurrency
-    tokens = issue_tokens(ctx, min(options.tokens_per_run, wanted))
+    tokens = issue_tokens(ctx, options.tokens_per_run)
     answers = _answers(ctx, len(tokens))
-    per_thread = [
-        list(zip(tokens[i :: options.concurrency], answers[i :: options.concurrency], strict=True))
-        for i in range(options.concurrency)
-    ]
-
     nonces = form_nonces(ctx, tokens)
+    pairs = list(zip(tokens, answers, strict=True))
+    preparers = []
+    for r in range(rounds):
+        mine = pairs[r::rounds]
+        per_thread = [mine[i :: options.concurrency] for i in range(options.concurrency)]
 
-    def prepare(index: int, client: Client) -> list[tuple[str, bytes]]:
-        mine = per_thread[index]
-        form = expect(client.request("GET", f"/s/{mine[0][0]}"), 200, what="GET the respondent form")
-        first = form_nonce(form)  # the page's own, for the first link; the rest signed alike below
-        return [
-            (f"/s/{token}", _body(answer, first if i == 0 else nonces[token]))
-            for i, (token, answer) in enumerate(mine)
-        ]
+        def prepare(index: int, client: Client, per_thread=per_thread) -> list[tuple[str, bytes]]:
+            links = per_thread[index]
+            form = expect(client.request("GET", f"/s/{links[0][0]}"), 200, what="GET the respondent form")
+            first = form_nonce(form)  # the page's own, for the first link; the rest signed alike
+            return [
+                (f"/s/{token}", _body(answer, first if i == 0 else nonces[token]))
+                for i, (token, answer) in enumerate(links)
+            ]
 
-    before = counts(ctx)
-    with Server(APP_SPEC, model, ctx.app_env(), ctx.workdir, f"{ctx.engine}-app") as server:
-        result = load.run(
-            server.port,
-            concurrency=options.concurrency,
-            duration=options.duration,
-            prepare=prepare,
-            ok_status=303,
-        )
-    after = counts(ctx)
-    grown = {name: after[name] - before[name] for name in before if name != "floor_rows"}
-    stored = grown["responses"]
-    integrity = {
-        **grown,
-        "successes": result.successes,
-        "lost": max(0, result.successes - stored),
-        "stored_without_success": max(0, stored - result.successes),
-        "consistent": stored == grown["used_links"] == grown["tally_n"],
-    }
-    return {
-        "load": result,
-        "integrity": integrity,
-        "tokens": len(tokens),
-        "boot_seconds": server.boot_seconds,
-    }
+        preparers.append(prepare)
+    return len(tokens), preparers
 
 
-def run_floor(ctx: Context, model: ServerModel) -> dict:
-    options = ctx.options
+def _floor_prepare(ctx: Context):
     dummy_nonce = "x" * 80  # about the length of the app's nonce: bodies of the same size
     bodies = [_body(answers, dummy_nonce) for answers in _answers(ctx, 64)]
 
@@ -151,29 +127,71 @@ def run_floor(ctx: Context, model: ServerModel) -> dict:
         mine = [("/submit", body) for body in bodies]
         return mine * (FLOOR_ITEMS_PER_THREAD // len(mine))
 
-    before = counts(ctx)["floor_rows"]
-    with Server(FLOOR_SPEC, model, ctx.floor_env(), ctx.workdir, f"{ctx.engine}-floor") as server:
-        result = load.run(
-            server.port,
-            concurrency=options.concurrency,
-            duration=options.duration,
-            prepare=prepare,
-            ok_status=303,
-        )
-    stored = counts(ctx)["floor_rows"] - before
-    return {
-        "load": result,
-        "integrity": {"stored": stored, "successes": result.successes},
-        "boot_seconds": server.boot_seconds,
+    return prepare
+
+
+def measure(ctx: Context, model: ServerModel) -> tuple[dict, dict]:
+    """Floor and app served side by side under one worker model, loaded in turn for --rounds rounds of
+    duration / rounds seconds each, so a drift in the machine's speed during the run weighs on both.
+    Returns the app's and the floor's summaries, each over all of its rounds."""
+    options = ctx.options
+    rounds = options.rounds
+    seconds = options.duration / rounds
+    issued, app_preparers = _app_rounds(ctx, rounds)
+    floor_prepare = _floor_prepare(ctx)
+    before = counts(ctx)
+    app_runs: list[load.LoadResult] = []
+    floor_runs: list[load.LoadResult] = []
+    with (
+        Server(FLOOR_SPEC, model, ctx.floor_env(), ctx.workdir, f"{ctx.engine}-floor") as floor_server,
+        Server(APP_SPEC, model, ctx.app_env(), ctx.workdir, f"{ctx.engine}-app") as app_server,
+    ):
+        for prepare in app_preparers:
+            for server, runs, prepared in (
+                (floor_server, floor_runs, floor_prepare),
+                (app_server, app_runs, prepare),
+            ):
+                runs.append(
+                    load.run(
+                        server.port,
+                        concurrency=options.concurrency,
+                        duration=seconds,
+                        prepare=prepared,
+                        ok_status=303,
+                    )
+                )
+                time.sleep(0.5)
+    after = counts(ctx)
+    app, floor = load.LoadResult.combine(app_runs), load.LoadResult.combine(floor_runs)
+    grown = {name: after[name] - before[name] for name in before}
+    stored = grown["responses"]
+    integrity = {
+        **{name: value for name, value in grown.items() if name != "floor_rows"},
+        "successes": app.successes,
+        "lost": max(0, app.successes - stored),
+        "stored_without_success": max(0, stored - app.successes),
+        "consistent": stored == grown["used_links"] == grown["tally_n"],
     }
+    return (
+        {
+            "load": app,
+            "integrity": integrity,
+            "tokens": issued,
+            "boot_seconds": app_server.boot_seconds,
+            "rounds": [round(r.throughput, 1) for r in app_runs],
+        },
+        {
+            "load": floor,
+            "integrity": {"stored": grown["floor_rows"], "successes": floor.successes},
+            "boot_seconds": floor_server.boot_seconds,
+            "rounds": [round(r.throughput, 1) for r in floor_runs],
+        },
+    )
 
 
 def compare(ctx: Context, model: ServerModel) -> dict:
-    """Floor then app under the same worker model; returns both summaries and this model's figures."""
-    floor = run_floor(ctx, model)
-    time.sleep(1)
-    app = run_app(ctx, model, floor["load"].throughput)
-    time.sleep(1)
+    """Floor and app under the same worker model (measure); returns both summaries and the figures."""
+    app, floor = measure(ctx, model)
     a, f = app["load"], floor["load"]
     integrity = app["integrity"]
     name = f"Submission [{model.label}]"
@@ -207,8 +225,14 @@ def compare(ctx: Context, model: ServerModel) -> dict:
             "integrity": integrity,
             "tokens_issued": app["tokens"],
             "boot_seconds": app["boot_seconds"],
+            "rounds_rps": app["rounds"],
         },
-        "floor": {**f.summary(), "integrity": floor["integrity"], "boot_seconds": floor["boot_seconds"]},
+        "floor": {
+            **f.summary(),
+            "integrity": floor["integrity"],
+            "boot_seconds": floor["boot_seconds"],
+            "rounds_rps": floor["rounds"],
+        },
         "figures": found,
         "goals_met": sum(bool(x.passed) for x in found),
         "throughput": a.throughput,

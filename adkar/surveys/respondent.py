@@ -256,10 +256,14 @@ def _made_for(token_hash: str, nonce: str | None) -> Link | None:
     )
 
 
-def _submit_as_made(token_hash: str, form: Mapping[str, Any]) -> Submitted | None:
+def submit_as_made(token: str, form: Mapping[str, Any]) -> Submitted | None:
     """The common case in one write: a personal form whose nonce names its wave, group and survey, with
     answers that survey accepts, spends the token only while that wave is open with that survey. None
-    when anything is not so (nothing stored): the full check then says what to show."""
+    when anything is not so (nothing stored): `submit` then checks the link and says what to show.
+
+    Only a form the app served for this very link can be stored here (its nonce is signed and names the
+    token), so the page that served it has already counted against the link limits."""
+    token_hash = hash_key(token)
     link = _made_for(token_hash, form.get(NONCE_FIELD))
     if link is None:
         return None
@@ -323,16 +327,14 @@ def submit(kind: Kind, token: str, form: Mapping[str, Any], *, check_nonce: bool
     """Check and store one respondent POST: the link is resolved and the form's nonce and answers checked,
     then one write transaction marks the token used (or stores the form's receipt), inserts the response
     and adds it to the tally. The marking re-checks that the token is unused, so two tabs store once.
+    (A personal form as it was made is stored by `submit_as_made` without the reads.)
 
     A form whose nonce fails comes back with its answers ("page expired"), never stored. `check_nonce=False`
     (CSRF checks off, as in most tests) skips that check for personal links; an open link's nonce is its
     receipt and is always checked.
     """
-    link = Link(kind=kind, state="unusable", token_hash=hash_key(token))
-    if kind == "personal" and (stored := _submit_as_made(link.token_hash, form)) is not None:
-        return stored
     with db.engine.connect() as connection:
-        link = _resolve(connection, kind, link.token_hash)
+        link = _resolve(connection, kind, hash_key(token))
         checked = _check(link, form, check_nonce)
         if isinstance(checked, Submitted):
             return checked

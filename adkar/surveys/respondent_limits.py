@@ -5,6 +5,9 @@ The respondent POST is the busiest request the app serves, and resolving decorat
 than a quarter of its time (see docs/performance.md), so these routes skip Flask-Limiter's per-request
 machinery (a request filter) and hit the backend directly. Token checks on /s/ and /o/ share one limit,
 GETs and POSTs alike, so guessing tokens cannot switch between link kinds; open-link POSTs have their own.
+One request is not counted: a personal form stored as the app served it (respondent.submit_as_made). Its
+nonce is signed and names the token, so it proves the page was fetched, and counted, for that very link;
+a guess, a replay or a form for another link is counted like any other request.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """The respondent's pages: no sign-in, a personal (/s/) or open (/o/) link, one anonymous response.
 
 Views stay thin: count the request against the rate limits, resolve the link, check and store through
-adkar.surveys.respondent, render in the respondent's language. Respondents get no cookie: each form's
-CSRF token is a signed nonce bound to its link, checked with the answers, so a stale page re-renders the
-answers instead of losing them.
+adkar.surveys.respondent, render in the respondent's language. A personal form posted as the app served
+it is stored first, uncounted: its signed nonce names the link, so its page was counted when shown.
+Respondents get no cookie: each form's CSRF token is a signed nonce bound to its link, checked with the
+answers, so a stale page re-renders the answers instead of losing them.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ csrf.exempt(bp)  # each form carries a signed, link-bound nonce instead (respond
 
 @bp.route("/s/<token>", methods=["GET", "POST"], endpoint="personal")
 def personal(token: str):
+    if request.method == "POST" and (stored := respondent.submit_as_made(token, request.form)) is not None:
+        return _thanked(stored)  # a form served for this link, whose page was counted already
     respondent_limits.token_checks()
     return _respond("personal", token)
 
@@ -79,9 +82,9 @@ def _respond(kind: respondent.Kind, token: str):
     outcome = respondent.submit(
         kind, token, request.form, check_nonce=current_app.config.get("WTF_CSRF_ENABLED", True)
     )
-    lang = _language(outcome.link)
     if outcome.stored:
-        return redirect(url_for("respond.thanks", lang=lang), code=303)
+        return _thanked(outcome)
+    lang = _language(outcome.link)
     if outcome.link.state != "open":
         return _state_page(outcome.link, lang)
     return _form_page(
@@ -92,6 +95,10 @@ def _respond(kind: respondent.Kind, token: str):
         nonce=outcome.nonce,
         status=400,
     )
+
+
+def _thanked(outcome: respondent.Submitted):
+    return redirect(url_for("respond.thanks", lang=_language(outcome.link)), code=303)
 
 
 def _resolve(kind: respondent.Kind, token: str) -> respondent.Link:

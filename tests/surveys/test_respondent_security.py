@@ -93,6 +93,25 @@ def test_token_checks_are_rate_limited_with_a_clear_page(client, factory):
     assert other_client.get(f"/s/{token}", environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 200
 
 
+def test_a_served_form_stored_as_made_is_not_counted_again_but_everything_else_is(client, factory):
+    """10 link checks a minute: ten pages served and their ten forms stored use ten, not twenty (a counted
+    POST would be refused at once); a replayed form and a stolen nonce are counted, so both are refused."""
+    wave, groups, _ = make_wave(factory)
+    tokens = [invite(wave, groups[0]) for _ in range(11)]
+    pages = {token: client.get(f"/s/{token}").get_data(as_text=True) for token in tokens[:10]}
+    stored = [
+        client.post(f"/s/{t}", data=pulse_form(4, nonce=field(p, "nonce"))).status_code
+        for t, p in pages.items()
+    ]
+    assert stored == [303] * 10 and count_responses() == 10
+
+    replay = client.post(f"/s/{tokens[0]}", data=pulse_form(4, nonce=field(pages[tokens[0]], "nonce")))
+    assert replay.status_code == 429  # the used link's form falls to the counted check: over the limit
+    stolen = client.post(f"/s/{tokens[10]}", data=pulse_form(4, nonce=field(pages[tokens[1]], "nonce")))
+    assert stolen.status_code == 429
+    assert count_responses() == 10
+
+
 def test_open_link_posts_are_rate_limited_per_client(client, factory):
     wave, groups, _ = make_wave(factory)
     token = open_link(wave, groups[0])

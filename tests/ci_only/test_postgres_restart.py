@@ -63,7 +63,7 @@ def ensure_started() -> None:
 
 def test_stopping_postgres_under_load_loses_nothing(tmp_path):
     try:
-        with drill.seeded_database(os.environ["ADKAR_TEST_POSTGRES_URL"], "adkar_faults", 3000) as seeded:
+        with drill.seeded_database(os.environ["ADKAR_TEST_POSTGRES_URL"], "adkar_faults", 5000) as seeded:
             outcome = drill.run(
                 seeded,
                 fault=lambda: pg_ctl("stop"),

@@ -139,19 +139,18 @@ def run(
     log: Path,
 ) -> Drill:
     """`clients` respondents answer for `seconds`; `fault()` at `fault_at`, `recover()` `down_for` later.
-    Then every refused respondent tries again, and `clients` fresh respondents answer once."""
+    Then every refused respondent tries again, and `clients` fresh respondents answer once: their links
+    are kept out of the load, however fast it goes."""
     env = {
         "DATABASE_URL": seeded.url,
         "ADKAR_SECRET_KEY": "drill-secret",
         "ADKAR_RATELIMIT_ENABLED": "false",  # every respondent comes from 127.0.0.1
     }
     with gunicorn(env, workers=4, log=log) as base_url:
-        attempts, timings = _load(
-            base_url, seeded.tokens, fault, recover, clients, seconds, fault_at, down_for
-        )
+        loaded, spare = seeded.tokens[:-clients], seeded.tokens[-clients:]
+        attempts, timings = _load(base_url, loaded, fault, recover, clients, seconds, fault_at, down_for)
         retries = [answer(base_url, a.token) for a in attempts if not a.thanked]
-        spare = [t for t in seeded.tokens if t not in {a.token for a in attempts}]
-        final = [answer(base_url, token) for token in spare[:clients]]
+        final = [answer(base_url, token) for token in spare]
     return Drill(attempts, retries, final, timings)
 
 

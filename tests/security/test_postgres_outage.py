@@ -27,7 +27,7 @@ pytestmark = [
 
 
 def test_losing_the_database_under_load_loses_no_response(tmp_path):
-    with drill.seeded_database(POSTGRES_URL, "adkar_outage", tokens=2000) as seeded:
+    with drill.seeded_database(POSTGRES_URL, "adkar_outage", tokens=4000) as seeded:
 
         def fault() -> None:
             with seeded.admin.connect() as conn:

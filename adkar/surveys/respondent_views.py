@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -98,7 +99,13 @@ def _respond(kind: respondent.Kind, token: str):
 
 
 def _thanked(outcome: respondent.Submitted):
-    return redirect(url_for("respond.thanks", lang=_language(outcome.link)), code=303)
+    return redirect(_thank_you_url(request.script_root, _language(outcome.link)), code=303)
+
+
+@lru_cache(maxsize=64)
+def _thank_you_url(script_root: str, lang: str) -> str:
+    """Built once per mount point and language: url_for was a noticeable part of the busiest request."""
+    return url_for("respond.thanks", lang=lang)
 
 
 def _resolve(kind: respondent.Kind, token: str) -> respondent.Link:

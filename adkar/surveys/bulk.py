@@ -12,9 +12,9 @@ from datetime import date
 from itertools import repeat
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError
 
 from ..elements import ELEMENTS
+from .driver_sql import as_sqlalchemy_error, driver_value
 from .scored_batch import ScoredBatch
 
 COLUMNS = (
@@ -42,13 +42,12 @@ def insert_sql(paramstyle: str) -> str:
 def insert_responses(conn: Connection, *, wave_id: int, group_id: int, on: date, batch: ScoredBatch) -> None:
     """Insert a checked batch for one group of a wave, dated `on`, in the caller's transaction: COPY on
     PostgreSQL (its bulk-load path, several times an executemany's speed), executemany elsewhere."""
-    sqlite = conn.dialect.name == "sqlite"
     count = len(batch)
     rows = zip(
         batch.ids(),
         repeat(wave_id, count),
         repeat(group_id, count),
-        repeat(on.isoformat() if sqlite else on, count),  # SQLAlchemy's SQLite Date stores ISO text
+        repeat(driver_value(on, conn.dialect), count),
         batch.answers_json,
         *(batch.scores[:, column].tolist() for column in range(len(ELEMENTS))),
         batch.barriers.tolist(),
@@ -56,12 +55,11 @@ def insert_responses(conn: Connection, *, wave_id: int, group_id: int, on: date,
         strict=True,
     )
     if conn.dialect.name == "postgresql":
-        dbapi_error = conn.dialect.loaded_dbapi.Error
         try:
             with conn.connection.driver_connection.cursor() as cursor, cursor.copy(COPY_SQL) as copy:
                 for row in rows:
                     copy.write_row(row)
-        except dbapi_error as exc:  # as SQLAlchemy would raise it: IntegrityError, OperationalError...
-            raise DBAPIError.instance(COPY_SQL, None, exc, dbapi_error) from exc
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise as_sqlalchemy_error(exc, COPY_SQL, None, conn.dialect) from exc
         return
     conn.exec_driver_sql(insert_sql(conn.dialect.paramstyle), list(rows))

@@ -1,4 +1,4 @@
-"""The respondent POST's writes run on the driver's own cursor, from SQL compiled once per dialect.
+"""Writes run on the driver's own cursor: the respondent POST's, from SQL compiled once per dialect.
 
 For one-row writes, SQLAlchemy's execution of a statement (compiled-cache lookup, bind processing, events,
 a result object, transaction bookkeeping) costs more than the database work itself: about a fifth of the
@@ -75,21 +75,34 @@ class Driver:
         self._execute("COMMIT", ())
 
     def _value(self, value: Any) -> Any:
-        if isinstance(value, dict):
-            return json.dumps(value)  # as the JSON type writes it (no custom serializer is configured)
-        if self.sqlite and isinstance(value, date):
-            return value.isoformat()  # SQLAlchemy's SQLite Date stores ISO text
-        return value
+        return driver_value(value, self.dialect)
 
     def _execute(self, sql: str, args: Any) -> None:
-        dbapi = self.dialect.loaded_dbapi
         try:
             self.cursor.execute(sql, args)
-        except dbapi.Error as exc:
+        except self.dialect.loaded_dbapi.Error as exc:
             dbapi_connection = self.connection.connection.dbapi_connection
             lost = self.dialect.is_disconnect(exc, dbapi_connection, self.cursor)
             if lost:
                 self.connection.invalidate(exc)
-            raise DBAPIError.instance(
-                sql, args, exc, dbapi.Error, connection_invalidated=lost, dialect=self.dialect
-            ) from exc
+            raise as_sqlalchemy_error(exc, sql, args, self.dialect, invalidated=lost) from exc
+
+
+def driver_value(value: Any, dialect: Dialect) -> Any:
+    """A Python value as SQLAlchemy's types would hand it to the driver: a JSON dict as its text (no
+    custom serializer is configured), a date as ISO text on SQLite (how its Date type stores it)."""
+    if isinstance(value, dict):
+        return json.dumps(value)
+    if isinstance(value, date) and dialect.name == "sqlite":
+        return value.isoformat()
+    return value
+
+
+def as_sqlalchemy_error(
+    exc: Exception, sql: str, args: Any, dialect: Dialect, *, invalidated: bool = False
+) -> DBAPIError:
+    """The driver's error as SQLAlchemy would raise it (IntegrityError, OperationalError...), so error
+    pages and callers catching SQLAlchemy's exceptions treat it as before."""
+    return DBAPIError.instance(
+        sql, args, exc, dialect.loaded_dbapi.Error, connection_invalidated=invalidated, dialect=dialect
+    )

@@ -271,21 +271,13 @@ def submit_as_made(token: str, form: Mapping[str, Any]) -> Submitted | None:
         submission = check_submission(link, form)
     except AnswersInvalid:
         return None
-    assert link.survey is not None and link.wave_id is not None and link.group_id is not None
+    assert link.survey is not None
+    spend = {"invitation_token_hash": token_hash, "while_open": OpenFor(link.survey.key, current_day())}
     with _connect_for_one_write() as connection:
         driver = Driver(connection)
         try:
             with driver.write_transaction():
-                write_response(
-                    driver,
-                    wave_id=link.wave_id,
-                    group_id=link.group_id,
-                    answers=submission.answers,
-                    scores=submission.scores,
-                    comment=submission.comment,
-                    invitation_token_hash=token_hash,
-                    while_open=OpenFor(link.survey.key, current_day()),
-                )
+                _store(driver, link, submission, **spend)
         except AlreadyAnswered:
             return None
     return Submitted(link=link, stored=True)
@@ -301,26 +293,31 @@ def _connect_for_one_write() -> Connection:
     return connection
 
 
-def _write(connection: Connection, link: Link, submission: Submission, **spend: Any) -> bool:
-    """Store the submission in the connection's own write transaction; False (nothing stored) when the
-    link or form could not be spent (`spend`: write_response's receipt, token and while_open)."""
-    assert link.wave_id is not None and link.group_id is not None
+def _write(connection: Connection, link: Link, submission: Submission, **spend: Any) -> None:
+    """Store the submission in the connection's own write transaction (`spend`: write_response's receipt
+    and token); nothing is stored when the link or form was spent already: a double click or a second
+    tab, whose first submission counted."""
     start_writing(connection)
     try:
-        write_response(
-            connection,
-            wave_id=link.wave_id,
-            group_id=link.group_id,
-            answers=submission.answers,
-            scores=submission.scores,
-            comment=submission.comment,
-            **spend,
-        )
+        _store(connection, link, submission, **spend)
     except AlreadyAnswered:
         connection.rollback()
-        return False
+        return
     connection.commit()
-    return True
+
+
+def _store(target: Connection | Driver, link: Link, submission: Submission, **spend: Any) -> None:
+    """write_response for a checked submission to its link, in the caller's transaction."""
+    assert link.wave_id is not None and link.group_id is not None
+    write_response(
+        target,
+        wave_id=link.wave_id,
+        group_id=link.group_id,
+        answers=submission.answers,
+        scores=submission.scores,
+        comment=submission.comment,
+        **spend,
+    )
 
 
 def submit(kind: Kind, token: str, form: Mapping[str, Any], *, check_nonce: bool = True) -> Submitted:
@@ -340,7 +337,6 @@ def submit(kind: Kind, token: str, form: Mapping[str, Any], *, check_nonce: bool
             return checked
         submission, receipt = checked
         token_hash = link.token_hash if link.kind == "personal" else None
-        # Not spent: a double click or a second tab, whose first submission counted.
         _write(connection, link, submission, receipt=receipt, invitation_token_hash=token_hash)
     return Submitted(link=link, stored=True)
 

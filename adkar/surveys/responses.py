@@ -164,8 +164,8 @@ def write_response(
     A personal token counts once because marking it is `UPDATE ... WHERE used = false`: under the write
     lock (SQLite) or the row lock (PostgreSQL, which re-checks the condition after a concurrent commit) only
     one transaction can change the row. On PostgreSQL the three writes are one statement (personal_write),
-    which the caller may also send in autocommit. An open link has no row per person, so `receipt`, the hash of the
-    form's nonce, goes into a table whose primary key refuses a second answer from the same form.
+    which the caller may also send in autocommit. An open link has no row per person, so `receipt`, the
+    hash of the form's nonce, goes into a table whose primary key refuses a second answer from one form.
     """
     if invitation_token_hash is None and receipt is None:
         raise ValueError("a response needs the personal token it uses or the open-link form's receipt")

@@ -24,7 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import cli, database, errors, security, sessions
     from .accounts import auth
     from .extensions import csrf, db, limiter, login_manager
-    from .surveys import registry
+    from .surveys import registry, respondent_limits
 
     sessions.init_app(app)
     db.init_app(app)
@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    respondent_limits.init_app(app)
     auth.init_app(app)
     registry.init_app(app)
     security.init_app(app)

@@ -2,8 +2,8 @@
 or Redis for several app servers), the same fixed-window strategy, keyed by the client's address.
 
 The respondent POST is the busiest request the app serves, and resolving decorated limits cost it more
-than a quarter of its time (see docs/performance.md), so these routes skip Flask-Limiter's per-request
-machinery (a request filter) and hit the backend directly. Token checks on /s/ and /o/ share one limit,
+than a quarter of its time (see docs/performance.md), so these routes hit the backend directly and skip
+Flask-Limiter's app-wide hooks altogether (`init_app`). Token checks on /s/ and /o/ share one limit,
 GETs and POSTs alike, so guessing tokens cannot switch between link kinds; open-link POSTs have their own.
 One request is not counted: a personal form stored as the app served it (respondent.submit_as_made). Its
 nonce is signed and names the token, so it proves the page was fetched, and counted, for that very link;
@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import math
 import time
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, partial, wraps
+from typing import Any
 
-from flask import current_app, request
+from flask import Flask, current_app, request
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
 from werkzeug.exceptions import TooManyRequests
@@ -55,7 +57,59 @@ def open_link_posts() -> None:
     enforce("OPEN_LINK_RATE_LIMIT", OPEN_POST_SCOPE)
 
 
-@limiter.request_filter
-def _counted_here() -> bool:
-    """Flask-Limiter leaves the respondent pages to this module."""
+def init_app(app: Flask) -> None:
+    """Let requests to the respondent pages skip Flask-Limiter's before, after and teardown hooks.
+
+    Flask-Limiter runs them on every request; a request filter stops only the lookup of limits, and the
+    rest (meta limits, exemption scopes, header injection, its per-request context) was a tenth of the
+    respondent POST in process. Call after `limiter.init_app(app)`. Refuses to start when the hooks are not
+    found as expected, so an upgrade of Flask-Limiter that changes them cannot leave the pages uncounted
+    or the rest of the app unlimited without notice."""
+    if not app.config.get("RATELIMIT_ENABLED", True):
+        return  # Flask-Limiter registered nothing (tests that switch the limits off)
+    found = 0
+    for hooks, gate in (
+        (app.before_request_funcs, _skip_before),
+        (app.after_request_funcs, _skip_after),
+        (app.teardown_request_funcs, _skip_teardown),
+    ):
+        registered = hooks.get(None, [])
+        for index, hook in enumerate(registered):
+            if _owned_by_limiter(hook):
+                registered[index] = gate(hook)
+                found += 1
+    if found != 3:
+        raise RuntimeError(f"expected Flask-Limiter's 3 app-wide hooks, found {found}: see respondent_limits")
+
+
+def _owned_by_limiter(hook: Callable) -> bool:
+    owner = hook.args[0] if isinstance(hook, partial) and hook.args else getattr(hook, "__self__", None)
+    return owner is limiter
+
+
+def _ours() -> bool:
     return request.blueprint == BLUEPRINT
+
+
+def _skip_before(hook: Callable[[], Any]) -> Callable[[], Any]:
+    @wraps(hook)
+    def gated() -> Any:
+        return None if _ours() else hook()
+
+    return gated
+
+
+def _skip_after(hook: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    @wraps(hook)
+    def gated(response: Any) -> Any:
+        return response if _ours() else hook(response)
+
+    return gated
+
+
+def _skip_teardown(hook: Callable[[BaseException | None], Any]) -> Callable[[BaseException | None], Any]:
+    @wraps(hook)
+    def gated(exc: BaseException | None) -> Any:
+        return None if _ours() else hook(exc)
+
+    return gated

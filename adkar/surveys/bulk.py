@@ -14,7 +14,8 @@ from itertools import repeat
 from sqlalchemy import Connection
 
 from ..elements import ELEMENTS
-from .driver_sql import as_sqlalchemy_error, driver_value
+from .driver_sql import as_sqlalchemy_error, processor
+from .models import Response
 from .scored_batch import ScoredBatch
 
 COLUMNS = (
@@ -39,6 +40,12 @@ def insert_sql(paramstyle: str) -> str:
     return f"INSERT INTO responses ({', '.join(COLUMNS)}) VALUES ({', '.join([marker] * len(COLUMNS))})"  # noqa: S608
 
 
+def _submitted_on(on: date, conn: Connection):
+    """The date as the Date type of `responses.submitted_on` hands it to this engine's driver."""
+    process = processor(Response.__table__.c.submitted_on.type, conn.dialect)
+    return process(on) if process is not None else on
+
+
 def insert_responses(conn: Connection, *, wave_id: int, group_id: int, on: date, batch: ScoredBatch) -> None:
     """Insert a checked batch for one group of a wave, dated `on`, in the caller's transaction: COPY on
     PostgreSQL (its bulk-load path, several times an executemany's speed), executemany elsewhere."""
@@ -47,7 +54,7 @@ def insert_responses(conn: Connection, *, wave_id: int, group_id: int, on: date,
         batch.ids(),
         repeat(wave_id, count),
         repeat(group_id, count),
-        repeat(driver_value(on, conn.dialect), count),
+        repeat(_submitted_on(on, conn), count),
         batch.answers_json,
         *(batch.scores[:, column].tolist() for column in range(len(ELEMENTS))),
         batch.barriers.tolist(),

@@ -3,18 +3,17 @@
 For one-row writes, SQLAlchemy's execution of a statement (compiled-cache lookup, bind processing, events,
 a result object, transaction bookkeeping) costs more than the database work itself: about a fifth of the
 busiest request the app serves (docs/performance.md). The statements stay SQLAlchemy Core, compiled by
-the engine's own dialect; only their execution moves to the DBAPI cursor. Errors come back as
+the engine's own dialect, and values go through the bind processors of their SQLAlchemy types (JSON, and
+dates on SQLite); only the execution moves to the DBAPI cursor. Errors come back as
 SQLAlchemy's exceptions, so the error pages treat them as before, and a connection the server dropped is
 invalidated as SQLAlchemy would invalidate it.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from typing import Any
 
@@ -22,22 +21,40 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import Executable
+from sqlalchemy.types import TypeEngine
+
+Processor = Callable[[Any], Any]
 
 
 @dataclass(frozen=True)
 class DriverStatement:
     sql: str
     positions: tuple[str, ...] | None  # parameter names in placeholder order, for positional styles
-    bound: Mapping[str, Any]  # values the statement carries itself (such as used = true)
+    bound: Mapping[str, Any]  # values the statement carries itself (such as used = true), processed
+    processors: tuple[tuple[str, Processor], ...]  # the parameters whose type converts them, and how
 
 
 @cache
 def compiled(statement: Executable, dialect: Dialect) -> DriverStatement:
-    """`statement` as `dialect` renders it (once per statement and engine)."""
+    """`statement` as `dialect` renders it, with its types' bind processors (once per statement and
+    engine)."""
     found = statement.compile(dialect=dialect)
     positions = tuple(found.positiontup) if found.positional and found.positiontup else None
-    bound = {name: value for name, value in found.params.items() if value is not None}
-    return DriverStatement(found.string, positions, bound)
+    processors = {}
+    for name, bind in found.binds.items():
+        if (process := processor(bind.type, dialect)) is not None:
+            processors[name] = process
+    bound = {
+        name: processors[name](value) if name in processors else value
+        for name, value in found.params.items()
+        if value is not None
+    }
+    return DriverStatement(found.string, positions, bound, tuple(processors.items()))
+
+
+def processor(type_: TypeEngine, dialect: Dialect) -> Processor | None:
+    """How SQLAlchemy's `type_` hands a Python value to `dialect`'s driver (None: as it is)."""
+    return type_.dialect_impl(dialect).bind_processor(dialect)
 
 
 class Driver:
@@ -54,7 +71,10 @@ class Driver:
     def run(self, statement: Executable, params: Mapping[str, Any]) -> int:
         """Execute with Python values (dates, JSON dicts) as SQLAlchemy would bind them; the rowcount."""
         found = compiled(statement, self.dialect)
-        values = {**found.bound, **{name: self._value(value) for name, value in params.items()}}
+        values = {**found.bound, **params}
+        for name, process in found.processors:
+            if name in params:
+                values[name] = process(params[name])
         args = tuple(values[name] for name in found.positions) if found.positions else values
         self._execute(found.sql, args)
         return self.cursor.rowcount
@@ -74,9 +94,6 @@ class Driver:
             raise
         self._execute("COMMIT", ())
 
-    def _value(self, value: Any) -> Any:
-        return driver_value(value, self.dialect)
-
     def _execute(self, sql: str, args: Any) -> None:
         try:
             self.cursor.execute(sql, args)
@@ -86,16 +103,6 @@ class Driver:
             if lost:
                 self.connection.invalidate(exc)
             raise as_sqlalchemy_error(exc, sql, args, self.dialect, invalidated=lost) from exc
-
-
-def driver_value(value: Any, dialect: Dialect) -> Any:
-    """A Python value as SQLAlchemy's types would hand it to the driver: a JSON dict as its text (no
-    custom serializer is configured), a date as ISO text on SQLite (how its Date type stores it)."""
-    if isinstance(value, dict):
-        return json.dumps(value)
-    if isinstance(value, date) and dialect.name == "sqlite":
-        return value.isoformat()
-    return value
 
 
 def as_sqlalchemy_error(

@@ -12,6 +12,7 @@ import string
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NoReturn
@@ -81,11 +82,16 @@ class SurveyDefinition:
                 return item
         raise KeyError(item_id)
 
-    @property
+    # Derived once per definition (it is frozen): every respondent POST reads them.
+    @cached_property
     def item_ids(self) -> tuple[str, ...]:
         return tuple(item.id for item in self.items)
 
-    @property
+    @cached_property
+    def items_by_id(self) -> Mapping[str, Item]:
+        return MappingProxyType({item.id: item for item in self.items})
+
+    @cached_property
     def scored_items(self) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.scored)
 
@@ -184,20 +190,26 @@ def check_answers(
     forged field cannot slip into a response. Blank optional items are left out of the clean answers.
     """
     allowed = frozenset(allowed_fields)
-    items = {item.id: item for item in defn.items}
+    items = defn.items_by_id
     if clashes := allowed & items.keys():
         raise ValueError(f"allowed_fields clash with item ids: {', '.join(sorted(clashes))}")
     errors: dict[str, AnswerError] = {}
     for name in raw_form:
         if name not in items and name not in allowed:
             errors[name] = AnswerError("unexpected_field")
-    getlist = getattr(raw_form, "getlist", None)  # a werkzeug MultiDict hides repeated fields
+    lists = getattr(raw_form, "lists", None)  # a werkzeug MultiDict hides repeated fields behind get()
+    repeated = dict(lists()) if lists is not None else None
     clean: dict[str, Any] = {}
     for item in defn.items:
-        if getlist is not None and len(getlist(item.id)) > 1:
-            errors[item.id] = AnswerError("duplicate_field")
-            continue
-        value, error = check_item(item, raw_form.get(item.id))
+        if repeated is None:
+            raw = raw_form.get(item.id)
+        else:
+            values = repeated.get(item.id) or (None,)
+            if len(values) > 1:
+                errors[item.id] = AnswerError("duplicate_field")
+                continue
+            raw = values[0]
+        value, error = check_item(item, raw)
         if error is not None:
             errors[item.id] = error
         elif value is not None:

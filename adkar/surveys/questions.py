@@ -102,7 +102,12 @@ class Likert5(QuestionType):
     choices = tuple(range(LIKERT_MIN, LIKERT_MAX + 1))
     required_message = "statement_required"
 
+    _FORM_VALUES: ClassVar[dict[str, int]] = {str(value): value for value in choices}
+    """What a radio button posts, looked up before the general rules below (the busiest case)."""
+
     def parse(self, raw: object, *, max_length: int | None = None) -> int:
+        if type(raw) is str and (value := self._FORM_VALUES.get(raw)) is not None:
+            return value
         if isinstance(raw, bool):
             value = None
         elif isinstance(raw, int):

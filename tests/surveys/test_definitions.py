@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from adkar.elements import ELEMENTS
@@ -512,6 +514,23 @@ def test_a_field_sent_twice_is_rejected(pulse, messages):
     clean, errors = validate_answers(pulse, form, "en", messages=messages)
     assert errors == {"aw1": messages.text("duplicate_field", "en")}
     assert "aw1" not in clean
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["aw1", "de1", "kn1", "ab1", "re1", "comment", "lang", "forged"]),
+        st.one_of(st.sampled_from(["1", "3", "5", " 4 ", "", "6", "x"]), st.text(max_size=5)),
+    )
+)
+def test_a_form_without_repeated_fields_checks_as_the_same_dict(pulse, fields):
+    """check_answers reads a MultiDict's values in one pass; without repeats that must change nothing."""
+
+    def checked(form):
+        clean, errors = check_answers(pulse, form, allowed_fields=("lang",))
+        return clean, [(name, error.key, error.params) for name, error in errors.items()]
+
+    assert checked(MultiDict(fields)) == checked(fields)
 
 
 def test_errors_are_in_the_respondents_language(pulse, messages):

@@ -98,6 +98,18 @@ def test_likert5_parse_returns_a_choice_or_raises(raw: str):
     assert value in (1, 2, 3, 4, 5)
 
 
+@given(st.one_of(st.text(max_size=6), st.text(alphabet=" 0123456789", max_size=6)))
+def test_likert5_takes_one_to_three_ascii_digits_from_one_to_five(raw: str):
+    """The rule written out, against parse (whose common case is a lookup of what a radio posts)."""
+    digits = raw.strip()
+    expected = int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 3 else None
+    if expected not in (1, 2, 3, 4, 5):
+        with pytest.raises(AnswerError):
+            QUESTION_TYPES["likert5"].parse(raw)
+    else:
+        assert QUESTION_TYPES["likert5"].parse(raw) == expected
+
+
 @given(st.text(max_size=60), st.integers(min_value=1, max_value=50))
 def test_text_parse_respects_the_limit_or_raises(raw: str, limit: int):
     try:

@@ -17,6 +17,9 @@ class Figure:
     ratio: float | None
     passed: bool | None  # None: shown for information, no goal
     note: str = ""
+    counted: bool = (
+        True  # False: measured to make a choice (a worker model not chosen), not a goal of the run
+    )
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -120,7 +123,14 @@ def _number(value: float | None, unit: str) -> str:
 def _result(figure: Figure) -> str:
     if figure.passed is None:
         return "info"
+    if not figure.counted:
+        return "met, not chosen" if figure.passed else "missed, not chosen"
     return "PASS" if figure.passed else "FAIL"
+
+
+def missed(figures: list[Figure]) -> list[Figure]:
+    """The goals the run did not meet (what makes `make bench` exit 1)."""
+    return [f for f in figures if f.counted and f.passed is False]
 
 
 def rows(figures: list[Figure]) -> list[list[str]]:

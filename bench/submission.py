@@ -250,7 +250,8 @@ def _error_note(result: load.LoadResult) -> str:
 def run(ctx: Context) -> ServerModel:
     """Compare every worker model; keep the figures and return the model chosen for the other benchmarks.
 
-    The choice: the model meeting the most submission goals; among those, the highest app throughput.
+    The choice: the model meeting the most submission goals; among those, the highest app throughput. The
+    goals are the chosen model's; the others' figures are shown as what the choice was made from.
     """
     results = []
     for model in ctx.options.models:
@@ -266,10 +267,7 @@ def run(ctx: Context) -> ServerModel:
     for model, outcome in results:
         marker = " (chosen)" if model == chosen else ""
         for figure in outcome.pop("figures"):
-            ctx.add(
-                figures.Figure(
-                    **{**figure.as_dict(), "benchmark": figure.benchmark.replace("]", f"]{marker}", 1)}
-                )
-            )
+            name = figure.benchmark.replace("]", f"]{marker}", 1)
+            ctx.add(figures.Figure(**{**figure.as_dict(), "benchmark": name, "counted": model == chosen}))
     ctx.details["submission"] = {"models": {m.label: o for m, o in results}, "chosen": chosen.label}
     return chosen

@@ -17,9 +17,8 @@ class Figure:
     ratio: float | None
     passed: bool | None  # None: shown for information, no goal
     note: str = ""
-    counted: bool = (
-        True  # False: measured to make a choice (a worker model not chosen), not a goal of the run
-    )
+    # False: measured to make a choice (a worker model not chosen), not a goal of the run.
+    counted: bool = True
 
     def as_dict(self) -> dict:
         return asdict(self)

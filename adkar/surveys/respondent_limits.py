@@ -68,15 +68,11 @@ def init_app(app: Flask) -> None:
     if not app.config.get("RATELIMIT_ENABLED", True):
         return  # Flask-Limiter registered nothing (tests that switch the limits off)
     found = 0
-    for hooks, gate in (
-        (app.before_request_funcs, _skip_before),
-        (app.after_request_funcs, _skip_after),
-        (app.teardown_request_funcs, _skip_teardown),
-    ):
+    for hooks in (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs):
         registered = hooks.get(None, [])
         for index, hook in enumerate(registered):
             if _owned_by_limiter(hook):
-                registered[index] = gate(hook)
+                registered[index] = _skipped_here(hook)
                 found += 1
     if found != 3:
         raise RuntimeError(f"expected Flask-Limiter's 3 app-wide hooks, found {found}: see respondent_limits")
@@ -87,29 +83,14 @@ def _owned_by_limiter(hook: Callable) -> bool:
     return owner is limiter
 
 
-def _ours() -> bool:
-    return request.blueprint == BLUEPRINT
+def _skipped_here(hook: Callable[..., Any]) -> Callable[..., Any]:
+    """`hook`, except on the respondent pages: there a before hook returns None (go on), an after hook
+    hands its response back unchanged, and what a teardown hook returns is ignored."""
 
-
-def _skip_before(hook: Callable[[], Any]) -> Callable[[], Any]:
     @wraps(hook)
-    def gated() -> Any:
-        return None if _ours() else hook()
-
-    return gated
-
-
-def _skip_after(hook: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    @wraps(hook)
-    def gated(response: Any) -> Any:
-        return response if _ours() else hook(response)
-
-    return gated
-
-
-def _skip_teardown(hook: Callable[[BaseException | None], Any]) -> Callable[[BaseException | None], Any]:
-    @wraps(hook)
-    def gated(exc: BaseException | None) -> Any:
-        return None if _ours() else hook(exc)
+    def gated(*args: Any) -> Any:
+        if request.blueprint == BLUEPRINT:
+            return args[0] if args else None
+        return hook(*args)
 
     return gated

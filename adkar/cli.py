@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(backup_db)
     app.cli.add_command(restore_db)
+    app.cli.add_command(release_answers)
 
 
 @click.command("init-db")
@@ -108,6 +109,16 @@ def restore_db(source: str) -> None:
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo("Backup restored. Run `flask --app adkar init-db` to bring it to the current schema.")
+
+
+@click.command("release-answers")
+@with_appcontext
+def release_answers() -> None:
+    """Publish every group's held answers that reach k (after k was lowered, or a process stopped between
+    holding an answer and publishing its batch); fewer than k stay held."""
+    from .surveys.publication import publish_all_ready
+
+    click.echo(f"Published {publish_all_ready()} held answers.")
 
 
 def main() -> None:

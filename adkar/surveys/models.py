@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, PrimaryKeyConstraint, SmallInteger, String, Text
+from sqlalchemy import JSON, ForeignKey, LargeBinary, PrimaryKeyConstraint, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -98,6 +98,29 @@ class SubmissionReceipt(db.Model):
     __tablename__ = "submission_receipts"
 
     key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class HeldAnswer(db.Model):
+    """An answer set received but not yet published, sealed (adkar.surveys.sealing) until its group has k
+    of its kind (adkar.surveys.publication). Spending a link and holding its answers happen in one
+    transaction; only what is published later is readable, in shuffled batches of at least k.
+
+    `source` is "personal", "open" or "import": each kind is published in batches of its own, so imported
+    or open-link answers can never make a few real respondents visible. Nothing here is in the clear but
+    where the answers go: the ciphertext, padded to one size per survey, says nothing about them.
+    """
+
+    __tablename__ = "held_answers"
+    __table_args__ = (
+        PrimaryKeyConstraint("wave_id", "group_id", "source", "id", name="pk_held_answers"),
+        {"sqlite_with_rowid": False},
+    )
+
+    id: Mapped[str] = mapped_column(String(32), default=new_response_id)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("stakeholder_groups.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(8))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Response(db.Model):

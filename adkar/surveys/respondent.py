@@ -21,12 +21,12 @@ from sqlalchemy import Connection, and_, bindparam, false, select
 from ..database import start_writing
 from ..extensions import db
 from ..timeutil import today as current_day
-from . import registry
+from . import publication, registry
 from .definitions import SurveyDefinition, check_answers, score
-from .driver_sql import Driver
 from .models import Invitation, Wave, WaveGroup
+from .publication import HeldGroup
 from .questions import AnswerError
-from .responses import AlreadyAnswered, OpenFor, hash_key, split_answers, write_response
+from .responses import AlreadyAnswered, hash_key, split_answers, write_response
 
 log = logging.getLogger(__name__)
 
@@ -168,12 +168,10 @@ def _serializer_for(secret_key: str) -> URLSafeTimedSerializer:
 
 
 def issue_nonce(link: Link) -> str:
-    """A signed value for one rendering of the link's form. A personal form's also names the wave, group
-    and survey it was made for, so its POST can be stored without reading the link first (submit)."""
+    """A signed value for one rendering of the link's form: a personal form's names its link, an open
+    form's is random (its receipt)."""
     if link.kind == "personal":
-        assert link.survey is not None
-        claims = {"w": link.wave_id, "g": link.group_id, "s": link.survey.key}
-        return _serializer().dumps({"p": link.token_hash[:PERSONAL_TAG], **claims})
+        return _serializer().dumps({"p": link.token_hash[:PERSONAL_TAG]})
     assert link.wave_id is not None
     return _serializer().dumps({"w": link.wave_id, "g": link.group_id, "n": secrets.token_urlsafe(18)})
 
@@ -234,97 +232,44 @@ class Submitted:
     nonce: str | None = None
 
 
-def _made_for(token_hash: str, nonce: str | None) -> Link | None:
-    """The link a personal form's nonce says it was made for (open when it was rendered), or None."""
-    try:
-        data = _nonce_data(nonce, NONCE_MAX_AGE)
-    except NonceInvalid:
-        return None
-    wave_id, group_id, survey_key = data.get("w"), data.get("g"), data.get("s")
-    survey = registry.get(survey_key) if isinstance(survey_key, str) else None
-    if data.get("p") != token_hash[:PERSONAL_TAG] or survey is None:
-        return None
-    if not (isinstance(wave_id, int) and isinstance(group_id, int)):
-        return None
-    return Link(
-        kind="personal",
-        state="open",
-        token_hash=token_hash,
-        wave_id=wave_id,
-        group_id=group_id,
-        survey=survey,
-    )
-
-
-def submit_as_made(token: str, form: Mapping[str, Any]) -> Submitted | None:
-    """The common case in one write: a personal form whose nonce names its wave, group and survey, with
-    answers that survey accepts, spends the token only while that wave is open with that survey. None
-    when anything is not so (nothing stored): `submit` then checks the link and says what to show.
-
-    Only a form the app served for this very link can be stored here (its nonce is signed and names the
-    token), so the page that served it has already counted against the link limits."""
-    token_hash = hash_key(token)
-    link = _made_for(token_hash, form.get(NONCE_FIELD))
-    if link is None:
-        return None
-    try:
-        submission = check_submission(link, form)
-    except AnswersInvalid:
-        return None
-    assert link.survey is not None
-    spend = {"invitation_token_hash": token_hash, "while_open": OpenFor(link.survey.key, current_day())}
-    with _connect_for_one_write() as connection:
-        driver = Driver(connection)
-        try:
-            with driver.write_transaction():
-                _store(driver, link, submission, **spend)
-        except AlreadyAnswered:
-            return None
-    return Submitted(link=link, stored=True)
-
-
-def _connect_for_one_write() -> Connection:
-    """A connection for a personal link's write alone, run on the driver (driver_sql). On PostgreSQL
-    that write is one statement, atomic by itself, so it goes in autocommit: no BEGIN and COMMIT round
-    trips (responses.write_response)."""
-    connection = db.engine.connect()
-    if connection.dialect.name == "postgresql":
-        connection.execution_options(isolation_level="AUTOCOMMIT")
-    return connection
-
-
-def _write(connection: Connection, link: Link, submission: Submission, **spend: Any) -> None:
-    """Store the submission in the connection's own write transaction (`spend`: write_response's receipt
-    and token); nothing is stored when the link or form was spent already: a double click or a second
-    tab, whose first submission counted."""
+def _write(connection: Connection, link: Link, submission: Submission, **spend: Any) -> HeldGroup | None:
+    """Receive the submission in the connection's own write transaction (`spend`: write_response's
+    receipt and token); None when the link or form was spent already: a double click or a second tab,
+    whose first submission counted."""
+    assert link.wave_id is not None and link.group_id is not None and link.survey is not None
     start_writing(connection)
     try:
-        _store(connection, link, submission, **spend)
+        kind = write_response(
+            connection,
+            link.survey,
+            wave_id=link.wave_id,
+            group_id=link.group_id,
+            answers=submission.answers,
+            scores=submission.scores,
+            comment=submission.comment,
+            **spend,
+        )
     except AlreadyAnswered:
         connection.rollback()
-        return
+        return None
     connection.commit()
+    return kind
 
 
-def _store(target: Connection | Driver, link: Link, submission: Submission, **spend: Any) -> None:
-    """write_response for a checked submission to its link, in the caller's transaction."""
-    assert link.wave_id is not None and link.group_id is not None
-    write_response(
-        target,
-        wave_id=link.wave_id,
-        group_id=link.group_id,
-        answers=submission.answers,
-        scores=submission.scores,
-        comment=submission.comment,
-        **spend,
-    )
+def _publish(kind: HeldGroup) -> None:
+    """Publish the group's batch when this answer completed one. The answer is durable already, so a
+    failure here is logged for `flask release-answers` to retry, never shown to the respondent."""
+    try:
+        publication.publish_if_ready(kind)
+    except Exception:
+        log.exception("publishing the held answers of wave %s group %s failed", kind.wave_id, kind.group_id)
 
 
 def submit(kind: Kind, token: str, form: Mapping[str, Any], *, check_nonce: bool = True) -> Submitted:
     """Check and store one respondent POST: the link is resolved and the form's nonce and answers checked,
-    then one write transaction marks the token used (or stores the form's receipt), inserts the response
-    and adds it to the tally. The marking re-checks that the token is unused, so two tabs store once.
-    (A personal form as it was made is stored by `submit_as_made` without the reads.)
+    then one write transaction marks the token used (or stores the form's receipt) and holds the answers,
+    sealed; once it has committed, the group's batch is published if this answer made k of its kind
+    (adkar.surveys.publication). The marking re-checks that the token is unused, so two tabs store once.
 
     A form whose nonce fails comes back with its answers ("page expired"), never stored. `check_nonce=False`
     (CSRF checks off, as in most tests) skips that check for personal links; an open link's nonce is its
@@ -337,7 +282,9 @@ def submit(kind: Kind, token: str, form: Mapping[str, Any], *, check_nonce: bool
             return checked
         submission, receipt = checked
         token_hash = link.token_hash if link.kind == "personal" else None
-        _write(connection, link, submission, receipt=receipt, invitation_token_hash=token_hash)
+        kind = _write(connection, link, submission, receipt=receipt, invitation_token_hash=token_hash)
+    if kind is not None:
+        _publish(kind)
     return Submitted(link=link, stored=True)
 
 

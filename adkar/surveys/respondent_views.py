@@ -1,8 +1,7 @@
 """The respondent's pages: no sign-in, a personal (/s/) or open (/o/) link, one anonymous response.
 
 Views stay thin: count the request against the rate limits, resolve the link, check and store through
-adkar.surveys.respondent, render in the respondent's language. A personal form posted as the app served
-it is stored first, uncounted: its signed nonce names the link, so its page was counted when shown.
+adkar.surveys.respondent, render in the respondent's language.
 Respondents get no cookie: each form's CSRF token is a signed nonce bound to its link, checked with the
 answers, so a stale page re-renders the answers instead of losing them.
 """
@@ -38,8 +37,6 @@ csrf.exempt(bp)  # each form carries a signed, link-bound nonce instead (respond
 
 @bp.route("/s/<token>", methods=["GET", "POST"], endpoint="personal")
 def personal(token: str):
-    if request.method == "POST" and (stored := respondent.submit_as_made(token, request.form)) is not None:
-        return _thanked(stored)  # a form served for this link, whose page was counted already
     respondent_limits.token_checks()
     return _respond("personal", token)
 

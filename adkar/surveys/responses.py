@@ -1,34 +1,26 @@
-"""Storing anonymous responses: exactly once per link or form, never linked to it, tallies updated atomically."""
+"""Receiving anonymous responses: exactly once per link or form, held sealed and published in batches of at
+least k (adkar.surveys.publication), so nothing stored pairs a response with its link."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Date, bindparam, exists, false, insert, update
+from sqlalchemy import Connection, bindparam, false, insert, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
 from ..database import begin_write
-from ..elements import ELEMENTS, barrier_point
 from ..extensions import db
-from ..timeutil import today
-from . import bulk, personal_write, tally
+from . import publication
 from .definitions import SurveyDefinition
-from .driver_sql import Driver
-from .models import Invitation, Response, SubmissionReceipt, Wave, WaveGroup, new_response_id
+from .models import Invitation, SubmissionReceipt
+from .publication import HeldGroup
 from .scored_batch import ScoredBatch
 
-BARRIER_INDEX = {name: index for index, name in enumerate((*ELEMENTS, "none"))}
-
-# The respondent POST's statements, built once so each request only binds values (their compiled form is
-# cached by SQLAlchemy); the write lock is then held for the database work alone.
 _INSERT_RECEIPT = insert(SubmissionReceipt.__table__)
-_INSERT_RESPONSE = insert(Response.__table__)
-_invitations, _waves, _wave_groups = Invitation.__table__, Wave.__table__, WaveGroup.__table__
+_invitations = Invitation.__table__
 _MARK_USED = (
     update(_invitations)
     .where(
@@ -39,33 +31,10 @@ _MARK_USED = (
     )
     .values(used=True)
 )
-# The same, only while the wave still takes this form: open today, with the survey the form was made for,
-# and the group still in it (the respondent page reads none of that again when the form says it).
-_MARK_USED_WHILE_OPEN = _MARK_USED.where(
-    exists().where(
-        _waves.c.id == _invitations.c.wave_id,
-        _waves.c.survey_key == bindparam("open_survey_key"),
-        _waves.c.opens_on <= bindparam("open_day", type_=Date),
-        _waves.c.closes_on >= bindparam("open_day", type_=Date),
-    ),
-    exists().where(
-        _wave_groups.c.wave_id == _invitations.c.wave_id,
-        _wave_groups.c.group_id == _invitations.c.group_id,
-    ),
-)
-
-
-@dataclass(frozen=True)
-class OpenFor:
-    """The survey a form was made for and the day it is sent: a token is spent only if its wave takes it."""
-
-    survey_key: str
-    day: date
 
 
 class AlreadyAnswered(Exception):
-    """The token or form was used already (or, spent with OpenFor, its wave no longer takes that form);
-    nothing was stored."""
+    """The token or form was used already; nothing was stored."""
 
 
 def hash_key(value: str) -> str:
@@ -91,28 +60,6 @@ def split_answers(defn: SurveyDefinition, clean: Mapping[str, Any]) -> tuple[dic
     return answers, ("\n\n".join(texts) or None)
 
 
-def response_row(
-    *,
-    wave_id: int,
-    group_id: int,
-    answers: Mapping,
-    scores: Mapping[str, float],
-    comment: str | None,
-    on: date,
-) -> dict:
-    """The row stored for one response: wave, group, answers, scores, the date. Nothing about the person."""
-    return {
-        "id": new_response_id(),
-        "wave_id": wave_id,
-        "group_id": group_id,
-        "submitted_on": on,
-        "answers": dict(answers),
-        **{f"score_{e}": float(scores[e]) for e in ELEMENTS},
-        "barrier": BARRIER_INDEX[barrier_point(scores)],
-        "comment": comment or None,
-    }
-
-
 def record_response(
     *,
     wave_id: int,
@@ -123,13 +70,15 @@ def record_response(
     receipt: str | None = None,
     invitation_token_hash: str | None = None,
 ) -> None:
-    """Store one response and commit the session; AlreadyAnswered when the link or form was used already
-    (nothing is stored then). See `write_response`; the respondent pages call it on a connection of their
-    own (respondent.submit)."""
+    """Hold one response, commit, then publish its group's batch if it now holds k of its kind;
+    AlreadyAnswered when the link or form was used already (nothing is stored then). See `write_response`;
+    the respondent pages do the same on a connection of their own (respondent.submit)."""
     begin_write()
     try:
-        write_response(
-            db.session.connection(),
+        connection = db.session.connection()
+        kind = write_response(
+            connection,
+            publication.survey_of(connection, wave_id),
             wave_id=wave_id,
             group_id=group_id,
             answers=answers,
@@ -142,10 +91,12 @@ def record_response(
     except BaseException:
         db.session.rollback()
         raise
+    publication.publish_if_ready(kind)
 
 
 def write_response(
-    target: Connection | Driver,
+    connection: Connection,
+    defn: SurveyDefinition,
     *,
     wave_id: int,
     group_id: int,
@@ -154,52 +105,34 @@ def write_response(
     comment: str | None,
     receipt: str | None = None,
     invitation_token_hash: str | None = None,
-    while_open: OpenFor | None = None,
-) -> None:
-    """Write one response in the caller's transaction: the token marked used or the form's receipt, the
-    response, the tally. Raises AlreadyAnswered before writing anything else when the token or form was
-    used; the caller's transaction must then be rolled back. `target` is a Core connection, or a Driver
-    for the respondent POST's own connection (driver_sql).
+) -> HeldGroup:
+    """The one way a response is received, in the caller's write transaction: the token marked used (or
+    the open-link form's receipt stored) and the answers held, sealed (adkar.surveys.publication). Nothing
+    readable is written here, and the response is published, with others of its kind, only after this
+    transaction commits (`publication.publish_if_ready`, on the HeldGroup returned). Raises AlreadyAnswered
+    before writing anything when the token or form was used; the caller's transaction must then be rolled
+    back.
 
     A personal token counts once because marking it is `UPDATE ... WHERE used = false`: under the write
     lock (SQLite) or the row lock (PostgreSQL, which re-checks the condition after a concurrent commit) only
-    one transaction can change the row. On PostgreSQL the three writes are one statement (personal_write),
-    which the caller may also send in autocommit. An open link has no row per person, so `receipt`, the
-    hash of the form's nonce, goes into a table whose primary key refuses a second answer from one form.
+    one transaction can change the row. An open link has no row per person, so `receipt`, the hash of the
+    form's nonce, goes into a table whose primary key refuses a second answer from one form.
     """
     if invitation_token_hash is None and receipt is None:
         raise ValueError("a response needs the personal token it uses or the open-link form's receipt")
-    row = response_row(
-        wave_id=wave_id, group_id=group_id, answers=answers, scores=scores, comment=comment, on=today()
-    )
-    added = tally.parameters(wave_id=wave_id, group_id=group_id, totals=tally.increments([scores]))
-    run = target.run if isinstance(target, Driver) else _core_runner(target)
     if invitation_token_hash is not None:
         spend = {"used_token_hash": invitation_token_hash, "used_wave_id": wave_id, "used_group_id": group_id}
-        mark = _MARK_USED
-        if while_open is not None:
-            mark = _MARK_USED_WHILE_OPEN
-            spend |= {"open_survey_key": while_open.survey_key, "open_day": while_open.day}
-        if receipt is None and target.dialect.name == "postgresql":
-            if run(personal_write.statement(mark), personal_write.parameters(spend, added, row)) != 1:
-                raise AlreadyAnswered
-            return
-        if run(mark, spend) != 1:
+        if connection.execute(_MARK_USED, spend).rowcount != 1:
             raise AlreadyAnswered
     if receipt is not None:
         try:
-            run(_INSERT_RECEIPT, {"key_hash": receipt})
+            connection.execute(_INSERT_RECEIPT, {"key_hash": receipt})
         except IntegrityError as exc:
             raise AlreadyAnswered from exc
-    run(_INSERT_RESPONSE, row)
-    tally.check_added(run(tally.ADD, added), added)
-
-
-def _core_runner(connection: Connection):
-    def run(statement, params) -> int:
-        return connection.execute(statement, params).rowcount
-
-    return run
+    kind = HeldGroup(wave_id, group_id, "personal" if invitation_token_hash is not None else "open")
+    batch = ScoredBatch.from_rows([(answers, scores, comment)])
+    publication.hold(connection, kind, batch, size=publication.sealed_size(defn))
+    return kind
 
 
 def store_imported(
@@ -224,19 +157,31 @@ def store_batch(
     initiative_id: int | None = None,
     source: str = "import",
 ) -> int:
-    """Insert already-validated imported responses and their tally in one transaction (all or nothing).
+    """Store already-validated imported responses in one transaction (all or nothing), as one kind of
+    answer of their own ("import"): a batch of at least k is published at once (shuffled), with any import
+    answers the group held; a smaller one is held until the group's imports reach k
+    (adkar.surveys.publication). Returns how many were stored; LookupError when the group is not in the
+    wave.
 
     Imports never touch `invited`: they are answers collected elsewhere, not invitations. With `actor_id`
     the import is written to the audit trail in the same transaction.
     """
     if not len(batch):
         return 0
-    added = tally.parameters(wave_id=wave_id, group_id=group_id, totals=batch.tally())
+    kind = HeldGroup(wave_id, group_id, "import")
+    k = publication.k_threshold()
     begin_write()
     try:
         conn = db.session.connection()
-        bulk.insert_responses(conn, wave_id=wave_id, group_id=group_id, on=today(), batch=batch)
-        tally.add(conn, added)
+        if len(batch) >= k:
+            publication.lock_group(conn, kind)
+            publication.insert_published(conn, kind, batch.shuffled())
+            publication.publish(conn, kind, at_least=1)
+        else:
+            publication.lock_group(conn, kind)
+            size = publication.sealed_size(publication.survey_of(conn, wave_id))
+            publication.hold(conn, kind, batch, size=size)
+            publication.publish(conn, kind, at_least=k)
         if actor_id is not None:
             audit.record(
                 user_id=actor_id,

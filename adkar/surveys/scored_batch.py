@@ -72,6 +72,18 @@ class ScoredBatch:
         totals.update({f"bar_{choice}": int(counts[i]) for i, choice in enumerate(BARRIER_CHOICES)})
         return totals
 
+    def shuffled(self) -> ScoredBatch:
+        """The same responses in an order drawn from the system's randomness: the order rows are written in
+        (a PostgreSQL heap, a backup) must follow neither the order people answered nor a file's."""
+        order = list(range(len(self)))
+        secrets.SystemRandom().shuffle(order)
+        return ScoredBatch(
+            answers_json=[self.answers_json[i] for i in order],
+            comments=[self.comments[i] for i in order],
+            scores=self.scores[order],
+            barriers=self.barriers[order],
+        )
+
     def ids(self) -> list[str]:
         """Fresh random response ids, as models.new_response_id makes them, drawn in one system call."""
         pool = secrets.token_hex(16 * len(self))

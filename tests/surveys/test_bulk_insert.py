@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from adkar.elements import ELEMENTS
+from adkar.elements import BARRIER_CHOICES, ELEMENTS
 from adkar.extensions import db
 from adkar.surveys.models import Response
-from adkar.surveys.responses import BARRIER_INDEX, store_imported
+from adkar.surveys.responses import store_imported
 from adkar.timeutil import today
 
 from .wavedata import make_wave, tally
@@ -37,7 +37,7 @@ def test_imported_rows_read_back_as_stored(factory):
     assert [r.comment for r in rows] == comments
     assert {r.submitted_on for r in rows} == {today()}
     assert [r.score_desire for r in rows] == [2.0, 1.0]
-    assert [r.barrier for r in rows] == [BARRIER_INDEX["desire"], BARRIER_INDEX["awareness"]]
+    assert [r.barrier for r in rows] == [BARRIER_CHOICES.index("desire"), BARRIER_CHOICES.index("awareness")]
     assert len({r.id for r in rows}) == 2 and all(len(r.id) == 32 for r in rows)
     row = tally(wave.id, groups[0].id)
     assert row.n == 2 and row.sum_awareness == 6.0 and row.bar_desire == 1 and row.bar_awareness == 1

@@ -15,7 +15,7 @@ from adkar.extensions import db
 from adkar.plan.models import StakeholderGroup
 from adkar.surveys import registry
 from adkar.surveys.definitions import score
-from adkar.surveys.models import Invitation, Response, SubmissionReceipt, Wave, WaveGroup
+from adkar.surveys.models import HeldAnswer, Invitation, Response, SubmissionReceipt, Wave, WaveGroup
 from adkar.surveys.responses import hash_key, split_answers, store_imported
 from adkar.timeutil import today
 
@@ -96,6 +96,20 @@ def count_responses(wave_id: int | None = None) -> int:
     if wave_id is not None:
         query = query.where(Response.wave_id == wave_id)
     return db.session.scalar(query)
+
+
+def count_held(wave_id: int | None = None) -> int:
+    """Answers received and held, sealed, until their group has k of their kind (not yet published)."""
+    db.session.rollback()
+    query = select(func.count()).select_from(HeldAnswer)
+    if wave_id is not None:
+        query = query.where(HeldAnswer.wave_id == wave_id)
+    return db.session.scalar(query)
+
+
+def count_received(wave_id: int | None = None) -> int:
+    """Every answer set received: published as a response or still held."""
+    return count_responses(wave_id) + count_held(wave_id)
 
 
 def count_receipts() -> int:

@@ -21,11 +21,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     _trust_proxies(app)
 
-    from . import cli, database, errors, security, sessions
+    from . import cli, database, errors, log_redaction, security, sessions
     from .accounts import auth
     from .extensions import csrf, db, limiter, login_manager
     from .surveys import registry, respondent_limits
 
+    log_redaction.init_app(app)
     sessions.init_app(app)
     db.init_app(app)
     database.init_app(app)

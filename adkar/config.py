@@ -55,6 +55,11 @@ def load(app, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if test_config:
         app.config.update(test_config)
+    # Never a statement's values in a log line or an error's text: applied after every override.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}),
+        "hide_parameters": True,
+    }
     app.config["SESSION_COOKIE_SECURE"] = app.config["ENV"] != "development" and not app.testing
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
     check(app.config)

@@ -8,10 +8,35 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Connection, Date, Double, Integer, SmallInteger, String, Text, column, insert, table
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Date,
+    Double,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    column,
+    insert,
+    table,
+)
+from sqlalchemy.types import TypeDecorator
 
 from ..elements import ELEMENTS
 from .scored_batch import ScoredBatch
+
+
+class JsonText(TypeDecorator):
+    """A JSON column bound from text that is JSON already: the driver gets it unchanged (and PostgreSQL
+    the cast to json that SQLAlchemy renders for the JSON type)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect):
+        return None
+
 
 RESPONSES = table(
     "responses",
@@ -19,7 +44,7 @@ RESPONSES = table(
     column("wave_id", Integer),
     column("group_id", Integer),
     column("submitted_on", Date),
-    column("answers", Text),
+    column("answers", JsonText),
     *(column(f"score_{e}", Double) for e in ELEMENTS),
     column("barrier", SmallInteger),
     column("comment", Text),

@@ -99,7 +99,9 @@ def issue_links(*, wave: Wave, group_id: int, count: int, actor: User) -> list[s
     tokens = [new_token() for _ in range(count)]
     db.session.execute(
         insert(Invitation),
-        [{"wave_id": wave.id, "group_id": group_id, "token_hash": hash_key(t)} for t in tokens],
+        _in_random_order(
+            [{"wave_id": wave.id, "group_id": group_id, "token_hash": hash_key(t)} for t in tokens]
+        ),
     )
     _add_invited(wave.id, group_id, count)
     audit.record(
@@ -112,6 +114,13 @@ def issue_links(*, wave: Wave, group_id: int, count: int, actor: User) -> list[s
     )
     db.session.commit()
     return tokens
+
+
+def _in_random_order(rows: list[dict]) -> list[dict]:
+    """Invitations are inserted shuffled: their sequential ids must not follow the order of the mail-merge
+    file or the address list (which names people), whatever else might later be joined on them."""
+    secrets.SystemRandom().shuffle(rows)
+    return rows
 
 
 def _add_invited(wave_id: int, group_id: int, count: int) -> None:
@@ -390,15 +399,17 @@ def _store_email_invitations(
     if stored:
         db.session.execute(
             insert(Invitation),
-            [
-                {
-                    "wave_id": batch.wave_id,
-                    "group_id": group_id,
-                    "token_hash": hash_key(tokens[a]),
-                    "email": a,
-                }
-                for a in stored
-            ],
+            _in_random_order(
+                [
+                    {
+                        "wave_id": batch.wave_id,
+                        "group_id": group_id,
+                        "token_hash": hash_key(tokens[a]),
+                        "email": a,
+                    }
+                    for a in stored
+                ]
+            ),
         )
         _add_invited(batch.wave_id, group_id, len(stored))
     db.session.commit()

@@ -108,7 +108,7 @@ def k_threshold() -> int:
 
 def _secret_keys() -> list[str | bytes]:
     config = current_app.config
-    return [config["SECRET_KEY"], *config.get("SECRET_KEY_FALLBACKS", ())]
+    return [config["SECRET_KEY"], *(config.get("SECRET_KEY_FALLBACKS") or ())]
 
 
 # --- holding ----------------------------------------------------------------------------------------------
@@ -174,13 +174,17 @@ def lock_group(connection: Connection, kind: HeldGroup) -> None:
         raise LookupError(f"group {kind.group_id} is not part of wave {kind.wave_id}")
 
 
-def insert_published(connection: Connection, kind: HeldGroup, batch: ScoredBatch, *, day: date | None = None) -> None:
+def insert_published(
+    connection: Connection, kind: HeldGroup, batch: ScoredBatch, *, day: date | None = None
+) -> None:
     """Insert a batch as responses with its tally, in the caller's transaction. Only `publish` and imports
     of at least k answers (responses.store_batch) call it: every call is one step of at least k."""
     bulk.insert_responses(
         connection, wave_id=kind.wave_id, group_id=kind.group_id, on=day or today(), batch=batch
     )
-    tally.add(connection, tally.parameters(wave_id=kind.wave_id, group_id=kind.group_id, totals=batch.tally()))
+    tally.add(
+        connection, tally.parameters(wave_id=kind.wave_id, group_id=kind.group_id, totals=batch.tally())
+    )
 
 
 def _opened(sealed: Iterable[bytes], kind: HeldGroup) -> ScoredBatch:
@@ -214,4 +218,3 @@ def publish_all_ready() -> int:
     with db.engine.connect() as connection:
         ready = [HeldGroup(w, g, s) for w, g, s in connection.execute(_READY, {"k": k})]
     return sum(publish_if_ready(kind) for kind in ready)
-

@@ -19,7 +19,9 @@ from adkar.timeutil import today
 
 from .wavedata import (
     PULSE_ITEMS,
+    count_held,
     count_receipts,
+    count_received,
     count_responses,
     invitation_used,
     invite,
@@ -127,7 +129,7 @@ def test_language_from_the_query_or_the_browser(client, factory):
     assert '<html lang="en">' in unknown
 
 
-def test_personal_submission_stores_one_anonymous_row(client, factory):
+def test_personal_submission_is_held_then_published_with_k_of_its_group(client, factory):
     wave, groups, _ = make_wave(factory)
     token = invite(wave, groups[0])
     form = pulse_form(2, lang="fr", comment="  Need more training.\r\nSoon.  ")
@@ -139,17 +141,26 @@ def test_personal_submission_stores_one_anonymous_row(client, factory):
     assert response.headers["Location"].endswith("/thank-you?lang=fr")
     thanks = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Merci" in thanks and '<html lang="fr">' in thanks
-    row = db.session.scalars(select(Response)).one()
+    assert invitation_used(token) is True
+    assert (count_responses(), count_held()) == (0, 1)  # received, sealed, not yet readable
+    assert tally(wave.id, groups[0].id).n == 0
+    for _ in range(K - 2):
+        assert client.post(f"/s/{invite(wave, groups[0])}", data=pulse_form(3)).status_code == 303
+    assert (count_responses(), count_held()) == (0, K - 1)
+
+    assert client.post(f"/s/{invite(wave, groups[0])}", data=pulse_form(3)).status_code == 303
+
+    assert (count_responses(), count_held()) == (K, 0)
+    row = db.session.scalars(select(Response).where(Response.comment.is_not(None))).one()
     assert row.answers == {"aw1": 5, "de1": 4, "kn1": 2, "ab1": 2, "re1": 2}  # no free text in answers
     assert row.comment == "Need more training.\nSoon."
     assert (row.score_awareness, row.score_desire, row.score_knowledge) == (5.0, 4.0, 2.0)
     assert row.barrier == 2  # knowledge: the first element at or below 3
-    assert row.submitted_on == today()
+    assert row.submitted_on == today()  # the day of publication
     assert row.wave_id == wave.id and row.group_id == groups[0].id
-    assert invitation_used(token) is True
     assert count_receipts() == 0  # a personal link is spent by marking its invitation; no receipt is kept
     counts = tally(wave.id, groups[0].id)
-    assert (counts.n, counts.invited, counts.bar_knowledge) == (1, 1, 1)
+    assert (counts.n, counts.invited, counts.bar_knowledge, counts.bar_awareness) == (K, K, 1, K - 1)
 
 
 def test_a_response_row_holds_nothing_about_the_person(app, client, factory):
@@ -169,15 +180,17 @@ def test_a_response_row_holds_nothing_about_the_person(app, client, factory):
     assert "TIME" not in str(columns["submitted_on"]["type"]).upper()
 
     wave, groups, _ = make_wave(factory)
-    token = invite(wave, groups[0])
-    client.post(f"/s/{token}", data=pulse_form(4), headers={"User-Agent": "Agent/007"},
-                environ_base={"REMOTE_ADDR": "203.0.113.9"})  # fmt: skip
+    tokens = [invite(wave, groups[0]) for _ in range(K)]
+    for token in tokens:
+        client.post(f"/s/{token}", data=pulse_form(4), headers={"User-Agent": "Agent/007"},
+                    environ_base={"REMOTE_ADDR": "203.0.113.9"})  # fmt: skip
     db.session.rollback()
-    stored = db.session.execute(select(Response.__table__)).mappings().one()
-    text = repr(dict(stored))
-    for secret in (token, hash_key(token), "Agent/007", "203.0.113.9"):
+    stored = db.session.execute(select(Response.__table__)).mappings().all()
+    assert len(stored) == K
+    text = repr([dict(row) for row in stored])
+    for secret in (*tokens, *map(hash_key, tokens), "Agent/007", "203.0.113.9"):
         assert secret not in text
-    assert len(stored["id"]) == 32 and stored["id"] != str(wave.id)
+    assert all(len(row["id"]) == 32 and row["id"] != str(wave.id) for row in stored)
     assert db.session.scalars(select(SubmissionReceipt)).all() == []
 
 
@@ -190,8 +203,7 @@ def test_second_submission_of_a_personal_link_stores_nothing(client, factory):
 
     assert again.status_code == 404
     assert "This link is not valid or has already been used." in again.get_data(as_text=True)
-    assert count_responses() == 1
-    assert tally(wave.id, groups[0].id).n == 1
+    assert count_received() == 1
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
@@ -207,7 +219,7 @@ def test_unknown_and_used_tokens_answer_exactly_alike(client, factory, method):
     assert answers[0].get_data() == answers[1].get_data()
     assert "Set-Cookie" not in answers[0].headers and "Set-Cookie" not in answers[1].headers
     assert wave.name not in answers[0].get_data(as_text=True)
-    assert count_responses() == 1
+    assert count_received() == 1
 
 
 def test_unknown_open_link_is_the_same_unusable_page(client, factory):
@@ -234,14 +246,14 @@ def test_closed_and_not_yet_open_waves(client, factory):
 
     for token in (closed_token, later_token):
         client.post(f"/s/{token}", data=pulse_form(4))
-    assert count_responses() == 0
+    assert count_received() == 0
     assert invitation_used(closed_token) is False and invitation_used(later_token) is False
 
 
 def test_wave_closing_today_still_accepts_answers(client, factory):
     wave, groups, _ = make_wave(factory, opens_in=0, closes_in=0)
     assert client.post(f"/s/{invite(wave, groups[0])}", data=pulse_form(4)).status_code == 303
-    assert count_responses() == 1
+    assert count_received() == 1
 
 
 def test_invitation_of_a_group_removed_from_the_wave_is_unusable(client, factory):
@@ -273,20 +285,19 @@ def test_open_link_double_submit_of_one_form_stores_one(client, factory):
     statuses = [client.post(f"/o/{token}", data=pulse_form(4, nonce=nonce)).status_code for _ in range(3)]
 
     assert statuses == [303, 303, 303]  # a refresh or double click lands on the thank-you page
-    assert count_responses() == 1
-    assert tally(wave.id, groups[0].id).n == 1
+    assert count_held() == 1
     assert count_receipts() == 1
 
 
 def test_open_link_separate_forms_store_separate_responses(client, factory):
     wave, groups, _ = make_wave(factory)
     token = open_link(wave, groups[0])
-    for _ in range(3):
+    for _ in range(K):
         nonce = hidden(client.get(f"/o/{token}").get_data(as_text=True), "nonce")
         assert client.post(f"/o/{token}", data=pulse_form(4, nonce=nonce)).status_code == 303
-    assert count_responses() == 3
+    assert count_responses() == K
     counts = tally(wave.id, groups[0].id)
-    assert (counts.n, counts.invited) == (3, 0)
+    assert (counts.n, counts.invited) == (K, 0)
 
 
 @pytest.mark.parametrize("forge", ["missing", "unsigned", "tampered", "other_link"])
@@ -310,9 +321,9 @@ def test_open_link_rejects_a_forged_nonce(app, client, factory, forge):
     fresh = hidden(html, "nonce")
     assert fresh and fresh != nonce  # a new, valid nonce: submitting again works
     assert 'value="4" checked' in html  # the answers are kept
-    assert count_responses() == 0 and count_receipts() == 0
+    assert count_received() == 0 and count_receipts() == 0
     assert client.post(f"/o/{token}", data=pulse_form(4, nonce=fresh)).status_code == 303
-    assert count_responses() == 1
+    assert count_received() == 1
 
 
 def test_form_nonces_expire_and_bind_to_their_link(app, factory):

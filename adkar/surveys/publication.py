@@ -152,6 +152,16 @@ def held_by_group(connection: Connection, wave_id: int) -> dict[int, int]:
     return {group_id: int(count) for group_id, count in rows}
 
 
+def held_by_wave(connection: Connection, wave_ids: Iterable[int]) -> dict[int, int]:
+    """Answers held per wave (for the plan page's response rates)."""
+    rows = connection.execute(
+        select(_held.c.wave_id, func.count())
+        .where(_held.c.wave_id.in_(list(wave_ids)))
+        .group_by(_held.c.wave_id)
+    )
+    return {wave_id: int(count) for wave_id, count in rows}
+
+
 # --- publishing -------------------------------------------------------------------------------------------
 
 

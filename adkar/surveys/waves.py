@@ -15,13 +15,14 @@ from sqlalchemy import delete, exists, func, select
 from ..accounts.models import User
 from ..audit import services as audit
 from ..database import begin_write
+from ..dates import date_problem
 from ..elements import ELEMENT_LABELS
 from ..extensions import db
 from ..plan.models import Initiative, Milestone, StakeholderGroup
 from ..timeutil import today as current_day
 from ..validation import Problem, ValidationFailed
-from . import registry
-from .models import Invitation, Response, Wave, WaveGroup
+from . import publication, registry
+from .models import HeldAnswer, Invitation, Response, Wave, WaveGroup
 
 WaveStatus = Literal["scheduled", "open", "closed"]
 
@@ -73,6 +74,7 @@ def wave_problems(
         problems.append(Problem("Give the date the wave opens.", field="opens_on"))
     if closes_on is None:
         problems.append(Problem("Give the date the wave closes.", field="closes_on"))
+    problems += [p for p in (date_problem(opens_on, "opens_on"), date_problem(closes_on, "closes_on")) if p]
     if opens_on and closes_on and closes_on < opens_on:
         problems.append(Problem("The wave cannot close before it opens.", field="closes_on"))
     if not group_ids:
@@ -157,10 +159,14 @@ def create_wave(
 
 
 def has_responses(wave: Wave, group_id: int | None = None) -> bool:
-    query = select(Response.id).where(Response.wave_id == wave.id)
-    if group_id is not None:
-        query = query.where(Response.group_id == group_id)
-    return bool(db.session.scalar(select(exists(query))))
+    """Whether the wave (or one of its groups) received any answer, published or still held."""
+    for table in (Response, HeldAnswer):
+        query = select(table.wave_id).where(table.wave_id == wave.id)
+        if group_id is not None:
+            query = query.where(table.group_id == group_id)
+        if db.session.scalar(select(exists(query))):
+            return True
+    return False
 
 
 def update_wave(
@@ -279,10 +285,18 @@ def initiative_waves(initiative: Initiative) -> list[Wave]:
 
 @dataclass(frozen=True)
 class GroupProgress:
+    """Invitations and answers of a group. `published` answers are in the figures; `held` ones wait,
+    sealed, until their group has k of their kind (adkar.surveys.publication): counts, never answers."""
+
     group_id: int
     name: str
     invited: int
-    responded: int
+    published: int
+    held: int = 0
+
+    @property
+    def responded(self) -> int:
+        return self.published + self.held
 
     @property
     def response_rate(self) -> float | None:
@@ -295,19 +309,25 @@ class GroupProgress:
             "name": self.name,
             "invited": self.invited,
             "responded": self.responded,
+            "published": self.published,
+            "held": self.held,
             "response_rate": self.response_rate,
         }
 
 
 def wave_progress(wave: Wave) -> list[GroupProgress]:
-    """Invited and responded per group, read from the tally rows (one row per group)."""
+    """Invited, published and held per group, from the tally rows and the held answers' counts."""
     rows = db.session.execute(
         select(WaveGroup.group_id, StakeholderGroup.name, WaveGroup.invited, WaveGroup.n)
         .join(StakeholderGroup, StakeholderGroup.id == WaveGroup.group_id)
         .where(WaveGroup.wave_id == wave.id)
         .order_by(StakeholderGroup.id)
     )
-    return [GroupProgress(group_id=g, name=name, invited=i, responded=n) for g, name, i, n in rows]
+    held = publication.held_by_group(db.session.connection(), wave.id)
+    return [
+        GroupProgress(group_id=g, name=name, invited=i, published=n, held=held.get(g, 0))
+        for g, name, i, n in rows
+    ]
 
 
 def total_progress(groups: Sequence[GroupProgress]) -> GroupProgress:
@@ -315,12 +335,13 @@ def total_progress(groups: Sequence[GroupProgress]) -> GroupProgress:
         group_id=0,
         name="All groups",
         invited=sum(g.invited for g in groups),
-        responded=sum(g.responded for g in groups),
+        published=sum(g.published for g in groups),
+        held=sum(g.held for g in groups),
     )
 
 
 def response_rates(wave_ids: Sequence[int]) -> dict[int, GroupProgress]:
-    """Wave totals for many waves in one query (the plan page lists them all)."""
+    """Wave totals for many waves in two queries (the plan page lists them all)."""
     if not wave_ids:
         return {}
     rows = db.session.execute(
@@ -328,8 +349,15 @@ def response_rates(wave_ids: Sequence[int]) -> dict[int, GroupProgress]:
         .where(WaveGroup.wave_id.in_(wave_ids))
         .group_by(WaveGroup.wave_id)
     )
+    held = publication.held_by_wave(db.session.connection(), wave_ids)
     return {
-        wave_id: GroupProgress(group_id=0, name="All groups", invited=int(i or 0), responded=int(n or 0))
+        wave_id: GroupProgress(
+            group_id=0,
+            name="All groups",
+            invited=int(i or 0),
+            published=int(n or 0),
+            held=held.get(wave_id, 0),
+        )
         for wave_id, i, n in rows
     }
 

@@ -35,6 +35,7 @@
     setCell(row, "invited", numbers.format(data.invited));
     setCell(row, "responded", numbers.format(data.responded));
     setCell(row, "response_rate", rate(data.response_rate));
+    setCell(row, "held", numbers.format(data.held));
   }
 
   function update(data) {

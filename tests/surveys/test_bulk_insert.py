@@ -26,21 +26,26 @@ def test_imported_rows_read_back_as_stored(factory):
         {"awareness": 5.0, "desire": 2.0, "knowledge": 4.0, "ability": 4.0, "reinforcement": 3.0},
         dict.fromkeys(ELEMENTS, 1.0),
     ]
-    comments = ['Ünïcode, "quotes", a\ttab, a \\ backslash and\nlines', None]  # COPY's escapes
+    comments = ['Ünïcode, "quotes", a\ttab, a \\ backslash and\nlines', None]
+    copies = 3  # six rows: an import of at least k is published at once
     stored = store_imported(
-        wave_id=wave.id, group_id=groups[0].id, rows=list(zip(answers, scores, comments, strict=True))
+        wave_id=wave.id,
+        group_id=groups[0].id,
+        rows=list(zip(answers, scores, comments, strict=True)) * copies,
     )
-    assert stored == 2
+    assert stored == 2 * copies
     db.session.expire_all()
     rows = db.session.scalars(select(Response).order_by(Response.score_awareness.desc())).all()
-    assert [r.answers for r in rows] == answers
-    assert [r.comment for r in rows] == comments
+    assert [r.answers for r in rows] == [answers[0]] * copies + [answers[1]] * copies
+    assert [r.comment for r in rows] == [comments[0]] * copies + [comments[1]] * copies
     assert {r.submitted_on for r in rows} == {today()}
-    assert [r.score_desire for r in rows] == [2.0, 1.0]
-    assert [r.barrier for r in rows] == [BARRIER_CHOICES.index("desire"), BARRIER_CHOICES.index("awareness")]
-    assert len({r.id for r in rows}) == 2 and all(len(r.id) == 32 for r in rows)
+    assert [r.score_desire for r in rows] == [2.0] * copies + [1.0] * copies
+    assert [r.barrier for r in rows] == (
+        [BARRIER_CHOICES.index("desire")] * copies + [BARRIER_CHOICES.index("awareness")] * copies
+    )
+    assert len({r.id for r in rows}) == 2 * copies and all(len(r.id) == 32 for r in rows)
     row = tally(wave.id, groups[0].id)
-    assert row.n == 2 and row.sum_awareness == 6.0 and row.bar_desire == 1 and row.bar_awareness == 1
+    assert (row.n, row.sum_awareness, row.bar_desire, row.bar_awareness) == (6, 18.0, 3, 3)
 
 
 def test_a_failed_import_stores_nothing(factory):

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from .wavedata import (
     count_receipts,
-    count_responses,
+    count_received,
     invitation_used,
     invite,
     make_wave,
@@ -73,7 +73,7 @@ def test_bad_personal_answers_re_render_in_french_and_store_nothing(client, fact
     if field == "comment":
         assert 'href="#comment"' in html and 'aria-describedby="comment-hint comment-error"' in html
     assert 'name="re1" value="4" checked' in html  # good answers are kept
-    assert count_responses() == 0 and count_receipts() == 0
+    assert count_received() == 0 and count_receipts() == 0
     assert invitation_used(token) is False
     assert client.post(f"/s/{token}", data=pulse_form(4)).status_code == 303  # the link still works
 
@@ -91,10 +91,10 @@ def test_bad_open_link_answers_keep_the_nonce_and_store_nothing(client, factory,
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and message in html
     assert f'name="nonce" value="{nonce}"' in html  # fixing the answers submits the same form once
-    assert count_responses() == 0
+    assert count_received() == 0
     assert client.post(f"/o/{token}", data=pulse_form(4, nonce=nonce)).status_code == 303
     assert client.post(f"/o/{token}", data=pulse_form(4, nonce=nonce)).status_code == 303
-    assert count_responses() == 1
+    assert count_received() == 1
 
 
 def test_a_session_csrf_token_on_a_respondent_form_is_a_forged_field(client, factory):
@@ -104,7 +104,7 @@ def test_a_session_csrf_token_on_a_respondent_form_is_a_forged_field(client, fac
     response = client.post(f"/s/{token}", data=pulse_form(4, csrf_token="x"))
     assert response.status_code == 400
     assert "The form contained unexpected data" in response.get_data(as_text=True)
-    assert count_responses() == 0
+    assert count_received() == 0
 
 
 def test_comment_html_is_escaped_when_re_rendered(client, factory):

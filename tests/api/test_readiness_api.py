@@ -22,6 +22,7 @@ from adkar.plan.models import Milestone
 
 from ..dashboard import scenario as story
 from ..dashboard.builders import fresh, make_wave, respond, submit
+from ..surveys.wavedata import count_held
 
 SCORE_FIELDS = ("mean", "favorable", "barrier", "reached", "adoption", "resistance")
 
@@ -136,7 +137,7 @@ def test_small_group_and_its_complement_carry_no_scores(api, world):
     }
 
 
-def test_overall_is_suppressed_below_k(api, factory, world):
+def test_overall_is_suppressed_below_k(api, app, factory, world):
     tiny = make_wave(
         world.initiative,
         world.owner,
@@ -145,11 +146,14 @@ def test_overall_is_suppressed_below_k(api, factory, world):
         opens_on=world.day,
         closes_on=world.day + timedelta(days=3),
     )
-    respond(tiny.id, world.desk.id, [story.ALL_FOUR] * 2)
-    respond(tiny.id, world.legal.id, [story.ALL_FOUR] * 2)
+    # Answers are held until a group has k: these were published at k = 3, then the minimum was raised.
+    respond(tiny.id, world.desk.id, [story.ALL_FOUR] * 3, published_at_k=3)
+    respond(tiny.id, world.legal.id, [story.ALL_FOUR] * 3, published_at_k=3)
+    app.config["MIN_GROUP_SIZE"] = 7
     body = api.get(f"/waves/{tiny.id}/readiness", world.tokens["owner"]).get_json()
-    assert [g["suppressed"] for g in body["groups"]] == [True, True]
-    assert body["overall"] == {"n": 4, "invited": 0, "response_rate": None, "suppressed": True, **NULL_SCORES}
+    assert body["min_group_size"] == 7
+    assert [(g["n"], g["suppressed"]) for g in body["groups"]] == [(3, True), (3, True)]
+    assert body["overall"] == {"n": 6, "invited": 0, "response_rate": None, "suppressed": True, **NULL_SCORES}
 
 
 def test_trend_has_one_point_per_wave_and_group_then_overall_in_time_order(api, world):
@@ -257,7 +261,8 @@ def test_another_practitioner_gets_404(api, world):
 
 
 def test_scan_counts_equals_the_running_tallies(world):
-    """Single submissions and imports, fractional scores included, leave the tallies equal to a full scan."""
+    """Single submissions and imports, fractional scores included, leave the tallies equal to a full scan;
+    answers still held (fewer than k of their kind) are in neither."""
     survey = "adkar-assessment"
     wave = make_wave(
         world.initiative,
@@ -279,20 +284,27 @@ def test_scan_counts_equals_the_running_tallies(world):
 
     mixed = answers((3, 4, 4), (2, 3, 3), (5, 4, 4), (1, 2, 5), (4, 4, 3))
     strong = answers((5, 5, 4), (4, 4, 5), (4, 5, 4), (4, 4, 4), (3, 5, 5))
+    # Service desk: five open-link submissions (published with the fifth), then an import of five.
     submit(wave.id, world.desk.id, mixed, survey=survey, comment="Too fast.")
-    submit(wave.id, world.desk.id, strong, survey=survey)
-    respond(wave.id, world.desk.id, [strong, mixed, strong], survey=survey)
+    for answer in (strong, mixed, strong, strong):
+        submit(wave.id, world.desk.id, answer, survey=survey)
+    respond(wave.id, world.desk.id, [strong, mixed, strong, mixed, strong], survey=survey)
+    # Field engineers: an import of four is held until a fifth import; one submission stays held.
     respond(wave.id, world.field.id, [mixed] * 4, survey=survey)
+    respond(wave.id, world.field.id, [strong], survey=survey)
     submit(wave.id, world.field.id, strong, survey=survey)
+    assert count_held(wave.id) == 1
     waves = [world.baseline_id, world.pulse_id, wave.id]
     tallies, scanned = load_counts(waves), scan_counts(waves)
     assert len(tallies) == 1 + 3 + 3
     assert tallies[["wave_id", "group_id", "n"]].values.tolist()[-3:] == [
-        [wave.id, world.desk.id, 5],
+        [wave.id, world.desk.id, 10],
         [wave.id, world.field.id, 5],
         [wave.id, world.legal.id, 0],
     ]
     assert_frame_equal(tallies, scanned, check_exact=False, rtol=1e-12)
     desk = tallies[(tallies["wave_id"] == wave.id) & (tallies["group_id"] == world.desk.id)].iloc[0]
-    # awareness scores: mixed 11/3 (x2), strong 14/3 (x3)
-    assert desk["sum_awareness"] == pytest.approx(2 * 11 / 3 + 3 * 14 / 3)
+    field = tallies[(tallies["wave_id"] == wave.id) & (tallies["group_id"] == world.field.id)].iloc[0]
+    # awareness scores: mixed 11/3 (x4), strong 14/3 (x6); Field engineers' held one is not counted
+    assert desk["sum_awareness"] == pytest.approx(4 * 11 / 3 + 6 * 14 / 3)
+    assert field["sum_awareness"] == pytest.approx(4 * 11 / 3 + 14 / 3)

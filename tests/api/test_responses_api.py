@@ -9,7 +9,7 @@ from adkar.audit.models import AuditEvent
 from adkar.extensions import db
 from adkar.plan.models import Initiative
 from adkar.surveys.imports import MAX_ROWS
-from adkar.surveys.models import Response, Wave, WaveGroup
+from adkar.surveys.models import HeldAnswer, Response, Wave, WaveGroup
 from adkar.timeutil import today
 
 from .helpers import count, fresh
@@ -38,19 +38,39 @@ def wave(cast, factory):
 
 
 def test_import_stores_responses_and_counts_them_in_n_only(api, cast, wave):
-    body = {"group_id": wave["a"], "responses": [answers(5, comment="From paper"), answers(2), answers(4)]}
+    responses = [answers(5, comment="From paper"), answers(2), answers(4), answers(3), answers(4)]
+    body = {"group_id": wave["a"], "responses": responses}
 
     response = api.post(f"/waves/{wave['id']}/responses", cast.owner.token, json=body)
 
     assert response.status_code == 201
-    assert response.get_json() == {"created": 3}
+    assert response.get_json() == {"created": 5}
     counts = fresh(WaveGroup, (wave["id"], wave["a"]))
-    assert (counts.n, counts.invited, counts.bar_none, counts.bar_awareness) == (3, 3, 2, 1)
+    assert (counts.n, counts.invited, counts.bar_none, counts.bar_awareness) == (5, 3, 3, 2)
     stored = db.session.scalars(select(Response).order_by(Response.score_awareness)).all()
-    assert [r.comment for r in stored] == [None, None, "From paper"]
-    assert stored[2].answers == {"aw1": 5, "de1": 5, "kn1": 5, "ab1": 5, "re1": 5}
+    assert [r.comment for r in stored] == [None, None, None, None, "From paper"]
+    assert stored[4].answers == {"aw1": 5, "de1": 5, "kn1": 5, "ab1": 5, "re1": 5}
+    assert count(HeldAnswer) == 0
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "responses.import")).one()
     assert event.user_id == cast.owner.id and event.detail["source"] == "api"
+
+
+def test_an_import_of_fewer_than_k_is_held_until_the_groups_imports_reach_k(api, cast, wave):
+    path = f"/waves/{wave['id']}/responses"
+    small = {"group_id": wave["a"], "responses": [answers(5, comment="From paper"), answers(2), answers(4)]}
+
+    response = api.post(path, cast.owner.token, json=small)
+
+    assert response.status_code == 201 and response.get_json() == {"created": 3}
+    assert (count(Response), count(HeldAnswer)) == (0, 3)
+    assert fresh(WaveGroup, (wave["id"], wave["a"])).n == 0
+    rest = {"group_id": wave["a"], "responses": [answers(3), answers(4)]}
+    assert api.post(path, cast.owner.token, json=rest).get_json() == {"created": 2}
+    assert (count(Response), count(HeldAnswer)) == (5, 0)
+    counts = fresh(WaveGroup, (wave["id"], wave["a"]))
+    assert (counts.n, counts.invited, counts.bar_none, counts.bar_awareness) == (5, 3, 3, 2)
+    comments = db.session.scalars(select(Response.comment).order_by(Response.score_awareness)).all()
+    assert comments == [None, None, None, None, "From paper"]
 
 
 def test_one_bad_response_stores_nothing_and_every_problem_is_listed(api, cast, wave):
@@ -140,10 +160,10 @@ def test_who_may_import(api, cast, wave):
     assert api.post(path, cast.sponsor.token, json=body).status_code == 403
     assert api.post(path, cast.stranger.token, json=body).status_code == 404
     assert api.post("/waves/999999/responses", cast.owner.token, json=body).status_code == 404
-    assert count(Response) == 0
+    assert (count(Response), count(HeldAnswer)) == (0, 0)
     assert api.post(path, cast.colleague.token, json=body).status_code == 201
     assert api.post(path, cast.admin.token, json=body).status_code == 201
-    assert count(Response) == 2
+    assert (count(Response), count(HeldAnswer)) == (0, 2)  # held until the group's imports reach k
 
 
 def test_body_must_be_json(api, cast, wave):

@@ -16,6 +16,7 @@ from adkar.surveys.definitions import score
 from adkar.surveys.models import Wave, WaveGroup
 from adkar.surveys.responses import hash_key, record_response, split_answers, store_imported
 from adkar.surveys.waves import create_wave
+from tests.surveys.wavedata import minimum_group_size
 
 PULSE = "adkar-pulse"
 PULSE_ITEMS = ("aw1", "de1", "kn1", "ab1", "re1")
@@ -59,11 +60,20 @@ def respond(
     *,
     comments: Sequence[str | None] | None = None,
     survey: str = PULSE,
+    published_at_k: int | None = None,
 ) -> None:
-    """Import responses in one transaction (as a CSV import does); `comments` pairs with `answers`."""
+    """Import responses in one transaction (as a CSV import does); `comments` pairs with `answers`.
+
+    A batch of fewer than k is held, not published (adkar.surveys.publication). `published_at_k` imports
+    it while the minimum group size is that instead (see `minimum_group_size`): how a test makes a
+    published group smaller than the k it then reads with."""
     texts = list(comments) if comments is not None else [None] * len(answers)
     rows = [_row(a, c, survey) for a, c in zip(answers, texts, strict=True)]
-    store_imported(wave_id=wave_id, group_id=group_id, rows=rows)
+    if published_at_k is None:
+        store_imported(wave_id=wave_id, group_id=group_id, rows=rows)
+        return
+    with minimum_group_size(published_at_k):
+        store_imported(wave_id=wave_id, group_id=group_id, rows=rows)
 
 
 def submit(

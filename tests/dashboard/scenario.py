@@ -1,7 +1,9 @@
 """One initiative with two waves, worked out by hand (k = 5), used across the dashboard tests.
 
 Groups: "Service desk" (visible), "Field engineers" (5 responses, hidden by complementary suppression)
-and "Legal" (4 responses, hidden). Waves: Baseline (closed 5 days ago, Service desk only) and Pulse 2
+and "Legal" (4 responses, hidden). Answers are held until a group has k of a kind, so Legal's four are
+imported while the minimum group size is 4 (`LEGAL_K`) and read at k = 5, as after an installation raised
+its minimum. Waves: Baseline (closed 5 days ago, Service desk only) and Pulse 2
 (open, every group). `swap_hidden=True` redistributes the hidden groups' answers between them without
 changing either group's size or the pooled overall, so a page that leaks nothing comes out the same.
 """
@@ -22,6 +24,7 @@ from .builders import make_wave, respond, set_invited
 ALL_FOUR = (4, 4, 4, 4, 4)
 ALL_TWO = (2, 2, 2, 2, 2)
 DISTINCT = (1, 1, 2, 1, 1)  # what Legal answers: means 1.0/2.0, never shown for 4 people
+LEGAL_K = 4  # the minimum group size Legal's four answers are published at (then k is 5 again)
 SERVICE_DESK_PULSE_2 = [
     (5, 5, 5, 5, 5),  # no barrier
     (4, 4, 4, 4, 4),  # no barrier
@@ -99,10 +102,10 @@ def build(factory, *, swap_hidden: bool = False) -> Scenario:
     respond(pulse.id, desk.id, SERVICE_DESK_PULSE_2)
     if swap_hidden:
         respond(pulse.id, field.id, [DISTINCT] * 4 + [ALL_FOUR])
-        respond(pulse.id, legal.id, [ALL_FOUR] * 4)
+        respond(pulse.id, legal.id, [ALL_FOUR] * 4, published_at_k=LEGAL_K)
     else:
         respond(pulse.id, field.id, [ALL_FOUR] * 5)
-        respond(pulse.id, legal.id, [DISTINCT] * 4)
+        respond(pulse.id, legal.id, [DISTINCT] * 4, published_at_k=LEGAL_K)
     return Scenario(
         owner=owner,
         colleague=colleague,

@@ -266,7 +266,7 @@ def test_moving_answers_between_hidden_groups_changes_no_panel(client, auth, wor
     replace_answers(world.pulse_id, world.field.id)
     replace_answers(world.pulse_id, world.legal.id)
     respond(world.pulse_id, world.field.id, [story.DISTINCT] * 4 + [story.ALL_FOUR])
-    respond(world.pulse_id, world.legal.id, [story.ALL_FOUR] * 4)
+    respond(world.pulse_id, world.legal.id, [story.ALL_FOUR] * 4, published_at_k=story.LEGAL_K)
     after = (normalise(dashboard(client, world)), normalise(report(client, world)))
     assert before[0] == after[0] and before[1] == after[1]
 

@@ -16,7 +16,7 @@ from adkar.plan.models import InitiativeMember, StakeholderGroup
 from adkar.surveys import exports, registry
 from adkar.surveys.models import Response
 
-from .wavedata import add_responses, make_wave
+from .wavedata import add_responses, count_held, count_responses, make_wave
 
 POOLED = "Other groups (each under 5)"
 INJECTION = '=HYPERLINK("http://evil.example","click")'
@@ -47,13 +47,17 @@ def same_cell(xlsx_value, csv_value: str) -> bool:
 
 @pytest.fixture
 def owner_client(client, auth, factory):
-    """A wave of groups A (12 responses, comments), B (6), C (3) and D (none); its owner is signed in."""
+    """A wave of groups A (12 responses, comments), B (6), C (3) and D (none); its owner is signed in.
+
+    Answers are held until a group has k (5) imports: A's single one waits for its batch of 11, and C's
+    three were published while the installation's minimum was 3, before it was raised to 5."""
     wave, groups, owner = make_wave(factory, groups=4)
     a, b, c, _d = groups
-    add_responses(wave, a, 11, value=4, comment="Visible comment")
     add_responses(wave, a, 1, value=5, comment=INJECTION)
+    add_responses(wave, a, 11, value=4, comment="Visible comment")
     add_responses(wave, b, 6, value=2, comment="Hidden comment B")
-    add_responses(wave, c, 3, value=3, comment="Hidden comment C")
+    add_responses(wave, c, 3, value=3, comment="Hidden comment C", published_at_k=3)
+    assert count_held(wave.id) == 0
     auth.login(owner.email)
     return client, wave, groups
 
@@ -154,7 +158,7 @@ def test_scores_and_barrier(owner_client):
 
 def test_wave_under_k_exports_no_rows_and_says_why(client, auth, factory, app):
     wave, groups, owner = make_wave(factory, groups=1)
-    add_responses(wave, groups[0], 4)
+    add_responses(wave, groups[0], 4, published_at_k=4)  # then the minimum was raised to 5
     auth.login(owner.email)
     for suffix in ("csv", "xlsx"):
         response = client.get(f"/waves/{wave.id}/responses.{suffix}")
@@ -171,13 +175,26 @@ def test_wave_under_k_exports_no_rows_and_says_why(client, auth, factory, app):
     assert "exports need at least 5" in page and "Download CSV" not in page
 
 
-def test_exactly_k_across_small_groups_exports_one_pool(client, auth, factory):
+def test_exactly_k_across_small_groups_exports_one_pool(app, client, auth, factory):
     wave, groups, owner = make_wave(factory, groups=2)
-    add_responses(wave, groups[0], 3)
-    add_responses(wave, groups[1], 2)
+    add_responses(wave, groups[0], 3, published_at_k=3)
+    add_responses(wave, groups[1], 3, published_at_k=3)
+    app.config["MIN_GROUP_SIZE"] = 6  # raised after publication: each group is under k, together exactly k
     auth.login(owner.email)
     body = read_csv(client.get(f"/waves/{wave.id}/responses.csv").data)[1:]
-    assert [row[0] for row in body] == [POOLED] * 5
+    assert [row[0] for row in body] == ["Other groups (each under 6)"] * 6
+
+
+def test_a_wave_whose_answers_are_all_held_exports_nothing(client, auth, factory):
+    wave, groups, owner = make_wave(factory, groups=2)
+    add_responses(wave, groups[0], 4)
+    add_responses(wave, groups[1], 4)
+    assert (count_responses(wave.id), count_held(wave.id)) == (0, 8)
+    auth.login(owner.email)
+    for suffix in ("csv", "xlsx"):
+        response = client.get(f"/waves/{wave.id}/responses.{suffix}")
+        assert response.status_code == 409
+        assert "exported only for at least 5 people" in response.get_data(as_text=True)
 
 
 def test_only_writers_may_export_and_exports_are_audited(client, auth, factory):

@@ -14,7 +14,7 @@ from adkar.surveys import imports, registry
 from adkar.surveys.models import Response
 from adkar.validation import ValidationFailed
 
-from .wavedata import count_responses, invite, make_wave, tally
+from .wavedata import count_held, count_responses, invite, make_wave, tally
 
 HEADER = "aw1,de1,kn1,ab1,re1,comment"
 
@@ -47,42 +47,59 @@ def test_good_csv_is_imported_and_counts_in_n_not_invited(client, signed_in):
     wave, groups, owner = signed_in
     invite(wave, groups[0])
     text = (
-        "\ufeff" + HEADER + '\r\n5,4,3,2,1,Paper form\r\n4,4,4,4,4,\r\n\r\n2,5,5,5,5,"Line one\nline two"\r\n'
+        "\ufeff"
+        + HEADER
+        + '\r\n5,4,3,2,1,Paper form\r\n4,4,4,4,4,\r\n\r\n2,5,5,5,5,"Line one\nline two"\r\n'
+        + "4,4,4,4,4,\r\n3,3,3,3,3,\r\n"
     )
 
     response = upload(client, wave, groups[0], text)
 
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/waves/{wave.id}/responses/import")
-    assert "Imported 3 responses into Team A." in client.get(response.headers["Location"]).get_data(
+    assert "Imported 5 responses into Team A." in client.get(response.headers["Location"]).get_data(
         as_text=True
     )
     counts = tally(wave.id, groups[0].id)
     assert (counts.n, counts.invited, counts.bar_knowledge, counts.bar_awareness, counts.bar_none) == (
-        3,
+        5,
         1,
         1,
-        1,
-        1,
+        2,
+        2,
     )
+    assert count_held(wave.id) == 0  # at least k: published at once
     rows = db.session.scalars(select(Response).order_by(Response.score_awareness)).all()
-    assert [r.comment for r in rows] == ["Line one\nline two", None, "Paper form"]
-    assert rows[2].answers == {"aw1": 5, "de1": 4, "kn1": 3, "ab1": 2, "re1": 1}
+    assert [r.comment for r in rows] == ["Line one\nline two", None, None, None, "Paper form"]
+    assert rows[4].answers == {"aw1": 5, "de1": 4, "kn1": 3, "ab1": 2, "re1": 1}
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "responses.import")).one()
-    assert event.user_id == owner.id and event.detail["count"] == 3 and event.detail["source"] == "csv"
+    assert event.user_id == owner.id and event.detail["count"] == 5 and event.detail["source"] == "csv"
+
+
+def test_a_csv_of_fewer_than_k_is_held_until_the_groups_imports_reach_k(client, signed_in):
+    wave, groups, _ = signed_in
+    response = upload(client, wave, groups[0], HEADER + "\n5,4,3,2,1,Paper form\n4,4,4,4,4,\n2,5,5,5,5,\n")
+    assert response.status_code == 302
+    assert (count_responses(wave.id), count_held(wave.id), tally(wave.id, groups[0].id).n) == (0, 3, 0)
+    upload(client, wave, groups[1], HEADER + "\n" + "4,4,4,4,4,\n" * 4)  # another group's imports wait apart
+    assert (count_responses(wave.id), count_held(wave.id)) == (0, 7)
+    upload(client, wave, groups[0], HEADER + "\n3,3,3,3,3,\n4,4,4,4,4,\n")
+    assert (count_responses(wave.id), count_held(wave.id)) == (5, 4)
+    counts = tally(wave.id, groups[0].id)
+    assert (counts.n, counts.bar_knowledge, counts.bar_awareness, counts.bar_none) == (5, 1, 2, 2)
+    assert tally(wave.id, groups[1].id).n == 0
+    comments = db.session.scalars(select(Response.comment).order_by(Response.score_awareness)).all()
+    assert comments == [None, None, None, None, "Paper form"]
 
 
 def test_semicolon_csv_without_the_optional_column(client, signed_in):
     wave, groups, _ = signed_in
-    response = upload(client, wave, groups[1], "re1;ab1;kn1;de1;aw1\n1;2;3;4;5\n")
+    response = upload(client, wave, groups[1], "re1;ab1;kn1;de1;aw1\n" + "1;2;3;4;5\n" * 5)
     assert response.status_code == 302
-    assert db.session.scalars(select(Response)).one().answers == {
-        "aw1": 5,
-        "de1": 4,
-        "kn1": 3,
-        "ab1": 2,
-        "re1": 1,
-    }
+    stored = db.session.scalars(select(Response)).all()
+    assert len(stored) == 5 and count_held(wave.id) == 0
+    assert all(r.answers == {"aw1": 5, "de1": 4, "kn1": 3, "ab1": 2, "re1": 1} for r in stored)
+    assert all(r.comment is None for r in stored)
 
 
 def test_bad_csv_lists_every_problem_and_stores_nothing(client, signed_in):

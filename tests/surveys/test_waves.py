@@ -19,7 +19,7 @@ from adkar.validation import ValidationFailed
 
 from . import wave_support
 from .wave_support import count, fresh_wave, new_wave, text, wave_group
-from .wavedata import add_responses
+from .wavedata import add_responses, count_held, count_responses
 
 # --- status ---------------------------------------------------------------------------------------------
 
@@ -139,12 +139,21 @@ def test_delete_without_responses_removes_the_wave_and_its_links(plan):
 
 def test_delete_with_responses_closes_the_wave_today_instead(plan):
     wave = new_wave(plan, opens=today() - timedelta(days=3), closes=today() + timedelta(days=10))
-    add_responses(wave, plan.groups[0], 2)
+    add_responses(wave, plan.groups[0], 5)
     assert waves.delete_wave(wave=fresh_wave(wave.id), actor=plan.owner) == "closed"
     wave = fresh_wave(wave.id)
     assert wave.closes_on == today()
     assert waves.wave_status(wave, today() + timedelta(days=1)) == "closed"
-    assert wave_group(wave.id, plan.groups[0].id).n == 2
+    assert wave_group(wave.id, plan.groups[0].id).n == 5
+
+
+def test_delete_with_answers_still_held_closes_the_wave_and_keeps_them(plan):
+    wave = new_wave(plan, opens=today() - timedelta(days=3), closes=today() + timedelta(days=10))
+    add_responses(wave, plan.groups[0], 2)  # fewer than k: held, not published
+    assert (count_responses(wave.id), count_held(wave.id)) == (0, 2)
+    assert waves.delete_wave(wave=fresh_wave(wave.id), actor=plan.owner) == "closed"
+    assert fresh_wave(wave.id).closes_on == today()
+    assert count_held(wave.id) == 2
 
 
 def test_closing_a_scheduled_wave_keeps_its_dates_in_order(plan):
@@ -324,7 +333,9 @@ def test_progress_json_counts_invited_and_responded_per_group(client, auth, plan
     agents, leads = plan.groups
     wave = new_wave(plan)
     invitations.issue_links(wave=wave, group_id=agents.id, count=10, actor=plan.owner)
-    add_responses(wave, agents, 4)
+    add_responses(wave, agents, 6)  # at least k: published at once
+    add_responses(wave, agents, 2)  # fewer than k: held until the group's imports reach k
+    assert wave_group(wave.id, agents.id).n == 6
     auth.login(plan.owner.email)
     data = client.get(f"/waves/{wave.id}/progress.json").get_json()
     assert data["status"] == "open"
@@ -333,11 +344,14 @@ def test_progress_json_counts_invited_and_responded_per_group(client, auth, plan
         "group_id": agents.id,
         "name": "Agents",
         "invited": 10,
-        "responded": 4,
-        "response_rate": 0.4,
+        "responded": 8,
+        "published": 6,
+        "held": 2,
+        "response_rate": 0.8,
     }
     assert by_group[leads.id]["response_rate"] is None  # nobody invited
-    assert data["total"]["invited"] == 10 and data["total"]["responded"] == 4
+    total = data["total"]
+    assert (total["invited"], total["responded"], total["published"], total["held"]) == (10, 8, 6, 2)
 
 
 def test_edit_page_saves_and_refuses_bad_dates(client, auth, plan):

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from adkar.extensions import db
@@ -80,14 +81,44 @@ def pulse_form(value: int | str = 4, **extra) -> dict:
     return {**dict.fromkeys(PULSE_ITEMS, str(value)), **extra}
 
 
+@contextmanager
+def minimum_group_size(k: int) -> Iterator[None]:
+    """Run with the installation's anonymity minimum at `k` (never below 3, as the configuration
+    requires), then restore it. Answers are held until a group has k of a kind, so a published group
+    smaller than k comes about one way only: it was published while the minimum was lower, and the
+    installation raised it afterwards."""
+    if k < 3:
+        raise ValueError(f"an installation's minimum group size is at least 3, not {k}")
+    config = current_app.config
+    before = config["MIN_GROUP_SIZE"]
+    config["MIN_GROUP_SIZE"] = k
+    try:
+        yield
+    finally:
+        config["MIN_GROUP_SIZE"] = before
+
+
 def add_responses(
-    wave: Wave, group: StakeholderGroup, count: int, *, value: int = 4, comment: str | None = None
+    wave: Wave,
+    group: StakeholderGroup,
+    count: int,
+    *,
+    value: int = 4,
+    comment: str | None = None,
+    published_at_k: int | None = None,
 ):
-    """Store `count` responses for a group through the storage core."""
+    """Import `count` responses for a group through the storage core, in one batch: fewer than k are
+    held until the group's imports reach k. `published_at_k` imports them while the minimum group size is
+    that instead (see `minimum_group_size`), to make a published group smaller than the k read with."""
     defn = registry.get(wave.survey_key)
     clean = {**dict.fromkeys(PULSE_ITEMS, value), **({"comment": comment} if comment else {})}
     answers, text = split_answers(defn, clean)
-    store_imported(wave_id=wave.id, group_id=group.id, rows=[(answers, score(defn, clean), text)] * count)
+    rows = [(answers, score(defn, clean), text)] * count
+    if published_at_k is None:
+        store_imported(wave_id=wave.id, group_id=group.id, rows=rows)
+        return
+    with minimum_group_size(published_at_k):
+        store_imported(wave_id=wave.id, group_id=group.id, rows=rows)
 
 
 def count_responses(wave_id: int | None = None) -> int:

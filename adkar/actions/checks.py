@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from .. import dates
 from ..elements import ELEMENT_LABELS, ELEMENTS
 from ..validation import Problem
-
-EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 
 def text_problem(
@@ -39,9 +38,7 @@ def element_problem(value: Any, field: str = "element") -> Problem | None:
 def date_problem(value: Any, field: str, *, label: str) -> Problem | None:
     if not isinstance(value, date):
         return Problem(f"{label} is required (YYYY-MM-DD).", field=field)
-    if not EARLIEST <= value <= LATEST:
-        return Problem(f"{label} must be between {EARLIEST.year} and {LATEST.year}.", field=field)
-    return None
+    return dates.date_problem(value, field)
 
 
 def collect(*found: Problem | None) -> list[Problem]:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..accounts.models import User
 from ..audit import services as audit
 from ..database import begin_write
+from ..dates import date_problem
 from ..extensions import db
 from ..plan.models import Initiative, StakeholderGroup
 from ..timeutil import today as current_day
@@ -19,7 +20,6 @@ from ..validation import Problem, ValidationFailed
 from .metrics import AdoptionSummary, GroupInfo, empty_figures, summarise
 from .models import DEFAULT_TARGET_UTILISATION, AdoptionSettings, UsageFigure
 
-EARLIEST = date(2000, 1, 1)
 MAX_FIGURES = 5000
 
 
@@ -70,6 +70,8 @@ def figure_problems(
     day = item.get("day")
     if not isinstance(day, date):
         problems.append(Problem("Enter the date as YYYY-MM-DD.", field="date", row=row))
+    elif (implausible := date_problem(day, "date", row=row)) is not None:
+        problems.append(implausible)
     elif day > today:
         problems.append(
             Problem(
@@ -78,8 +80,6 @@ def figure_problems(
                 row=row,
             )
         )
-    elif day < EARLIEST:
-        problems.append(Problem(f"The date must be in {EARLIEST.year} or later.", field="date", row=row))
     active = item.get("active_users")
     if isinstance(active, bool) or not isinstance(active, int):
         problems.append(Problem("Active users must be a whole number.", field="active_users", row=row))

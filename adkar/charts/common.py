@@ -161,7 +161,15 @@ def padded_span(days: Iterable[date]) -> tuple[date, date]:
     days = list(days)
     start, end = min(days), max(days)
     pad = timedelta(days=max(3, (end - start).days // 30))
-    return start - pad, end + pad
+    return shifted(start, -pad), shifted(end, pad)
+
+
+def shifted(day: date, by: timedelta) -> date:
+    """`day + by`, stopping at the calendar's ends: a date stored before adkar.dates' rule still draws."""
+    try:
+        return day + by
+    except OverflowError:
+        return date.max if by > timedelta(0) else date.min
 
 
 def date_axis(span: tuple[date, date]) -> dict[str, Any]:

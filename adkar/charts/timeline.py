@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ..elements import ELEMENT_COLOURS, ELEMENT_LABELS, ELEMENTS
+from .common import shifted
 
 ELEMENT_SYMBOLS = {
     "awareness": "circle",
@@ -184,7 +185,7 @@ def _date_range(dates: list[date]) -> list[str]:
     """Room either side for the labels centred on the first and last markers."""
     first, last = min(dates), max(dates)
     pad = max(timedelta(days=10), (last - first) * 0.1)
-    return [(first - pad).isoformat(), (last + pad).isoformat()]
+    return [shifted(first, -pad).isoformat(), shifted(last, pad).isoformat()]
 
 
 def timeline_figure(

@@ -25,6 +25,7 @@ from wtforms import (
 from wtforms.fields import DateField, FieldList
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange
 
+from .. import dates
 from ..elements import ELEMENT_LABELS, ELEMENTS
 from .models import APPROACHES, MEMBER_ROLES
 from .services import MAX_HEADCOUNT
@@ -48,14 +49,13 @@ def choices(labels: dict) -> list[SelectChoice]:
 
 ELEMENT_CHOICES = choices({e: ELEMENT_LABELS[e] for e in ELEMENTS})
 KIND_CHOICES = choices({k: KIND_LABELS[k] for k in MILESTONE_KINDS})
-EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 DATE_MESSAGE = "Enter a valid date (YYYY-MM-DD)."
 
 
 def plausible_date(form, field) -> None:
-    """Keeps dates where date arithmetic (template offsets, charts) cannot overflow."""
-    if field.data is not None and not EARLIEST <= field.data <= LATEST:
-        raise ValidationError(f"Choose a date between {EARLIEST.year} and {LATEST.year}.")
+    """The services' rule (adkar.dates), shown beside the field before anything else runs."""
+    if isinstance(field.data, date) and not dates.is_plausible(field.data):
+        raise ValidationError(dates.MESSAGE)
 
 
 def date_field(label: str, **kwargs) -> DateField:

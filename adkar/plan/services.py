@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 from ..accounts.models import User
 from ..audit import services as audit
 from ..database import begin_write
+from ..dates import MESSAGE as DATE_MESSAGE
+from ..dates import date_problem
 from ..elements import ELEMENTS
 from ..extensions import db
 from ..validation import Problem, ValidationFailed
@@ -24,11 +26,37 @@ def _fail(message: str, field: str | None = None) -> ValidationFailed:
     return ValidationFailed.one(message, field)
 
 
-def _check_initiative_fields(name: str, approach: str) -> None:
+def _check_initiative_fields(name: str, approach: str, go_live: date) -> None:
     if not name.strip():
         raise _fail("Give the initiative a name.", "name")
     if approach not in APPROACHES:
         raise _fail(f"Choose an approach: {', '.join(APPROACHES)}.", "approach")
+    _check_date(go_live, "go_live")
+
+
+def _check_date(value: date, field: str) -> None:
+    if (problem := date_problem(value, field)) is not None:
+        db.session.rollback()
+        raise ValidationFailed([problem])
+
+
+def _check_planned_dues(planned: Sequence[dict], *, from_template: bool) -> None:
+    """Template milestones are dated from go-live, so a go-live near the window's edge can push them out."""
+    problems = []
+    for index, item in enumerate(planned):
+        if date_problem(item["due"], "due") is None:
+            continue
+        if from_template:
+            message = (
+                f"The template would date “{item['name']}” {item['due'].isoformat()}: {DATE_MESSAGE} "
+                "Move go-live, or start without the template."
+            )
+            problems.append(Problem(message, field="go_live"))
+        else:
+            problems.append(Problem(DATE_MESSAGE, field="due", row=index))
+    if problems:
+        db.session.rollback()
+        raise ValidationFailed(problems[:1] if from_template else problems)
 
 
 def create_initiative(
@@ -42,7 +70,13 @@ def create_initiative(
     milestones: Sequence[dict] | None = None,
 ) -> Initiative:
     """Create an initiative; with a template, its milestones come from the approach (or `milestones`)."""
-    _check_initiative_fields(name, approach)
+    _check_initiative_fields(name, approach, go_live)
+    planned = (
+        milestones
+        if milestones is not None
+        else (suggested_milestones(approach, go_live) if use_template else [])
+    )
+    _check_planned_dues(planned, from_template=milestones is None)
     begin_write()
     initiative = Initiative(
         name=name.strip(),
@@ -53,11 +87,6 @@ def create_initiative(
     )
     db.session.add(initiative)
     db.session.flush()
-    planned = (
-        milestones
-        if milestones is not None
-        else (suggested_milestones(approach, go_live) if use_template else [])
-    )
     for item in planned:
         _check_milestone_fields(
             item["name"], item["target_element"], item.get("threshold", DEFAULT_THRESHOLD)
@@ -87,7 +116,7 @@ def create_initiative(
 def update_initiative(
     *, initiative: Initiative, actor: User, name: str, approach: str, go_live: date, description: str
 ) -> Initiative:
-    _check_initiative_fields(name, approach)
+    _check_initiative_fields(name, approach, go_live)
     begin_write()
     initiative.name, initiative.approach = name.strip(), approach
     initiative.go_live, initiative.description = go_live, description.strip()
@@ -334,6 +363,7 @@ def create_milestone(
     group_ids: Iterable[int] = (),
 ) -> Milestone:
     _check_milestone_fields(name, target_element, threshold)
+    _check_date(due, "due")
     begin_write()
     milestone = Milestone(
         initiative_id=initiative.id,
@@ -370,6 +400,7 @@ def update_milestone(
     group_ids: Iterable[int],
 ) -> Milestone:
     _check_milestone_fields(name, target_element, threshold)
+    _check_date(due, "due")
     begin_write()
     milestone.groups = _groups_of(milestone.initiative, group_ids)
     milestone.name, milestone.kind, milestone.due = name.strip(), kind, due

@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Form, IntegerField, StringField, ValidationError
 from wtforms.validators import InputRequired, NumberRange
 
+from .. import dates
 from .saturation import MAX_MONTHS
 
 DEFAULT_MONTHS = 9
@@ -27,7 +28,7 @@ def parse_month(text: str | None) -> date | None:
     if not match:
         return None
     year, month = int(match[1]), int(match[2])
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+    if not (dates.EARLIEST.year <= year <= dates.LATEST.year and 1 <= month <= 12):
         return None
     return date(year, month, 1)
 
@@ -52,7 +53,9 @@ class WindowForm(Form):
 
     def validate_start(self, field) -> None:
         if parse_month(field.data) is None:
-            raise ValidationError("Enter a month written YYYY-MM, between 2000 and 2100.")
+            raise ValidationError(
+                f"Enter a month written YYYY-MM, between {dates.EARLIEST.year} and {dates.LATEST.year}."
+            )
 
 
 def window_form(args: Mapping[str, str], today: date) -> WindowForm:

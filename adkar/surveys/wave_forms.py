@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .. import dates
 from ..plan.models import Initiative
 from ..timeutil import today as current_day
 from ..validation import ValidationFailed
@@ -118,7 +119,9 @@ def prefill_data(args: Mapping, initiative: Initiative) -> dict:
         data["survey"] = args["survey"]
     for key in ("opens_on", "closes_on"):
         with contextlib.suppress(ValueError):
-            data[key] = date.fromisoformat(str(args.get(key, "")))
+            day = date.fromisoformat(str(args.get(key, "")))
+            if dates.is_plausible(day):
+                data[key] = day
     milestone = next((m for m in initiative.milestones if str(m.id) == str(args.get("milestone", ""))), None)
     if milestone is not None:
         data["milestone"] = milestone.id

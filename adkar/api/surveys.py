@@ -69,15 +69,18 @@ WAVE_GROUP = component(
         "type": "object",
         "description": "A group in a wave: invitations issued, responses received, their ratio (null when "
         "nobody was invited). An open link counts the group's headcount as invited; imports count as "
-        "responses only.",
+        "responses only. Responded is published plus held: answers are held, sealed, until k of one kind "
+        "(personal, open link, import) can be published together, so scores never move by one person.",
         "properties": {
             "group_id": ID,
             "name": {"type": "string"},
             "invited": {"type": "integer", "minimum": 0},
             "responded": {"type": "integer", "minimum": 0},
+            "published": {"type": "integer", "minimum": 0},
+            "held": {"type": "integer", "minimum": 0},
             "response_rate": SHARE_OR_NULL,
         },
-        "required": ["group_id", "name", "invited", "responded", "response_rate"],
+        "required": ["group_id", "name", "invited", "responded", "published", "held", "response_rate"],
         "additionalProperties": False,
     },
 )

@@ -93,8 +93,24 @@ def test_create_list_and_read_a_wave(api, cast, setup):
     assert [w["id"] for w in listed] == [wave["id"]]
     one = api.get(f"/waves/{wave['id']}", cast.sponsor.token).get_json()
     assert one["groups"] == [
-        {"group_id": setup["agents"], "name": "Agents", "invited": 0, "responded": 0, "response_rate": None},
-        {"group_id": setup["leads"], "name": "Leads", "invited": 0, "responded": 0, "response_rate": None},
+        {
+            "group_id": setup["agents"],
+            "name": "Agents",
+            "invited": 0,
+            "responded": 0,
+            "published": 0,
+            "held": 0,
+            "response_rate": None,
+        },
+        {
+            "group_id": setup["leads"],
+            "name": "Leads",
+            "invited": 0,
+            "responded": 0,
+            "published": 0,
+            "held": 0,
+            "response_rate": None,
+        },
     ]
 
 

@@ -24,7 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import cli, database, errors, log_redaction, security, sessions
     from .accounts import auth
     from .extensions import csrf, db, limiter, login_manager
-    from .surveys import registry, respondent_limits
+    from .surveys import registry
 
     log_redaction.init_app(app)
     sessions.init_app(app)
@@ -33,7 +33,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
-    respondent_limits.init_app(app)
     auth.init_app(app)
     registry.init_app(app)
     security.init_app(app)

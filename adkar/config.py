@@ -35,7 +35,8 @@ def defaults(instance_path: str) -> dict:
         "TOKEN_RATE_LIMIT": "30 per minute",
         "API_RATE_LIMIT": "600 per minute",
         "API_AUTH_FAILURE_LIMIT": "20 per minute; 100 per hour",
-        "OPEN_LINK_RATE_LIMIT": "20 per minute",
+        # Open-link answers stored per address: above an office answering together (respondent_limits).
+        "OPEN_LINK_RATE_LIMIT": "1000 per hour",
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": 25,
         "SMTP_USERNAME": None,

@@ -39,7 +39,10 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _login_failed(response) -> bool:
-    return response.status_code != 302
+    """`deduct_when` of the sign-in limits: the form came back (wrong email or password, or a form that
+    failed its checks). Signing in (302) is never counted, and neither is a refusal by the limits (429): a
+    person retrying during a pause must not use up the hour's budget."""
+    return response.status_code == 400
 
 
 @bp.errorhandler(TooManyRequests)
@@ -48,12 +51,21 @@ def _too_many(exc: TooManyRequests):
     return error_response(429, TOO_MANY_SIGN_INS if request.endpoint == "accounts.login" else None)
 
 
+def _account_key() -> str:
+    return "login-email:" + services.normalise_email(request.form.get("email", ""))
+
+
+# Failed sign-ins count per address and per account (the email asked for, known or not); signing in never
+# counts, so colleagues behind one office address are only ever paused by failures. Unlike the survey links
+# and API tokens, a password can be guessed: both limits are tested before the password is checked, so while
+# a window is full even the right password waits (Retry-After). Letting it through would tell a guesser
+# which password is right, and the limits would then slow nothing.
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_login_failed)
 @limiter.limit(
     lambda: current_app.config["LOGIN_RATE_LIMIT"],
     methods=["POST"],
-    key_func=lambda: "login-email:" + services.normalise_email(request.form.get("email", "")),
+    key_func=_account_key,
     deduct_when=_login_failed,
 )
 def login():

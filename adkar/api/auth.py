@@ -8,7 +8,7 @@ from flask import abort, current_app, g, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
-from ..accounts.models import User
+from ..accounts.models import ApiToken, User
 from ..accounts.services import api_token_for, note_token_use
 from ..extensions import limiter
 from . import bp
@@ -17,12 +17,23 @@ from .openapi import operation
 from .serialise import USER, user_json
 
 PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
+TOKEN_KEY = "adkar.api_token"  # noqa: S105 - a WSGI environ key, not a secret
 
 
 def _bearer_token() -> str | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     token = token.strip()
     return token if scheme.lower() == "bearer" and token else None
+
+
+def presented_token() -> ApiToken | None:
+    """The valid token the request carries, looked up once per request (the limits' exemption runs before
+    `_authenticate` and shares it), or None when it carries none or one that is not valid. Kept in the
+    request's environ: `g` outlives a request when an app context was pushed around it."""
+    if TOKEN_KEY not in request.environ:
+        plain = _bearer_token()
+        request.environ[TOKEN_KEY] = api_token_for(plain) if plain else None
+    return request.environ[TOKEN_KEY]
 
 
 def _rate_key() -> str:
@@ -37,14 +48,28 @@ def _address_key() -> str:
     return "api-guess:" + (request.remote_addr or "unknown")
 
 
+def _needs_no_check() -> bool:
+    """`exempt_when` of the failure limit: the request authenticates (or needs no token), so it can neither
+    fail authentication nor be refused because other requests from its address did."""
+    return request.endpoint in PUBLIC_ENDPOINTS or presented_token() is not None
+
+
 def _refused(response) -> bool:
     return response.status_code == 401
 
 
+# Every request counts against its token's budget (or, without a token, its address's).
 limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=_rate_key)(bp)
-# Each made-up token would otherwise get a fresh budget of its own: unknown tokens count against the address.
+# Failed authentication counts against the address, so made-up tokens get no fresh budget each. Only
+# failures count (deduct_when), and a valid token is exempt: Flask-Limiter tests a limit before the view
+# even when it counts only some replies, so without the exemption one client's refused tokens would lock
+# out every valid token behind the same address. Telling valid from invalid tokens while the window is
+# full gives a guesser nothing: tokens are 256 random bits (accounts.services.create_api_token).
 limiter.limit(
-    lambda: current_app.config["API_AUTH_FAILURE_LIMIT"], key_func=_address_key, deduct_when=_refused
+    lambda: current_app.config["API_AUTH_FAILURE_LIMIT"],
+    key_func=_address_key,
+    deduct_when=_refused,
+    exempt_when=_needs_no_check,
 )(bp)
 
 
@@ -52,10 +77,9 @@ limiter.limit(
 def _authenticate() -> None:
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
-    plain = _bearer_token()
-    token = api_token_for(plain) if plain else None
+    token = presented_token()
     if token is None:
-        if plain is None:
+        if _bearer_token() is None:
             message, challenge = "Send an API token: Authorization: Bearer TOKEN.", {"realm": "adkar"}
         else:
             message = "The API token is not valid: unknown, revoked, or its user is disabled."

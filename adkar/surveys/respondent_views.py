@@ -1,7 +1,8 @@
 """The respondent's pages: no sign-in, a personal (/s/) or open (/o/) link, one anonymous response.
 
-Views stay thin: count the request against the rate limits, resolve the link, check and store through
-adkar.surveys.respondent, render in the respondent's language.
+Views stay thin: resolve the link, check and store through adkar.surveys.respondent, render in the
+respondent's language. Rate limits are Flask-Limiter's decorators (adkar.surveys.respondent_limits): only
+failures count, and a link that exists is never refused.
 Respondents get no cookie: each form's CSRF token is a signed nonce bound to its link, checked with the
 answers, so a stale page re-renders the answers instead of losing them.
 """
@@ -36,16 +37,15 @@ csrf.exempt(bp)  # each form carries a signed, link-bound nonce instead (respond
 
 
 @bp.route("/s/<token>", methods=["GET", "POST"], endpoint="personal")
+@respondent_limits.link_checks
 def personal(token: str):
-    respondent_limits.token_checks()
     return _respond("personal", token)
 
 
 @bp.route("/o/<token>", methods=["GET", "POST"], endpoint="open")
+@respondent_limits.link_checks
+@respondent_limits.open_link_posts
 def open_link(token: str):
-    respondent_limits.token_checks()
-    if request.method == "POST":
-        respondent_limits.open_link_posts()
     return _respond("open", token)
 
 
@@ -57,13 +57,10 @@ def thanks():
 
 @bp.errorhandler(TooManyRequests)
 def _too_many(exc: TooManyRequests):
-    """In the respondent's language, with the Retry-After the limit set."""
-    response = _message_page(
+    """In the respondent's language; Flask-Limiter adds Retry-After to the response (after_request)."""
+    return _message_page(
         _language(None), title="too_many_requests_title", body=("too_many_requests",), status=429
     )
-    if exc.retry_after:
-        response.headers["Retry-After"] = str(exc.retry_after)
-    return response
 
 
 # --- the flow -------------------------------------------------------------------------------------------
@@ -73,7 +70,7 @@ def _respond(kind: respondent.Kind, token: str):
     """GET shows the form; POST checks and stores it in one write transaction (respondent.submit), then
     thanks the respondent, or sends the form back with its answers and what to correct."""
     if request.method == "GET":
-        link = _resolve(kind, token)
+        link = respondent_limits.requested_link(kind, token)  # resolved already when the limits ran
         lang = _language(link)
         return _form_page(link, lang) if link.state == "open" else _state_page(link, lang)
 
@@ -103,10 +100,6 @@ def _thanked(outcome: respondent.Submitted):
 def _thank_you_url(script_root: str, lang: str) -> str:
     """Built once per mount point and language: url_for was a noticeable part of the busiest request."""
     return url_for("respond.thanks", lang=lang)
-
-
-def _resolve(kind: respondent.Kind, token: str) -> respondent.Link:
-    return respondent.resolve_personal(token) if kind == "personal" else respondent.resolve_open(token)
 
 
 def _language(link: respondent.Link | None) -> str:

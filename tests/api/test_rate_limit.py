@@ -1,4 +1,5 @@
-"""The API's rate limit: per token, answered with a JSON 429."""
+"""The API's rate limits (adkar/api/auth.py): every request per token, answered with a JSON 429; failed
+authentication per address, where a valid token is never refused for other requests' failures."""
 
 from __future__ import annotations
 
@@ -41,3 +42,14 @@ def test_a_valid_token_does_not_use_up_the_guessing_budget(app, api, factory):
     app.config["API_RATE_LIMIT"] = "100 per minute"
     person = make_person(factory, "practitioner")
     assert [api.get("/me", person.token).status_code for _ in range(5)] == [200] * 5
+
+
+def test_a_valid_token_is_never_refused_for_failures_from_its_address(app, api, factory):
+    app.config["API_AUTH_FAILURE_LIMIT"] = "3 per minute"
+    person = make_person(factory, "practitioner")
+    assert [api.get("/me", f"made-up-{i}").status_code for i in range(3)] == [401] * 3
+    assert api.get("/me", "made-up-4").status_code == 429  # the address's failures are used up
+
+    assert [api.get("/me", person.token).status_code for _ in range(3)] == [200] * 3  # the same address
+    assert api.get("/me", None).status_code == 429  # no token at all is a failure like any other
+    assert api.get("/openapi.json", None).status_code == 200  # a public page needs no token

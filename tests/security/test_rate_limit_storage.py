@@ -19,6 +19,7 @@ import pytest
 
 from adkar.extensions import limiter
 
+from ..surveys.wavedata import invite, make_wave, pulse_form
 from . import payload_world
 from .servers import gunicorn
 from .webclient import Browser
@@ -149,6 +150,31 @@ def test_token_page_limit_answers_429_page(app, caller):
     assert refused.status_code == 429
     assert refused.mimetype == "text/html" and "Too many attempts" in refused.text
     assert 0 < int(refused.headers["Retry-After"]) <= 60
+
+
+def test_a_real_link_opens_while_guesses_from_its_address_are_refused(app, factory, caller):
+    wave, groups, _ = make_wave(factory)
+    token = invite(wave, groups[0])
+    client = caller.client(app)
+    assert [client.get(f"/s/guess-{attempt}").status_code for attempt in range(4)] == [404, 404, 404, 429]
+
+    assert client.get(f"/s/{token}").status_code == 200
+    assert client.post(f"/s/{token}", data=pulse_form(4)).status_code == 303
+    assert client.get("/s/guess-5").status_code == 429
+
+
+def test_a_valid_api_token_is_served_while_its_address_is_refused(app, storage, caller):
+    app.config["API_AUTH_FAILURE_LIMIT"] = "3 per minute"
+    world = payload_world.build(app, "Office rollout")
+    client = caller.client(app)
+    made_up = [f"adk_made-up-{caller.marker}-{i}" for i in range(4)]
+    refused = [client.get("/api/v1/me", headers={"Authorization": f"Bearer {t}"}) for t in made_up]
+    assert [r.status_code for r in refused] == [401, 401, 401, 429]
+
+    valid = client.get("/api/v1/me", headers={"Authorization": f"Bearer {world.api_token}"})
+    assert valid.status_code == 200
+    if storage.startswith("redis"):  # each token sent has a budget of its own
+        forget_keys(*(hashlib.sha256(t.encode()).hexdigest()[:32] for t in [*made_up, world.api_token]))
 
 
 @pytest.mark.slow

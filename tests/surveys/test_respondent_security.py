@@ -10,7 +10,7 @@ import pytest
 from adkar.extensions import limiter
 from adkar.surveys.respondent_views import REDACT_TOKENS
 
-from .wavedata import count_responses, invite, make_wave, open_link, pulse_form
+from .wavedata import count_received, invite, make_wave, open_link, pulse_form
 
 
 @pytest.fixture
@@ -46,10 +46,10 @@ def test_form_without_its_nonce_is_re_rendered_with_the_answers(client, factory)
     assert response.status_code == 400
     assert "Diese Seite ist abgelaufen" in html
     assert 'name="aw1" value="5" checked' in html
-    assert count_responses() == 0
+    assert count_received() == 0
     ok = client.post(f"/s/{token}", data=pulse_form(5, lang="de", nonce=field(page, "nonce")))
     assert ok.status_code == 303
-    assert count_responses() == 1
+    assert count_received() == 1
 
 
 def test_a_personal_form_nonce_works_for_its_own_link_only(client, factory):
@@ -62,9 +62,9 @@ def test_a_personal_form_nonce_works_for_its_own_link_only(client, factory):
 
     assert stolen.status_code == forged.status_code == 400
     assert "This page has expired" in stolen.get_data(as_text=True)
-    assert count_responses() == 0
+    assert count_received() == 0
     assert client.post(f"/s/{mine}", data=pulse_form(4, nonce=field(page, "nonce"))).status_code == 303
-    assert count_responses() == 1
+    assert count_received() == 1
 
 
 def test_open_link_with_its_nonce(client, factory):
@@ -74,45 +74,51 @@ def test_open_link_with_its_nonce(client, factory):
     data = pulse_form(3, nonce=field(page, "nonce"))
     assert client.post(f"/o/{token}", data=data).status_code == 303
     assert client.post(f"/o/{token}", data=data).status_code == 303
-    assert count_responses() == 1
+    assert count_received() == 1
 
 
-def test_token_checks_are_rate_limited_with_a_clear_page(client, factory):
+def test_guessed_tokens_are_rate_limited_with_a_clear_page(client, factory):
     wave, groups, _ = make_wave(factory)
     token = invite(wave, groups[0])
     statuses = [client.get(f"/s/guess-{i}").status_code for i in range(10)]
     assert statuses == [404] * 10
 
-    blocked = client.get(f"/s/{token}?lang=fr")  # the limit counts per client, across tokens
+    blocked = client.get("/s/guess-10?lang=fr")  # the limit counts failures per client, across tokens
     html = blocked.get_data(as_text=True)
     assert blocked.status_code == 429
     assert '<html lang="fr">' in html and "Trop de tentatives" in html
     assert "Retry-After" in blocked.headers
     assert client.get("/o/another-guess").status_code == 429  # open links share the token limit
+    assert client.get(f"/s/{token}").status_code == 200  # a real link is never refused
     other_client = client.application.test_client()
-    assert other_client.get(f"/s/{token}", environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 200
+    assert other_client.get("/s/guess-0", environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 404
 
 
-def test_a_served_form_stored_as_made_is_not_counted_again_but_everything_else_is(client, factory):
-    """10 link checks a minute: ten pages served and their ten forms stored use ten, not twenty (a counted
-    POST would be refused at once); a replayed form and a stolen nonce are counted, so both are refused."""
+def test_served_forms_are_not_counted_but_stolen_nonces_on_spent_links_are(client, factory):
+    """10 failures a minute: eleven pages served and their forms stored use none of it, nor does a form
+    posted again to its own spent link (its nonce proves its sender held that link); a nonce taken to other
+    spent links fails and counts like a guess."""
     wave, groups, _ = make_wave(factory)
-    tokens = [invite(wave, groups[0]) for _ in range(11)]
-    pages = {token: client.get(f"/s/{token}").get_data(as_text=True) for token in tokens[:10]}
+    tokens = [invite(wave, groups[0]) for _ in range(12)]
+    pages = {token: client.get(f"/s/{token}").get_data(as_text=True) for token in tokens[:11]}
     stored = [
         client.post(f"/s/{t}", data=pulse_form(4, nonce=field(p, "nonce"))).status_code
         for t, p in pages.items()
     ]
-    assert stored == [303] * 10 and count_responses() == 10
+    assert stored == [303] * 11 and count_received() == 11
 
-    replay = client.post(f"/s/{tokens[0]}", data=pulse_form(4, nonce=field(pages[tokens[0]], "nonce")))
-    assert replay.status_code == 429  # the used link's form falls to the counted check: over the limit
-    stolen = client.post(f"/s/{tokens[10]}", data=pulse_form(4, nonce=field(pages[tokens[1]], "nonce")))
-    assert stolen.status_code == 429
-    assert count_responses() == 10
+    first = field(pages[tokens[0]], "nonce")
+    for _ in range(12):  # a double click, a second tab, the back button: answered once, never counted
+        assert client.post(f"/s/{tokens[0]}", data=pulse_form(4, nonce=first)).status_code == 404
+    for spent in tokens[1:11]:
+        assert client.post(f"/s/{spent}", data=pulse_form(4, nonce=first)).status_code == 404
+    assert client.get("/s/a-guess").status_code == 429  # ten failures: the window is full
+    unused = client.post(f"/s/{tokens[11]}", data=pulse_form(4, nonce=first))
+    assert unused.status_code == 400  # a real link: its form comes back with a fresh nonce, not refused
+    assert count_received() == 11
 
 
-def test_open_link_posts_are_rate_limited_per_client(client, factory):
+def test_open_link_answers_are_rate_limited_per_client(client, factory):
     wave, groups, _ = make_wave(factory)
     token = open_link(wave, groups[0])
     statuses = []
@@ -123,7 +129,7 @@ def test_open_link_posts_are_rate_limited_per_client(client, factory):
         if statuses[-1] == 429:
             break
     assert statuses == [303, 303, 303, 429]
-    assert count_responses() == 3
+    assert count_received() == 3
 
 
 def test_access_log_lines_never_show_tokens(app, caplog):

@@ -62,6 +62,7 @@ class Options:
     repeats: int = 25
     import_rows: int = 100_000
     import_batch: int = 5_000
+    office: int = 300
     models: tuple[ServerModel, ...] = DEFAULT_MODELS
     postgres_url: str = DEFAULT_POSTGRES_URL
     postgres_database: str = "adkar_bench"
@@ -107,6 +108,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--import-rows", type=int, help="responses imported through the API (default 100,000)")
     p.add_argument("--import-batch", type=int, help="responses per import request (default 5,000)")
     p.add_argument(
+        "--office", type=int, help="respondents behind one address in the office benchmark (default 300)"
+    )
+    p.add_argument(
         "--models",
         help="gunicorn worker models to compare, e.g. sync:2,sync:4,gthread:2x4 (the default)",
     )
@@ -136,6 +140,7 @@ def parse(argv: list[str] | None = None) -> Options:
             "repeats",
             "import_rows",
             "import_batch",
+            "office",
             "postgres_url",
             "postgres_database",
             "output",
@@ -168,6 +173,8 @@ def _check(options: Options) -> None:
         problems.append("--tokens-per-run must give every thread of every round a link")
     if not 1 <= options.import_batch <= 10_000 or options.import_rows < options.import_batch:
         problems.append("--import-batch must be 1..10,000 and no larger than --import-rows")
+    if options.office < 1:
+        problems.append("--office must be at least 1")
     if not options.models:
         problems.append("--models: give at least one worker model")
     if not options.postgres_database.replace("_", "").isalnum():

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
@@ -25,7 +25,7 @@ from adkar.extensions import db
 from adkar.migrate import upgrade
 from adkar.plan import services as plan
 from adkar.surveys import invitations, waves
-from adkar.surveys.models import Invitation, Response
+from adkar.surveys.models import HeldAnswer, Invitation, Response
 from adkar.surveys.responses import hash_key
 from adkar.timeutil import today
 
@@ -201,7 +201,8 @@ def report(seeded: Seeded, drill: Drill) -> dict:
     with engine.connect() as conn:
         used_hashes = conn.execute(select(Invitation.token_hash).where(Invitation.used.is_(True))).scalars()
         used = {hashes[h] for h in used_hashes if h in hashes}
-        stored = len(conn.execute(select(Response.id)).scalars().all())
+        published = conn.scalar(select(func.count()).select_from(Response))
+        held = conn.scalar(select(func.count()).select_from(HeldAnswer))  # waiting for k of their group
     engine.dispose()
     thanked = [a for a in drill.attempts if a.thanked]
     refused = [a for a in drill.attempts if not a.thanked]
@@ -217,7 +218,8 @@ def report(seeded: Seeded, drill: Drill) -> dict:
         "retries_failed": sum(not (r.thanked or r.already_stored) for r in drill.retries),
         "final_ok": sum(f.thanked for f in drill.final),
         "final": len(drill.final),
-        "responses_stored": stored,
+        "responses_stored": published + held,
+        "responses_held": held,
         "links_used": len(used),
         "responses_lost": sum(a.token not in used for a in thanked),
         **drill.timings,

@@ -81,3 +81,16 @@ def check(config) -> None:
     if k < 3:
         raise ConfigError(f"ADKAR_MIN_GROUP_SIZE is {k}; the anonymity minimum can never be below 3.")
     config["MIN_GROUP_SIZE"] = k
+    config["SECRET_KEY_FALLBACKS"] = _key_list(config.get("SECRET_KEY_FALLBACKS"))
+
+
+def _key_list(value) -> list:
+    """SECRET_KEY_FALLBACKS as a list: ADKAR_SECRET_KEY_FALLBACKS may be one key or a JSON list of keys
+    (held answers sealed under a listed key can still be published; adkar.surveys.sealing)."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str | bytes):
+        return [value]
+    if isinstance(value, list | tuple) and all(isinstance(key, str | bytes) and key for key in value):
+        return list(value)
+    raise ConfigError("ADKAR_SECRET_KEY_FALLBACKS must be one key or a JSON list of keys.")

@@ -16,7 +16,13 @@ REAL_KEY = "a8f5f167f44f4964e6c998dee827110c-long-random"
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch, tmp_path):
     """No stray ADKAR_* settings from the shell; the database is a throwaway file."""
-    for name in ("ADKAR_ENV", "ADKAR_SECRET_KEY", "ADKAR_MIN_GROUP_SIZE", "ADKAR_SQLALCHEMY_DATABASE_URI"):
+    for name in (
+        "ADKAR_ENV",
+        "ADKAR_SECRET_KEY",
+        "ADKAR_SECRET_KEY_FALLBACKS",
+        "ADKAR_MIN_GROUP_SIZE",
+        "ADKAR_SQLALCHEMY_DATABASE_URI",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'config.sqlite3'}")
 
@@ -114,3 +120,19 @@ def test_sqlite_enforces_foreign_keys():
             db.session.execute(text("INSERT INTO child (id, parent_id) VALUES (1, 42)"))
             db.session.commit()
         db.session.rollback()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("old-key-one", ["old-key-one"]), ('["old-key-one", "old-key-two"]', ["old-key-one", "old-key-two"])],
+)
+def test_old_secret_keys_are_read_as_one_key_or_a_list(monkeypatch, value, expected):
+    """One old key must stay one key: a string spread into characters would open no held answer."""
+    monkeypatch.setenv("ADKAR_SECRET_KEY_FALLBACKS", value)
+    assert create_app().config["SECRET_KEY_FALLBACKS"] == expected
+
+
+def test_old_secret_keys_that_are_not_keys_are_refused(monkeypatch):
+    monkeypatch.setenv("ADKAR_SECRET_KEY_FALLBACKS", "[1, 2]")
+    with pytest.raises(ConfigError, match="ADKAR_SECRET_KEY_FALLBACKS"):
+        create_app()

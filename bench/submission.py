@@ -3,8 +3,9 @@
 Both servers run side by side and are loaded in turn, a few rounds each, so a change in the machine's
 speed during the run weighs on both. Each thread first opens one form (GET /s/<token>), as the browser
 does; the other links' forms carry the nonce their pages would, signed by the app with the servers' key.
-The timed part is the POST of the answers, each to a fresh single-use link. Afterwards the responses, used
-links and tallies must each have grown by exactly the number of 303 replies.
+The timed part is the POST of the answers, each to a fresh single-use link, through the one write path
+(held, sealed, then published k at a time). Afterwards the used links and the received answers (held or
+published) must each have grown by exactly the number of 303 replies, and the tallies by the published ones.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from .options import ServerModel
 from .progress import say
 from .server import Server
 
-THROUGHPUT_GOAL = 0.7
+THROUGHPUT_GOAL = 0.6  # issue 15: the single write path, clarity over the last 0.1x
 P99_GOAL = 4.0
 FLOOR_ITEMS_PER_THREAD = 50_000  # the floor needs no tokens; its requests reuse a few bodies
 
@@ -51,10 +52,11 @@ def issue_tokens(ctx: Context, count: int) -> list[str]:
 
 
 def counts(ctx: Context) -> dict[str, int]:
-    """What a stored submission adds to: responses, used links and the tally's n."""
+    """What a stored submission adds to: held answers or published responses, used links, the tally's n."""
     wave_id, p = ctx.plan.submit_wave.id, ctx.target.placeholder
     queries = {
         "responses": (f"SELECT COUNT(*) FROM responses WHERE wave_id = {p}", (wave_id,)),
+        "held": (f"SELECT COUNT(*) FROM held_answers WHERE wave_id = {p}", (wave_id,)),
         "used_links": (
             f"SELECT COUNT(*) FROM invitations WHERE wave_id = {p} AND used = {p}",
             (wave_id, True),
@@ -164,13 +166,14 @@ def measure(ctx: Context, model: ServerModel) -> tuple[dict, dict]:
     after = counts(ctx)
     app, floor = load.LoadResult.combine(app_runs), load.LoadResult.combine(floor_runs)
     grown = {name: after[name] - before[name] for name in before}
-    stored = grown["responses"]
+    stored = grown["responses"] + grown["held"]
     integrity = {
         **{name: value for name, value in grown.items() if name != "floor_rows"},
+        "received": stored,
         "successes": app.successes,
         "lost": max(0, app.successes - stored),
         "stored_without_success": max(0, stored - app.successes),
-        "consistent": stored == grown["used_links"] == grown["tally_n"],
+        "consistent": stored == grown["used_links"] and grown["responses"] == grown["tally_n"],
     }
     return (
         {
@@ -213,7 +216,10 @@ def compare(ctx: Context, model: ServerModel) -> dict:
             f"{name} lost or duplicated",
             ctx.engine,
             integrity["lost"] + integrity["stored_without_success"] + (0 if integrity["consistent"] else 1),
-            note=f"stored {integrity['responses']:,} for {integrity['successes']:,} replies 303",
+            note=(
+                f"received {integrity['received']:,} ({integrity['responses']:,} published, "
+                f"{integrity['held']:,} held) for {integrity['successes']:,} replies 303"
+            ),
         ),
     ]
     if a.exhausted:

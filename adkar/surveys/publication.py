@@ -208,17 +208,32 @@ def _opened(sealed: Iterable[bytes], kind: HeldGroup) -> ScoredBatch:
     )
 
 
-def publish_if_ready(kind: HeldGroup) -> int:
-    """Publish `kind`'s held answers in a transaction of its own once there are k of them (called after
-    the transaction that held one has committed, never inside it)."""
+def waiting(connection: Connection, kind: HeldGroup) -> int:
+    """In the transaction that has just held an answer: how many answers of `kind` wait now, itself
+    included. On PostgreSQL the group's tally row is locked first, so holders of one group count one after
+    another and whichever completes a batch sees it complete; SQLite has a single writer already."""
+    if connection.dialect.name != "sqlite":
+        lock_group(connection, kind)
+    return held_count(connection, kind)
+
+
+def publish_when_complete(connection: Connection, kind: HeldGroup, waiting: int) -> int:
+    """Once the transaction that held an answer has committed (never inside it), on the same connection:
+    publish `kind`'s batch in a transaction of its own when `waiting`, counted by that transaction,
+    reached k. Returns how many were published."""
     k = k_threshold()
-    with db.engine.connect() as connection:
-        if held_count(connection, kind) < k:
-            return 0
-        start_writing(connection)
-        published = publish(connection, kind, at_least=k)
-        connection.commit()
+    if waiting < k:
+        return 0
+    start_writing(connection)
+    published = publish(connection, kind, at_least=k)
+    connection.commit()
     return published
+
+
+def publish_if_ready(kind: HeldGroup) -> int:
+    """Publish `kind`'s held answers once there are k of them, counting afresh (`flask release-answers`)."""
+    with db.engine.connect() as connection:
+        return publish_when_complete(connection, kind, held_count(connection, kind))
 
 
 def publish_all_ready() -> int:

@@ -24,9 +24,8 @@ from ..timeutil import today as current_day
 from . import publication, registry
 from .definitions import SurveyDefinition, check_answers, score
 from .models import Invitation, Wave, WaveGroup
-from .publication import HeldGroup
 from .questions import AnswerError
-from .responses import AlreadyAnswered, hash_key, split_answers, write_response
+from .responses import AlreadyAnswered, Received, hash_key, split_answers, write_response
 
 log = logging.getLogger(__name__)
 
@@ -232,14 +231,14 @@ class Submitted:
     nonce: str | None = None
 
 
-def _write(connection: Connection, link: Link, submission: Submission, **spend: Any) -> HeldGroup | None:
+def _write(connection: Connection, link: Link, submission: Submission, **spend: Any) -> Received | None:
     """Receive the submission in the connection's own write transaction (`spend`: write_response's
     receipt and token); None when the link or form was spent already: a double click or a second tab,
     whose first submission counted."""
     assert link.wave_id is not None and link.group_id is not None and link.survey is not None
     start_writing(connection)
     try:
-        kind = write_response(
+        received = write_response(
             connection,
             link.survey,
             wave_id=link.wave_id,
@@ -253,15 +252,18 @@ def _write(connection: Connection, link: Link, submission: Submission, **spend: 
         connection.rollback()
         return None
     connection.commit()
-    return kind
+    return received
 
 
-def _publish(kind: HeldGroup) -> None:
-    """Publish the group's batch when this answer completed one. The answer is durable already, so a
-    failure here is logged for `flask release-answers` to retry, never shown to the respondent."""
+def _publish(connection: Connection, received: Received) -> None:
+    """Publish the group's batch when this answer completed one, on the connection that held it. The
+    answer is durable already, so a failure here is logged for `flask release-answers` to retry, never
+    shown to the respondent."""
+    kind = received.kind
     try:
-        publication.publish_if_ready(kind)
+        publication.publish_when_complete(connection, kind, received.waiting)
     except Exception:
+        connection.rollback()
         log.exception("publishing the held answers of wave %s group %s failed", kind.wave_id, kind.group_id)
 
 
@@ -282,9 +284,9 @@ def submit(kind: Kind, token: str, form: Mapping[str, Any], *, check_nonce: bool
             return checked
         submission, receipt = checked
         token_hash = link.token_hash if link.kind == "personal" else None
-        kind = _write(connection, link, submission, receipt=receipt, invitation_token_hash=token_hash)
-    if kind is not None:
-        _publish(kind)
+        received = _write(connection, link, submission, receipt=receipt, invitation_token_hash=token_hash)
+        if received is not None:
+            _publish(connection, received)
     return Submitted(link=link, stored=True)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, false, insert, update
@@ -76,7 +77,7 @@ def record_response(
     begin_write()
     try:
         connection = db.session.connection()
-        kind = write_response(
+        received = write_response(
             connection,
             publication.survey_of(connection, wave_id),
             wave_id=wave_id,
@@ -91,7 +92,17 @@ def record_response(
     except BaseException:
         db.session.rollback()
         raise
-    publication.publish_if_ready(kind)
+    if received.waiting >= publication.k_threshold():
+        publication.publish_if_ready(received.kind)
+
+
+@dataclass(frozen=True)
+class Received:
+    """What receiving one response left: where its answers wait, and how many of their kind wait there
+    now, themselves included (counted in the receiving transaction, exact under concurrency)."""
+
+    kind: HeldGroup
+    waiting: int
 
 
 def write_response(
@@ -105,11 +116,11 @@ def write_response(
     comment: str | None,
     receipt: str | None = None,
     invitation_token_hash: str | None = None,
-) -> HeldGroup:
+) -> Received:
     """The one way a response is received, in the caller's write transaction: the token marked used (or
     the open-link form's receipt stored) and the answers held, sealed (adkar.surveys.publication). Nothing
     readable is written here, and the response is published, with others of its kind, only after this
-    transaction commits (`publication.publish_if_ready`, on the HeldGroup returned). Raises AlreadyAnswered
+    transaction commits (`publication.publish_when_complete`, with what it returns). Raises AlreadyAnswered
     before writing anything when the token or form was used; the caller's transaction must then be rolled
     back.
 
@@ -132,7 +143,7 @@ def write_response(
     kind = HeldGroup(wave_id, group_id, "personal" if invitation_token_hash is not None else "open")
     batch = ScoredBatch.from_rows([(answers, scores, comment)])
     publication.hold(connection, kind, batch, size=publication.sealed_size(defn))
-    return kind
+    return Received(kind, publication.waiting(connection, kind))
 
 
 def store_imported(

@@ -57,8 +57,16 @@ IMPORT_RESULT = component(
     "ImportResult",
     {
         "type": "object",
-        "properties": {"created": {"type": "integer", "minimum": 1, "description": "Responses stored."}},
-        "required": ["created"],
+        "properties": {
+            "created": {"type": "integer", "minimum": 1, "description": "Responses stored."},
+            "held": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "The group's imported answers still held: imports are published in batches "
+                "of at least k of their own, so they never make a group visible on their own below k.",
+            },
+        },
+        "required": ["created", "held"],
         "additionalProperties": False,
     },
 )
@@ -74,7 +82,9 @@ IMPORT_RESULT = component(
     description=(
         "All or nothing: when any response has a problem nothing is stored, and `problems` lists each one "
         "with `row` (the index in `responses`, from 0), `column` (the item id) and `field` (its JSON path). "
-        "Imported responses count in the group's `n` but not in `invited`. Practitioners and admins of the "
+        "Imported responses count in the group's `n` (once published: an import of at least k is "
+        "published at once, a smaller one is held until the group's imports reach k) but not in "
+        "`invited`. Practitioners and admins of the "
         "initiative only; sponsors get 403."
     ),
 )
@@ -95,4 +105,5 @@ def import_responses(wave_id: int):
     count = imports.import_rows(
         wave=wave, group_id=values["group_id"], rows=rows, actor_id=user.id, source="api"
     )
-    return json_response({"created": count}, 201)
+    held = imports.held_imports(wave, values["group_id"])
+    return json_response({"created": count, "held": held}, 201)

@@ -27,6 +27,7 @@ from ..extensions import db
 from ..plan.models import StakeholderGroup
 from .definitions import SurveyDefinition, item_text
 from .models import Response, Wave, WaveGroup
+from .publication import held_by_wave
 
 POOLED_LABEL = "Other groups (each under {k})"
 EXPORT_LANGUAGE = "en"
@@ -43,6 +44,7 @@ class WaveExport:
     header: list[str]
     rows: list[list] = field(default_factory=list)
     total: int = 0
+    held: int = 0
     pooled_groups: list[str] = field(default_factory=list)
     pooled_count: int = 0
     comment_groups: list[str] = field(default_factory=list)
@@ -50,7 +52,7 @@ class WaveExport:
     @property
     def withheld(self) -> str | None:
         """Why the export holds no rows, or None when it holds them."""
-        return withheld_reason(self.total, self.k)
+        return withheld_reason(self.total, self.k, held=self.held)
 
     def notes(self) -> list[str]:
         """Plain-language notes on what the file holds and why, shown on the page and in the XLSX."""
@@ -76,8 +78,15 @@ class WaveExport:
         return notes
 
 
-def withheld_reason(total: int, k: int) -> str | None:
-    """Why a wave with `total` responses exports no rows (None when it exports them)."""
+def withheld_reason(total: int, k: int, *, held: int = 0) -> str | None:
+    """Why a wave with `total` published responses (and `held` answers waiting) exports no rows (None when
+    it exports them)."""
+    if total == 0 and held:
+        return (
+            f"No responses are published yet: {held:,} answer{'s' if held != 1 else ''} "
+            f"{'are' if held != 1 else 'is'} waiting until a group has {k} of one kind (survey links, "
+            "the open link, or imports) to publish together, so that no one can be identified."
+        )
     if total == 0:
         return "The wave has no responses yet."
     if total < k:
@@ -93,6 +102,11 @@ def wave_total(wave: Wave) -> int:
     return int(
         db.session.scalar(select(func.coalesce(func.sum(WaveGroup.n), 0)).where(WaveGroup.wave_id == wave.id))
     )
+
+
+def wave_held(wave: Wave) -> int:
+    """Answers of the wave waiting for k of their group and kind (adkar.surveys.publication)."""
+    return held_by_wave(db.session.connection(), [wave.id]).get(wave.id, 0)
 
 
 def build_export(wave: Wave, defn: SurveyDefinition, *, k: int) -> WaveExport:
@@ -115,7 +129,9 @@ def build_export(wave: Wave, defn: SurveyDefinition, *, k: int) -> WaveExport:
         .where(Response.wave_id == wave.id)
         .order_by(Response.id)  # random ids: the order says nothing about when anyone answered
     ).all()
-    export = WaveExport(wave=wave, k=k, header=_header(defn), total=len(records))
+    export = WaveExport(
+        wave=wave, k=k, header=_header(defn), total=len(records), held=wave_held(wave) if not records else 0
+    )
     if export.withheld:
         return export
 

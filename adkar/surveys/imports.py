@@ -20,6 +20,7 @@ from ..validation import Problem, ValidationFailed
 from .batch import BatchChecker
 from .definitions import SurveyDefinition
 from .models import Wave, WaveGroup
+from .publication import HeldGroup, held_count
 from .questions import AnswerError
 from .responses import split_answers, store_batch
 from .scored_batch import ScoredBatch, score_columns
@@ -163,6 +164,11 @@ def import_rows(*, wave: Wave, group_id: int, rows: ScoredBatch, actor_id: int, 
         initiative_id=wave.initiative_id,
         source=source,
     )
+
+
+def held_imports(wave: Wave, group_id: int) -> int:
+    """Imported answers of the group still held because its imports have not reached k yet."""
+    return held_count(db.session.connection(), HeldGroup(wave.id, group_id, "import"))
 
 
 def _with_fields(problems: list[Problem]) -> list[Problem]:

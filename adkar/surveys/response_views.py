@@ -68,10 +68,16 @@ def import_csv(wave_id: int):
     except ValidationFailed as exc:
         return _import_page(wave, defn, form, exc.problems, 400)
     group = db.session.get(StakeholderGroup, form.group_id.data)
-    flash(
-        f"Imported {count:,} response{'s' if count != 1 else ''} into {group.name if group else 'the group'}.",
-        "success",
-    )
+    name = group.name if group else "the group"
+    message = f"Imported {count:,} response{'s' if count != 1 else ''} into {name}."
+    if held := imports.held_imports(wave, form.group_id.data):
+        k = current_app.config["MIN_GROUP_SIZE"]
+        message += (
+            f" {held:,} imported answer{'s' if held != 1 else ''} of {name} {'are' if held != 1 else 'is'} "
+            f"held until the group has {k} imported answers, then published together: imports never make "
+            f"a group visible with fewer than {k} of their own."
+        )
+    flash(message, "success")
     return redirect(url_for("responses.import_csv", wave_id=wave.id))
 
 
@@ -166,7 +172,7 @@ def _import_page(wave: Wave, defn: SurveyDefinition, form, problems: list[Proble
         more_problems=max(0, len(problems) - SHOWN_PROBLEMS),
         total=total,
         k=k,
-        withheld=exports.withheld_reason(total, k),
+        withheld=exports.withheld_reason(total, k, held=exports.wave_held(wave) if not total else 0),
         comment_k=max(k, COMMENTS_MIN_N),
         back_url=_wave_url(wave),
     ), status

@@ -44,7 +44,7 @@ def test_import_stores_responses_and_counts_them_in_n_only(api, cast, wave):
     response = api.post(f"/waves/{wave['id']}/responses", cast.owner.token, json=body)
 
     assert response.status_code == 201
-    assert response.get_json() == {"created": 5}
+    assert response.get_json() == {"created": 5, "held": 0}
     counts = fresh(WaveGroup, (wave["id"], wave["a"]))
     assert (counts.n, counts.invited, counts.bar_none, counts.bar_awareness) == (5, 3, 3, 2)
     stored = db.session.scalars(select(Response).order_by(Response.score_awareness)).all()
@@ -61,11 +61,11 @@ def test_an_import_of_fewer_than_k_is_held_until_the_groups_imports_reach_k(api,
 
     response = api.post(path, cast.owner.token, json=small)
 
-    assert response.status_code == 201 and response.get_json() == {"created": 3}
+    assert response.status_code == 201 and response.get_json() == {"created": 3, "held": 3}
     assert (count(Response), count(HeldAnswer)) == (0, 3)
     assert fresh(WaveGroup, (wave["id"], wave["a"])).n == 0
     rest = {"group_id": wave["a"], "responses": [answers(3), answers(4)]}
-    assert api.post(path, cast.owner.token, json=rest).get_json() == {"created": 2}
+    assert api.post(path, cast.owner.token, json=rest).get_json() == {"created": 2, "held": 0}
     assert (count(Response), count(HeldAnswer)) == (5, 0)
     counts = fresh(WaveGroup, (wave["id"], wave["a"]))
     assert (counts.n, counts.invited, counts.bar_none, counts.bar_awareness) == (5, 3, 3, 2)
@@ -144,7 +144,7 @@ def test_at_most_ten_thousand_responses_per_call(api, cast, wave):
 def test_ten_thousand_responses_in_one_call(api, cast, wave):
     body = {"group_id": wave["b"], "responses": [answers(3)] * MAX_ROWS}
     response = api.post(f"/waves/{wave['id']}/responses", cast.owner.token, json=body)
-    assert response.status_code == 201 and response.get_json() == {"created": MAX_ROWS}
+    assert response.status_code == 201 and response.get_json() == {"created": MAX_ROWS, "held": 0}
     counts = fresh(WaveGroup, (wave["id"], wave["b"]))
     assert (counts.n, counts.invited, counts.bar_awareness, counts.sum_desire) == (
         MAX_ROWS,

@@ -81,10 +81,16 @@ def test_a_csv_of_fewer_than_k_is_held_until_the_groups_imports_reach_k(client, 
     response = upload(client, wave, groups[0], HEADER + "\n5,4,3,2,1,Paper form\n4,4,4,4,4,\n2,5,5,5,5,\n")
     assert response.status_code == 302
     assert (count_responses(wave.id), count_held(wave.id), tally(wave.id, groups[0].id).n) == (0, 3, 0)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Imported 3 responses into Team A. 3 imported answers of Team A are held until the group has 5" in page
+    assert "No responses are published yet: 3 answers are waiting until a group has 5 of one kind" in page
     upload(client, wave, groups[1], HEADER + "\n" + "4,4,4,4,4,\n" * 4)  # another group's imports wait apart
     assert (count_responses(wave.id), count_held(wave.id)) == (0, 7)
-    upload(client, wave, groups[0], HEADER + "\n3,3,3,3,3,\n4,4,4,4,4,\n")
+    response = upload(client, wave, groups[0], HEADER + "\n3,3,3,3,3,\n4,4,4,4,4,\n")
     assert (count_responses(wave.id), count_held(wave.id)) == (5, 4)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Imported 2 responses into Team A." in page and "of Team A are held" not in page
+    assert "of Team B is held" not in page and "4 imported answers of Team B are held" in page
     counts = tally(wave.id, groups[0].id)
     assert (counts.n, counts.bar_knowledge, counts.bar_awareness, counts.bar_none) == (5, 1, 2, 2)
     assert tally(wave.id, groups[1].id).n == 0

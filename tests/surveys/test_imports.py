@@ -82,7 +82,10 @@ def test_a_csv_of_fewer_than_k_is_held_until_the_groups_imports_reach_k(client, 
     assert response.status_code == 302
     assert (count_responses(wave.id), count_held(wave.id), tally(wave.id, groups[0].id).n) == (0, 3, 0)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Imported 3 responses into Team A. 3 imported answers of Team A are held until the group has 5" in page
+    assert (
+        "Imported 3 responses into Team A. 3 imported answers of Team A are held until the group has 5"
+        in page
+    )
     assert "No responses are published yet: 3 answers are waiting until a group has 5 of one kind" in page
     upload(client, wave, groups[1], HEADER + "\n" + "4,4,4,4,4,\n" * 4)  # another group's imports wait apart
     assert (count_responses(wave.id), count_held(wave.id)) == (0, 7)

@@ -116,8 +116,14 @@ def _secret_keys() -> list[str | bytes]:
 
 def hold(connection: Connection, kind: HeldGroup, batch: ScoredBatch, *, size: int) -> None:
     """Seal each answer set of `batch` and hold it, in the caller's transaction."""
+    hold_sealed(connection, sealed_rows(kind, batch, size=size))
+
+
+def sealed_rows(kind: HeldGroup, batch: ScoredBatch, *, size: int) -> list[dict]:
+    """The held rows of `batch`, sealed: pure computation, so a caller can do it before taking the
+    database's write lock."""
     secret_key = current_app.config["SECRET_KEY"]
-    rows = [
+    return [
         {
             "id": new_response_id(),
             **kind.params,
@@ -137,6 +143,10 @@ def hold(connection: Connection, kind: HeldGroup, batch: ScoredBatch, *, size: i
         }
         for i in range(len(batch))
     ]
+
+
+def hold_sealed(connection: Connection, rows: list[dict]) -> None:
+    """Insert rows made by `sealed_rows`, in the caller's transaction."""
     connection.execute(_INSERT_HELD, rows)
 
 

@@ -25,7 +25,7 @@ from . import publication, registry
 from .definitions import SurveyDefinition, check_answers, score
 from .models import Invitation, Wave, WaveGroup
 from .questions import AnswerError
-from .responses import AlreadyAnswered, Received, hash_key, split_answers, write_response
+from .responses import AlreadyAnswered, Received, hash_key, seal_answer, split_answers, write_response
 
 log = logging.getLogger(__name__)
 
@@ -233,21 +233,21 @@ class Submitted:
 
 def _write(connection: Connection, link: Link, submission: Submission, **spend: Any) -> Received | None:
     """Receive the submission in the connection's own write transaction (`spend`: write_response's
-    receipt and token); None when the link or form was spent already: a double click or a second tab,
-    whose first submission counted."""
+    receipt and token), sealed before the transaction starts; None when the link or form was spent
+    already: a double click or a second tab, whose first submission counted."""
     assert link.wave_id is not None and link.group_id is not None and link.survey is not None
+    answer = seal_answer(
+        link.survey,
+        wave_id=link.wave_id,
+        group_id=link.group_id,
+        source=link.kind,
+        answers=submission.answers,
+        scores=submission.scores,
+        comment=submission.comment,
+    )
     start_writing(connection)
     try:
-        received = write_response(
-            connection,
-            link.survey,
-            wave_id=link.wave_id,
-            group_id=link.group_id,
-            answers=submission.answers,
-            scores=submission.scores,
-            comment=submission.comment,
-            **spend,
-        )
+        received = write_response(connection, answer, **spend)
     except AlreadyAnswered:
         connection.rollback()
         return None

@@ -74,19 +74,19 @@ def record_response(
     """Hold one response, commit, then publish its group's batch if it now holds k of its kind;
     AlreadyAnswered when the link or form was used already (nothing is stored then). See `write_response`;
     the respondent pages do the same on a connection of their own (respondent.submit)."""
+    answer = seal_answer(
+        publication.survey_of(db.session.connection(), wave_id),
+        wave_id=wave_id,
+        group_id=group_id,
+        source="personal" if invitation_token_hash is not None else "open",
+        answers=answers,
+        scores=scores,
+        comment=comment,
+    )
     begin_write()
     try:
-        connection = db.session.connection()
         received = write_response(
-            connection,
-            publication.survey_of(connection, wave_id),
-            wave_id=wave_id,
-            group_id=group_id,
-            answers=answers,
-            scores=scores,
-            comment=comment,
-            receipt=receipt,
-            invitation_token_hash=invitation_token_hash,
+            db.session.connection(), answer, receipt=receipt, invitation_token_hash=invitation_token_hash
         )
         db.session.commit()
     except BaseException:
@@ -105,20 +105,40 @@ class Received:
     waiting: int
 
 
-def write_response(
-    connection: Connection,
+@dataclass(frozen=True)
+class SealedAnswer:
+    """One respondent's answers, sealed for holding (made before the write transaction starts, so the
+    write lock is held for the writes alone)."""
+
+    kind: HeldGroup
+    rows: list[dict]
+
+
+def seal_answer(
     defn: SurveyDefinition,
     *,
     wave_id: int,
     group_id: int,
+    source: str,
     answers: Mapping,
     scores: Mapping[str, float],
     comment: str | None,
+) -> SealedAnswer:
+    """Seal one answer set of `source` ("personal" or "open") for `write_response`."""
+    kind = HeldGroup(wave_id, group_id, source)  # type: ignore[arg-type]
+    batch = ScoredBatch.from_rows([(answers, scores, comment)])
+    return SealedAnswer(kind, publication.sealed_rows(kind, batch, size=publication.sealed_size(defn)))
+
+
+def write_response(
+    connection: Connection,
+    answer: SealedAnswer,
+    *,
     receipt: str | None = None,
     invitation_token_hash: str | None = None,
 ) -> Received:
     """The one way a response is received, in the caller's write transaction: the token marked used (or
-    the open-link form's receipt stored) and the answers held, sealed (adkar.surveys.publication). Nothing
+    the open-link form's receipt stored) and the sealed answers held (adkar.surveys.publication). Nothing
     readable is written here, and the response is published, with others of its kind, only after this
     transaction commits (`publication.publish_when_complete`, with what it returns). Raises AlreadyAnswered
     before writing anything when the token or form was used; the caller's transaction must then be rolled
@@ -129,10 +149,17 @@ def write_response(
     one transaction can change the row. An open link has no row per person, so `receipt`, the hash of the
     form's nonce, goes into a table whose primary key refuses a second answer from one form.
     """
-    if invitation_token_hash is None and receipt is None:
-        raise ValueError("a response needs the personal token it uses or the open-link form's receipt")
+    kind = answer.kind
+    if (invitation_token_hash is not None) != (kind.source == "personal") or (
+        invitation_token_hash is None and receipt is None
+    ):
+        raise ValueError("a personal answer needs the token it uses, an open-link one the form's receipt")
     if invitation_token_hash is not None:
-        spend = {"used_token_hash": invitation_token_hash, "used_wave_id": wave_id, "used_group_id": group_id}
+        spend = {
+            "used_token_hash": invitation_token_hash,
+            "used_wave_id": kind.wave_id,
+            "used_group_id": kind.group_id,
+        }
         if connection.execute(_MARK_USED, spend).rowcount != 1:
             raise AlreadyAnswered
     if receipt is not None:
@@ -140,9 +167,7 @@ def write_response(
             connection.execute(_INSERT_RECEIPT, {"key_hash": receipt})
         except IntegrityError as exc:
             raise AlreadyAnswered from exc
-    kind = HeldGroup(wave_id, group_id, "personal" if invitation_token_hash is not None else "open")
-    batch = ScoredBatch.from_rows([(answers, scores, comment)])
-    publication.hold(connection, kind, batch, size=publication.sealed_size(defn))
+    publication.hold_sealed(connection, answer.rows)
     return Received(kind, publication.waiting(connection, kind))
 
 

@@ -267,6 +267,6 @@ def test_store_imported_for_a_group_outside_the_wave_stores_nothing(factory, row
 
 def test_a_response_needs_a_token_or_a_receipt(factory):
     wave, groups, _ = make_wave(factory)
-    with pytest.raises(ValueError, match="personal token"):
+    with pytest.raises(ValueError, match="the token it uses"):
         record(wave, groups[0], "x", invitation_token_hash=None)
     assert count_held() == 0 and tally_row(wave.id, groups[0].id).n == 0

@@ -29,30 +29,7 @@ from .load import FORM
 from .options import ServerModel
 from .progress import say
 from .server import Server
-from .submission import issue_tokens
-
-
-def _received(ctx: Context) -> dict[str, int]:
-    """The submission wave's used links and received answers (held, or published as responses)."""
-    wave_id, p = ctx.plan.submit_wave.id, ctx.target.placeholder
-    queries = {
-        "used_links": (
-            f"SELECT COUNT(*) FROM invitations WHERE wave_id = {p} AND used = {p}",
-            (wave_id, True),
-        ),
-        "held": (f"SELECT COUNT(*) FROM held_answers WHERE wave_id = {p}", (wave_id,)),
-        "responses": (f"SELECT COUNT(*) FROM responses WHERE wave_id = {p}", (wave_id,)),
-    }
-    conn = ctx.target.connect()
-    try:
-        cursor = conn.cursor()
-        found = {}
-        for name, (sql, params) in queries.items():
-            cursor.execute(sql, params)
-            found[name] = int(cursor.fetchone()[0])
-        return found
-    finally:
-        conn.close()
+from .submission import counts, issue_tokens
 
 
 def _respond(port: int, links: list[tuple[str, dict]], statuses: Counter, lock: threading.Lock) -> None:
@@ -107,10 +84,10 @@ def run(ctx: Context, model: ServerModel) -> None:
     count = ctx.options.office
     env = {k: v for k, v in ctx.app_env().items() if k not in RAISED_KEYS}  # production limits
     say(ctx.engine, f"office: {count} respondents behind one address, gunicorn {model.label}")
-    before = _received(ctx)
+    before = counts(ctx)
     with Server(APP_SPEC, model, env, ctx.workdir, f"{ctx.engine}-office") as server:
         statuses, seconds = _office(ctx, server.port, count)
-        after = _received(ctx)
+        after = counts(ctx)
         failures_allowed = parse(ctx.app.config["TOKEN_RATE_LIMIT"]).amount
         guessed = failures_allowed * model.workers + 1
         guesses = _guesses(server.port, guessed)

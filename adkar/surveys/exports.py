@@ -104,9 +104,10 @@ def wave_total(wave: Wave) -> int:
     )
 
 
-def wave_held(wave: Wave) -> int:
-    """Answers of the wave waiting for k of their group and kind (adkar.surveys.publication)."""
-    return held_by_wave(db.session.connection(), [wave.id]).get(wave.id, 0)
+def held_when_unpublished(wave: Wave, total: int) -> int:
+    """Answers of the wave waiting for k of their group and kind (adkar.surveys.publication), looked up
+    only when it has `total` = 0 published: the one case `withheld_reason` explains them."""
+    return 0 if total else held_by_wave(db.session.connection(), [wave.id]).get(wave.id, 0)
 
 
 def build_export(wave: Wave, defn: SurveyDefinition, *, k: int) -> WaveExport:
@@ -129,8 +130,9 @@ def build_export(wave: Wave, defn: SurveyDefinition, *, k: int) -> WaveExport:
         .where(Response.wave_id == wave.id)
         .order_by(Response.id)  # random ids: the order says nothing about when anyone answered
     ).all()
+    total = len(records)
     export = WaveExport(
-        wave=wave, k=k, header=_header(defn), total=len(records), held=wave_held(wave) if not records else 0
+        wave=wave, k=k, header=_header(defn), total=total, held=held_when_unpublished(wave, total)
     )
     if export.withheld:
         return export

@@ -187,13 +187,26 @@ def _nonce_data(nonce: str | None, max_age: int) -> dict:
     return data
 
 
+def _names_personal_link(data: dict, token_hash: str) -> bool:
+    return data.get("p") == token_hash[:PERSONAL_TAG]
+
+
+def nonce_names_personal_link(token_hash: str, nonce: str | None) -> bool:
+    """The nonce is one the app signed, within the day, for the personal link with this token hash: proof
+    without the database that its sender was served that link's form."""
+    try:
+        return _names_personal_link(_nonce_data(nonce, NONCE_MAX_AGE), token_hash)
+    except NonceInvalid:
+        return False
+
+
 def form_receipt(link: Link, nonce: str | None, *, max_age: int = NONCE_MAX_AGE) -> str | None:
     """Check the form's nonce against its link (NonceInvalid when it does not hold). For an open link,
     the receipt key of this form, so a refresh, double click or second tab stores one response; a personal
     link needs none (marking its invitation spends it)."""
     data = _nonce_data(nonce, max_age)
     if link.kind == "personal":
-        if data.get("p") != link.token_hash[:PERSONAL_TAG]:
+        if not _names_personal_link(data, link.token_hash):
             raise NonceInvalid
         return None
     assert link.wave_id is not None

@@ -72,25 +72,19 @@ def requested_link(kind: respondent.Kind, token: str) -> respondent.Link:
     return link
 
 
-def _nonce_names_link(token: str) -> bool:
-    """The personal form's nonce is one the app signed for this very link (no database needed)."""
-    named = respondent.Link(kind="personal", state="unusable", token_hash=hash_key(token))
-    try:
-        respondent.form_receipt(named, request.form.get(respondent.NONCE_FIELD))
-    except respondent.NonceInvalid:
-        return False
-    return True
-
-
 def names_a_real_link() -> bool:
     """`exempt_when` of the link limit: the request is for a link that exists (open, closed or not yet
     open), or posts a personal form whose nonce the app signed for that link. Decided once per request."""
     decided = request.environ.get(EXEMPT_KEY)
     if decided is None:
         kind, token = KINDS[request.endpoint or ""], (request.view_args or {})["token"]
-        decided = (request.method == "POST" and kind == "personal" and _nonce_names_link(token)) or (
-            requested_link(kind, token).state != "unusable"
-        )
+        posted_form = request.method == "POST" and kind == "personal"
+        decided = (
+            posted_form
+            and respondent.nonce_names_personal_link(
+                hash_key(token), request.form.get(respondent.NONCE_FIELD)
+            )
+        ) or requested_link(kind, token).state != "unusable"
         request.environ[EXEMPT_KEY] = decided
     return decided
 

@@ -172,7 +172,7 @@ def _import_page(wave: Wave, defn: SurveyDefinition, form, problems: list[Proble
         more_problems=max(0, len(problems) - SHOWN_PROBLEMS),
         total=total,
         k=k,
-        withheld=exports.withheld_reason(total, k, held=exports.wave_held(wave) if not total else 0),
+        withheld=exports.withheld_reason(total, k, held=exports.held_when_unpublished(wave, total)),
         comment_k=max(k, COMMENTS_MIN_N),
         back_url=_wave_url(wave),
     ), status

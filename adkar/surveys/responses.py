@@ -17,7 +17,7 @@ from ..extensions import db
 from . import publication
 from .definitions import SurveyDefinition
 from .models import Invitation, SubmissionReceipt
-from .publication import HeldGroup
+from .publication import HeldGroup, Source
 from .scored_batch import ScoredBatch
 
 _INSERT_RECEIPT = insert(SubmissionReceipt.__table__)
@@ -92,8 +92,7 @@ def record_response(
     except BaseException:
         db.session.rollback()
         raise
-    if received.waiting >= publication.k_threshold():
-        publication.publish_if_ready(received.kind)
+    publication.publish_if_ready(received.kind)
 
 
 @dataclass(frozen=True)
@@ -119,13 +118,13 @@ def seal_answer(
     *,
     wave_id: int,
     group_id: int,
-    source: str,
+    source: Source,
     answers: Mapping,
     scores: Mapping[str, float],
     comment: str | None,
 ) -> SealedAnswer:
     """Seal one answer set of `source` ("personal" or "open") for `write_response`."""
-    kind = HeldGroup(wave_id, group_id, source)  # type: ignore[arg-type]
+    kind = HeldGroup(wave_id, group_id, source)
     batch = ScoredBatch.from_rows([(answers, scores, comment)])
     return SealedAnswer(kind, publication.sealed_rows(kind, batch, size=publication.sealed_size(defn)))
 
@@ -150,9 +149,8 @@ def write_response(
     form's nonce, goes into a table whose primary key refuses a second answer from one form.
     """
     kind = answer.kind
-    if (invitation_token_hash is not None) != (kind.source == "personal") or (
-        invitation_token_hash is None and receipt is None
-    ):
+    personal = kind.source == "personal"
+    if personal != (invitation_token_hash is not None) or (not personal and receipt is None):
         raise ValueError("a personal answer needs the token it uses, an open-link one the form's receipt")
     if invitation_token_hash is not None:
         spend = {

@@ -44,7 +44,10 @@ OVERFLOW_JS = """() => {
 
 
 def horizontal_overflow(page) -> list[str]:
-    """Why the page scrolls sideways (the text that sticks out), or [] when it does not."""
+    """Why the page scrolls sideways (the text that sticks out), or [] when it does not. Measured once the
+    page has loaded: on a busy machine the stylesheet can still be on its way when the first radio shows,
+    and unstyled text overflows."""
+    page.wait_for_load_state("load")
     return page.evaluate(OVERFLOW_JS)
 
 

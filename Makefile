@@ -17,8 +17,9 @@ $(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml requirements.lock | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
+# Test and lint tools install at the versions in requirements-test.lock, on top of the runtime's.
+$(VENV)/.installed-test: pyproject.toml requirements.lock requirements-test.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c requirements.lock -c requirements-test.lock -e '.[test]'
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -55,12 +56,16 @@ bench: install-test
 audit: install-test
 	bash .ci/audit
 
-# Re-resolve the runtime dependencies in a throw-away venv and pin them.
+# Re-resolve the runtime dependencies in a throw-away venv and pin them; then the test tools on top.
 lock:
 	rm -rf $(VENV)-lock && $(PYTHON) -m venv $(VENV)-lock
 	$(VENV)-lock/bin/python -m pip install --quiet .
 	{ echo "# Runtime dependencies locked to the versions CI installs and tests (make lock regenerates; make audit checks)."; \
 	  $(VENV)-lock/bin/python -m pip freeze --exclude adkar; } > requirements.lock
+	$(VENV)-lock/bin/python -m pip install --quiet -c requirements.lock '.[test]'
+	{ echo "# Test and lint tools locked on top of requirements.lock (make lock regenerates both): a new ruff or mypy"; \
+	  echo "# release cannot turn a clean clone red."; \
+	  $(VENV)-lock/bin/python -m pip freeze --exclude adkar | grep -v -i -x -F -f requirements.lock; } > requirements-test.lock
 	rm -rf $(VENV)-lock
 
 clean:

@@ -8,7 +8,7 @@ from adkar.analytics.counts import COUNT_COLUMNS, counts_from_scores
 from adkar.analytics.gates import milestone_gate
 from adkar.analytics.projection import projected_share
 from adkar.analytics.readiness import READINESS_COLUMNS, WaveReadiness, readiness_to_api, wave_readiness
-from adkar.analytics.suppression import check_k, comments_visible, suppressed_groups
+from adkar.analytics.suppression import comments_visible, suppressed_groups
 from adkar.analytics.trend import TREND_COLUMNS, initiative_trend
 
 __all__ = [
@@ -16,7 +16,6 @@ __all__ = [
     "READINESS_COLUMNS",
     "TREND_COLUMNS",
     "WaveReadiness",
-    "check_k",
     "comments_visible",
     "counts_from_scores",
     "initiative_trend",

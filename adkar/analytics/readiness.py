@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 
 from adkar.analytics.counts import BAR_COLUMNS, FAV_COLUMNS, SUM_COLUMNS, check_counts
-from adkar.analytics.suppression import check_k, suppressed_groups
+from adkar.analytics.suppression import suppressed_groups
 from adkar.elements import BARRIER_CHOICES, ELEMENTS
+from adkar.rules.anonymity import check_k
 
 OVERALL_NAME = "Overall"
 

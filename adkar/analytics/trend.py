@@ -6,7 +6,7 @@ import pandas as pd
 
 from adkar.analytics.counts import check_counts
 from adkar.analytics.readiness import READINESS_COLUMNS, readiness_frames
-from adkar.analytics.suppression import check_k
+from adkar.rules.anonymity import check_k
 
 TREND_COLUMNS: tuple[str, ...] = ("wave_id", "wave_name", "closes_on", *READINESS_COLUMNS[1:])
 

@@ -24,10 +24,10 @@ from ..analytics.readiness import (
     REACHED_COLUMNS,
 )
 from ..analytics.report import InitiativeReadiness
-from ..analytics.suppression import COMMENTS_MIN_N
 from ..charts.common import number, to_day
 from ..csvio import neutralise_cell, write_csv
 from ..plan.models import Initiative
+from ..rules.anonymity import comment_threshold
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SCORE_FIELDS: tuple[str, ...] = (
@@ -91,7 +91,7 @@ def notes(initiative: Initiative, k: int, generated_on: date) -> list[str]:
         "including it.",
         "adoption = reached_ability; resistance = barrier_awareness + barrier_desire.",
         f"Comments are not part of this file; they are shown only for groups of at least "
-        f"{max(k, COMMENTS_MIN_N)} responses.",
+        f"{comment_threshold(k)} responses.",
     ]
 
 

@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from ..analytics import report as readiness
 from ..analytics.readiness import readiness_to_api
-from ..analytics.suppression import COMMENTS_MIN_N, comments_visible
+from ..analytics.suppression import comments_visible
 from ..charts.profile import modal_barrier
 from ..extensions import db
+from ..rules.anonymity import comment_threshold
 from ..surveys.models import Response, Wave
 from ..surveys.waves import wave_status
 from ..timeutil import today
@@ -62,7 +63,7 @@ def build_wave_view(wave: Wave) -> WaveReadinessView:
         k=k,
         groups=groups,
         overall=overall,
-        comment_min_n=max(k, COMMENTS_MIN_N),
+        comment_min_n=comment_threshold(k),
         comments=_comments(wave.id, open_to_comments),
         quiet_groups=[str(r["name"]) for r in frames if not r["suppressed"] and not comments_visible(r, k)],
         charts=charts.wave_charts([*frames, overall_frame], k=k),

@@ -13,18 +13,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from sqlalchemy import func, select
 
-from ..analytics.suppression import COMMENTS_MIN_N, comments_visible, suppressed_groups
 from ..csvio import neutralise_cell, write_csv
 from ..elements import BARRIER_CHOICES, ELEMENT_LABELS, ELEMENTS
 from ..extensions import db
 from ..plan.models import StakeholderGroup
+from ..rules.anonymity import comment_threshold, comments_shown, hidden_groups
 from .definitions import SurveyDefinition, item_text
 from .models import Response, Wave, WaveGroup
 from .publication import held_by_wave
@@ -56,7 +55,7 @@ class WaveExport:
 
     def notes(self) -> list[str]:
         """Plain-language notes on what the file holds and why, shown on the page and in the XLSX."""
-        comment_k = max(self.k, COMMENTS_MIN_N)
+        comment_k = comment_threshold(self.k)
         notes = [
             f"Wave: {self.wave.name} ({self.wave.opens_on.isoformat()} to {self.wave.closes_on.isoformat()}).",
             f"Minimum group size k = {self.k}: no row can be tied to a group of fewer than {self.k} responses.",
@@ -140,15 +139,13 @@ def build_export(wave: Wave, defn: SurveyDefinition, *, k: int) -> WaveExport:
     counts = Counter(record.group_id for record in records)
     for group_id in counts:
         groups.setdefault(group_id, f"Group {group_id}")  # a response whose group left the wave
-    n = pd.Series({group_id: counts.get(group_id, 0) for group_id in sorted(groups)}, dtype="int64")
-    hidden = suppressed_groups(n, k)
+    n = {group_id: counts.get(group_id, 0) for group_id in sorted(groups)}
+    hidden = hidden_groups(n, k)
     with_comments = {
-        group_id
-        for group_id in groups
-        if comments_visible({"suppressed": bool(hidden[group_id]), "n": int(n[group_id])}, k)
+        group_id for group_id in groups if comments_shown(hidden=group_id in hidden, n=n[group_id], k=k)
     }
-    export.pooled_groups = [groups[g] for g in sorted(groups) if hidden[g] and n[g] > 0]
-    export.pooled_count = int(n[hidden].sum())
+    export.pooled_groups = [groups[g] for g in sorted(groups) if g in hidden and n[g] > 0]
+    export.pooled_count = sum(n[g] for g in hidden)
     export.comment_groups = [groups[g] for g in sorted(with_comments)]
 
     pooled = POOLED_LABEL.format(k=k)
@@ -156,7 +153,7 @@ def build_export(wave: Wave, defn: SurveyDefinition, *, k: int) -> WaveExport:
     has_comment = len(item_ids) < len(defn.items)
     for record in records:
         group_id = record.group_id
-        row: list = [pooled if hidden[group_id] else groups[group_id], wave.closes_on]
+        row: list = [pooled if group_id in hidden else groups[group_id], wave.closes_on]
         row += [record.answers.get(item_id) for item_id in item_ids]
         if has_comment:
             row.append(record.comment if group_id in with_comments and record.comment else None)

@@ -18,8 +18,8 @@ from typing import Any
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import TooManyRequests
 
-from ..analytics.suppression import COMMENTS_MIN_N
 from ..extensions import csrf
+from ..rules.anonymity import comment_threshold
 from . import registry, respondent, respondent_limits
 from .definitions import (
     Messages,
@@ -206,7 +206,7 @@ def _form_page(
         minutes=survey.minutes,
         k=k,
         has_comment=any(item["widget"] == "textarea" for item in items),
-        comment_k=max(k, COMMENTS_MIN_N),
+        comment_k=comment_threshold(k),
         items=items,
         summary=summary,
         item_errors=[i for i in items if i["error"]],

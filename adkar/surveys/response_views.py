@@ -16,11 +16,11 @@ from wtforms import SelectField
 
 from .. import csvio
 from ..access import load_initiative
-from ..analytics.suppression import COMMENTS_MIN_N
 from ..audit import services as audit
 from ..database import begin_write
 from ..extensions import db
 from ..plan.models import StakeholderGroup
+from ..rules.anonymity import comment_threshold
 from ..validation import Problem, ValidationFailed
 from . import exports, imports, registry
 from .definitions import SurveyDefinition, item_text
@@ -173,6 +173,6 @@ def _import_page(wave: Wave, defn: SurveyDefinition, form, problems: list[Proble
         total=total,
         k=k,
         withheld=exports.withheld_reason(total, k, held=exports.held_when_unpublished(wave, total)),
-        comment_k=max(k, COMMENTS_MIN_N),
+        comment_k=comment_threshold(k),
         back_url=_wave_url(wave),
     ), status

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from adkar.analytics.suppression import check_k, comments_visible, suppressed_groups
+from adkar.analytics.suppression import comments_visible, suppressed_groups
+from adkar.rules.anonymity import check_k
 
 
 def hidden(sizes: dict[int, int], k: int = 5) -> set[int]:

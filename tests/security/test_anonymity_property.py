@@ -35,10 +35,10 @@ from sqlalchemy import delete, update
 from adkar.accounts.models import User
 from adkar.actions import services as actions
 from adkar.adoption import services as adoption
-from adkar.analytics.suppression import COMMENTS_MIN_N, MIN_K
 from adkar.elements import ELEMENTS
 from adkar.extensions import db
 from adkar.plan import services as plan
+from adkar.rules.anonymity import COMMENTS_MIN_N, MIN_K
 from adkar.surveys import registry, waves
 from adkar.surveys.definitions import score
 from adkar.surveys.models import HeldAnswer, Response, WaveGroup

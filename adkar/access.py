@@ -17,6 +17,7 @@ from sqlalchemy import exists, or_, select
 from .accounts.models import User
 from .extensions import db
 from .plan.models import Initiative, InitiativeMember
+from .rules.roles import may_write
 
 READ, WRITE = "read", "write"
 R = TypeVar("R")
@@ -26,7 +27,7 @@ GROUP_INITIATIVE: Callable[[Any], int] = attrgetter("group.initiative_id")
 
 
 def can_write_anything(user: User) -> bool:
-    return user.role in ("admin", "practitioner")
+    return may_write(user.role)
 
 
 def visible_initiatives_query(user: User):

@@ -11,8 +11,9 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from .accounts import services as accounts
-from .accounts.models import ROLES, User
+from .accounts.models import User
 from .extensions import db
+from .rules.roles import ROLES
 
 
 def init_app(app: Flask) -> None:

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
-from .models import ROLES
+from ..rules.roles import ROLES
 from .services import MIN_PASSWORD_LENGTH
 
 ROLE_CHOICES = [SelectChoice(r, r.capitalize()) for r in ROLES]

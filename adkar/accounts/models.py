@@ -12,8 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..timeutil import utc_now
 
-ROLES = ("admin", "practitioner", "sponsor")
-
 
 def new_session_nonce() -> str:
     return secrets.token_hex(16)

@@ -12,8 +12,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..audit import services as audit
 from ..database import begin_write
 from ..extensions import db
+from ..rules.roles import ROLES
 from ..timeutil import utc_now
-from .models import ROLES, ApiToken, User, new_session_nonce
+from .models import ApiToken, User, new_session_nonce
 
 TOKEN_PREFIX = "adk_"  # noqa: S105 - a label, not a secret
 MIN_PASSWORD_LENGTH = 10

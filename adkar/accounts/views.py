@@ -13,9 +13,10 @@ from ..access import role_required
 from ..errors import error_response
 from ..extensions import db, limiter
 from ..forms import EmptyForm
+from ..rules.roles import ROLES
 from . import services
 from .forms import LoginForm, PasswordForm, ResetPasswordForm, RoleForm, TokenForm, UserForm
-from .models import ROLES, ApiToken, User
+from .models import ApiToken, User
 
 bp = Blueprint("accounts", __name__)
 

@@ -10,12 +10,11 @@ from ..deletion import confirm_delete
 from ..elements import ELEMENTS
 from ..extensions import db
 from ..forms import EmptyForm, save_form
+from ..rules.roles import WRITER_ROLES
 from . import library
 from .forms import LibraryEntryForm
 from .models import LibraryEntry
 from .views import bp
-
-WRITERS = ("admin", "practitioner")
 
 
 def _entry(entry_id: int) -> LibraryEntry:
@@ -50,7 +49,7 @@ def _page(form: LibraryEntryForm, entry: LibraryEntry | None):
 
 
 @bp.route("/action-library/new", methods=["GET", "POST"])
-@role_required(*WRITERS)
+@role_required(*WRITER_ROLES)
 def new_library_entry():
     form = LibraryEntryForm()
     if request.method == "GET" and request.args.get("element") in ELEMENTS:
@@ -63,7 +62,7 @@ def new_library_entry():
 
 
 @bp.route("/action-library/<int:entry_id>/edit", methods=["GET", "POST"])
-@role_required(*WRITERS)
+@role_required(*WRITER_ROLES)
 def edit_library_entry(entry_id: int):
     entry = _entry(entry_id)
     form = LibraryEntryForm(obj=entry)
@@ -74,7 +73,7 @@ def edit_library_entry(entry_id: int):
 
 
 @bp.route("/action-library/<int:entry_id>/delete", methods=["GET", "POST"])
-@role_required(*WRITERS)
+@role_required(*WRITER_ROLES)
 def delete_library_entry(entry_id: int):
     entry = _entry(entry_id)
     index = url_for("actions.library_index", _anchor=entry.element)
@@ -92,7 +91,7 @@ def delete_library_entry(entry_id: int):
 
 
 @bp.post("/action-library/restore")
-@role_required(*WRITERS)
+@role_required(*WRITER_ROLES)
 def restore_library():
     if not EmptyForm().validate_on_submit():
         abort(400)

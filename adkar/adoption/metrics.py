@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from fractions import Fraction
 
 import pandas as pd
+
+from ..rules.thresholds import reaches
 
 FIGURE_COLUMNS = ("group_id", "day", "active_users")
 OVERALL_COLUMNS = ("day", "active_users", "headcount", "utilisation", "groups_reporting")
@@ -56,8 +57,7 @@ class AdoptionSummary:
 
 def meets(active: int, headcount: int, target: float) -> bool:
     """active / headcount >= target, in exact arithmetic."""
-    exact = Fraction(str(target))
-    return headcount > 0 and active * exact.denominator >= exact.numerator * headcount
+    return reaches(active, headcount, target)
 
 
 def empty_figures() -> pd.DataFrame:

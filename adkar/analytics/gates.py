@@ -11,6 +11,7 @@ import pandas as pd
 
 from adkar.analytics.projection import projected_share
 from adkar.elements import check_element
+from adkar.rules.thresholds import exact, reaches
 
 READY, NOT_READY, NO_DATA = "ready", "not_ready", "no_data"
 DEFAULT_THRESHOLD = 0.8
@@ -46,8 +47,8 @@ def milestone_gate(
     target = check_element(milestone["target_element"])
     threshold = milestone.get("threshold")
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-    exact = Fraction(str(threshold))
-    if not 0 <= exact <= 1:
+    exact_threshold = exact(threshold)
+    if not 0 <= exact_threshold <= 1:
         raise ValueError(f"threshold must be within [0, 1], got {threshold!r}")
     due = pd.Timestamp(milestone["due"])
     cells = _cells(readiness, target)
@@ -57,7 +58,7 @@ def milestone_gate(
     )
     impacted = _impacted(milestone.get("group_ids") or (), group_ids)
 
-    groups = [_group_gate(g, eligible, cells, exact, due) for g in impacted]
+    groups = [_group_gate(g, eligible, cells, exact_threshold, due) for g in impacted]
     statuses = {g["status"] for g in groups}
     if not groups or statuses == {NO_DATA}:
         status = NO_DATA
@@ -108,13 +109,8 @@ def _group_gate(
     cell = visible[-1][2]
     assert cell.reached is not None
     result["value"] = cell.reached / cell.n
-    result["status"] = READY if _meets(cell.reached, cell.n, threshold) else NOT_READY
+    result["status"] = READY if reaches(cell.reached, cell.n, threshold) else NOT_READY
     return result
-
-
-def _meets(reached: int, n: int, threshold: Fraction) -> bool:
-    """reached / n >= threshold in exact arithmetic, so 4 of 5 meets 0.8."""
-    return reached * threshold.denominator >= threshold.numerator * n
 
 
 def _cells(readiness: pd.DataFrame, target: str) -> dict[tuple[int, int], _Cell]:

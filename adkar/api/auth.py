@@ -11,6 +11,7 @@ from werkzeug.exceptions import Unauthorized
 from ..accounts.models import ApiToken, User
 from ..accounts.services import api_token_for, note_token_use
 from ..extensions import limiter
+from ..rules.roles import may_write
 from . import bp
 from .http import json_response
 from .openapi import operation
@@ -97,7 +98,7 @@ def api_user() -> User:
 def require_writer() -> User:
     """Sponsors read only: any change they ask for answers 403."""
     user = api_user()
-    if user.role not in ("admin", "practitioner"):
+    if not may_write(user.role):
         abort(403, "Sponsors have read-only access.")
     return user
 

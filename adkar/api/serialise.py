@@ -6,10 +6,11 @@ from datetime import date, datetime
 
 from flask import url_for
 
-from ..accounts.models import ROLES, User
+from ..accounts.models import User
 from ..elements import ELEMENTS
 from ..plan.models import APPROACHES, MEMBER_ROLES, Initiative, InitiativeMember, Milestone, StakeholderGroup
 from ..plan.templates import MILESTONE_KINDS
+from ..rules.roles import ROLES
 from .openapi import component
 from .payload import MAX_ID
 

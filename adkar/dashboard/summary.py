@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from fractions import Fraction
 from typing import Any, Literal
 
 import pandas as pd
@@ -18,6 +17,7 @@ from ..analytics.gates import DEFAULT_THRESHOLD
 from ..analytics.report import InitiativeReadiness
 from ..charts.common import is_overall, number, pct
 from ..charts.profile import modal_barrier
+from ..rules.thresholds import reaches
 
 Direction = Literal["up", "down", "flat"]
 GO_LIVE_KIND = "go-live"
@@ -161,11 +161,10 @@ def headline(
 
 def at_risk(groups: Sequence[Mapping[str, Any]], threshold: float) -> list[AtRisk]:
     """Visible groups whose adoption is below the threshold, compared exactly on counts (4 of 5 meets 0.8)."""
-    exact = Fraction(str(threshold))
     result = []
     for row in groups:
         reached, n = int(row["reached_count_ability"]), int(row["n"])
-        if n == 0 or reached * exact.denominator >= exact.numerator * n:
+        if n == 0 or reaches(reached, n, threshold):
             continue
         result.append(
             AtRisk(

@@ -24,6 +24,7 @@ from ..charts.timeline import timeline_caption, timeline_figure
 from ..elements import ELEMENT_COLOURS, ELEMENT_LABELS
 from ..extensions import db
 from ..forms import EmptyForm, attach_problems, save_form
+from ..rules.roles import WRITER_ROLES
 from ..surveys.waves import initiative_waves
 from ..timeutil import today
 from ..validation import ValidationFailed
@@ -76,7 +77,7 @@ def index():
 
 
 @bp.route("/initiatives/new", methods=["GET", "POST"])
-@role_required("admin", "practitioner")
+@role_required(*WRITER_ROLES)
 def new_initiative():
     form = NewInitiativeForm()
     if request.method == "GET":

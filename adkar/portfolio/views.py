@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..access import role_required
 from ..charts.portfolio import month_label, portfolio_chart
 from ..charts.render import figure_json
+from ..rules.roles import WRITER_ROLES
 from ..spreadsheet import table_download
 from ..timeutil import today
 from .data import portfolio_changes
@@ -18,7 +19,6 @@ from .forms import DEFAULT_MONTHS, WindowForm, default_start, parse_month, windo
 from .saturation import Saturation, months_from, saturation
 
 bp = Blueprint("portfolio", __name__)
-WRITERS = ("admin", "practitioner")
 
 
 def _window() -> tuple[WindowForm, date, int, bool]:
@@ -36,7 +36,7 @@ def _saturation(start: date, months: int) -> tuple[list, Saturation]:
 
 
 @bp.get("/portfolio")
-@role_required(*WRITERS)
+@role_required(*WRITER_ROLES)
 def show():
     form, start, months, valid = _window()
     initiatives, view = _saturation(start, months)
@@ -94,12 +94,12 @@ def _export(kind: str):
 
 
 @bp.get("/portfolio.csv")
-@role_required(*WRITERS)
+@role_required(*WRITER_ROLES)
 def export():
     return _export("csv")
 
 
 @bp.get("/portfolio.xlsx")
-@role_required(*WRITERS)
+@role_required(*WRITER_ROLES)
 def export_xlsx():
     return _export("xlsx")

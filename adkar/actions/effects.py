@@ -13,8 +13,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from ..charts.common import is_overall, number, records, to_day
-from ..charts.profile import modal_barrier
+from ..analytics.rows import is_overall, modal_barrier, number, records, to_day
 from ..elements import check_element
 
 Direction = Literal["up", "down", "flat"]

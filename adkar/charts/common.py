@@ -9,14 +9,15 @@ numpy or pandas types.
 from __future__ import annotations
 
 import html
-import math
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
 from typing import Any, Protocol, TypedDict
 
-import pandas as pd
-
 from adkar.analytics.gates import NO_DATA, NOT_READY, READY
+from adkar.analytics.rows import is_overall as is_overall
+from adkar.analytics.rows import number as number
+from adkar.analytics.rows import records as records
+from adkar.analytics.rows import to_day as to_day
 from adkar.elements import ELEMENT_COLOURS, ELEMENT_LABELS, NONE
 
 FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
@@ -229,14 +230,6 @@ def vline_label(
     }
 
 
-def number(value: Any) -> float | None:
-    """A plain float for JSON, None for NaN/NA/None (a suppressed or undefined figure)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    result = float(value)
-    return result if math.isfinite(result) else None
-
-
 def pct(value: Any) -> str:
     """A share as a whole percentage ("46%"), the way pages round shares."""
     share = number(value)
@@ -247,15 +240,6 @@ def score(value: Any) -> str:
     """A 1-5 mean with one decimal ("3.4")."""
     mean = number(value)
     return "no data" if mean is None else f"{mean:.1f}"
-
-
-def to_day(value: Any) -> date:
-    """A date from a date, datetime, Timestamp or ISO string."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return pd.Timestamp(value).date()
 
 
 def iso_day(value: Any) -> str:
@@ -302,24 +286,6 @@ def unique_labels(names: Iterable[str]) -> list[str]:
         seen[label] = count + 1
         labels.append(label if count == 0 else f"{label} ({count + 1})")
     return labels
-
-
-def is_overall(row: Mapping[str, Any]) -> bool:
-    """Overall rows of readiness/trend frames carry a null group_id."""
-    return number(row["group_id"]) is None
-
-
-def records(frame: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Rows as dicts, from a DataFrame or a list of mappings.
-
-    Column by column: DataFrame.to_dict("records") walks nullable (Int64) columns row by row and costs
-    tens of milliseconds on a trend frame.
-    """
-    if isinstance(frame, pd.DataFrame):
-        columns = [str(c) for c in frame.columns]
-        values = [frame[c].tolist() for c in frame.columns]
-        return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
-    return [dict(row) for row in frame]
 
 
 def sentence(*parts: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from adkar.analytics.rows import modal_barrier
 from adkar.charts.common import (
     TEXT_COLOUR,
     ChartSpec,
@@ -86,13 +87,6 @@ def profile_chart(readiness: pd.DataFrame, *, k: int, chart_id: str = "adkar-pro
         hidden_note(hidden, k),
     )
     return chart_spec(chart_id, f"{TITLE} by group", caption, data, layout)
-
-
-def modal_barrier(row: dict) -> str | None:
-    """The element most respondents stop at first (earliest on ties); None when nobody has a barrier."""
-    shares = [(number(row[f"barrier_{e}"]) or 0.0, -i, e) for i, e in enumerate(ELEMENTS)]
-    share, _, element = max(shares)
-    return element if share > 0 else None
 
 
 def _trace(row: dict, *, visible: bool) -> dict:

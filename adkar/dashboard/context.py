@@ -21,8 +21,7 @@ from ..adoption.dashboard import AdoptionView, adoption_for_dashboard
 from ..adoption.models import UsageFigure
 from ..analytics import report as readiness
 from ..analytics.report import InitiativeReadiness
-from ..charts.common import is_overall, number
-from ..charts.profile import modal_barrier
+from ..analytics.rows import is_overall, modal_barrier, number
 from ..extensions import db
 from ..plan.change_records import ChangeRisk, change_risks
 from ..plan.models import GateOverride, Initiative, Milestone, StakeholderGroup

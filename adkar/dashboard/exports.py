@@ -24,7 +24,7 @@ from ..analytics.readiness import (
     REACHED_COLUMNS,
 )
 from ..analytics.report import InitiativeReadiness
-from ..charts.common import number, to_day
+from ..analytics.rows import number, to_day
 from ..csvio import neutralise_cell, write_csv
 from ..plan.models import Initiative
 from ..rules.anonymity import comment_threshold

@@ -15,8 +15,8 @@ import pandas as pd
 
 from ..analytics.gates import DEFAULT_THRESHOLD
 from ..analytics.report import InitiativeReadiness
-from ..charts.common import is_overall, number, pct
-from ..charts.profile import modal_barrier
+from ..analytics.rows import is_overall, modal_barrier, number
+from ..charts.common import pct
 from ..rules.thresholds import reaches
 
 Direction = Literal["up", "down", "flat"]

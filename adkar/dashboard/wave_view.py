@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from ..analytics import report as readiness
 from ..analytics.readiness import readiness_to_api
+from ..analytics.rows import modal_barrier
 from ..analytics.suppression import comments_visible
-from ..charts.profile import modal_barrier
 from ..extensions import db
 from ..rules.anonymity import comment_threshold
 from ..surveys.models import Response, Wave

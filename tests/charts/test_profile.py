@@ -7,7 +7,8 @@ import pytest
 
 from adkar.analytics.counts import counts_from_scores
 from adkar.analytics.readiness import wave_readiness
-from adkar.charts.profile import modal_barrier, profile_chart
+from adkar.analytics.rows import modal_barrier
+from adkar.charts.profile import profile_chart
 from adkar.elements import ELEMENT_COLOURS, ELEMENTS
 
 from . import frames

@@ -10,8 +10,8 @@ import numpy as np
 from sqlalchemy import select
 
 from adkar.analytics.counts import COUNT_COLUMNS, SUM_COLUMNS
-from adkar.analytics.loaders import load_counts, scan_counts
 from adkar.extensions import db
+from adkar.readiness.loaders import load_counts, scan_counts
 from adkar.surveys.models import Wave
 
 from . import figures

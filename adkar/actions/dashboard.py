@@ -12,9 +12,9 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from ..analytics.report import InitiativeReadiness
 from ..extensions import db
 from ..plan.models import Initiative, StakeholderGroup
+from ..readiness.figures import InitiativeReadiness
 from ..timeutil import today as current_day
 from .effects import Effect, action_effect, group_barriers
 from .models import ACTION_STATUS_LABELS, IN_FLIGHT, Action, ResistanceEntry
@@ -57,12 +57,13 @@ def actions_for_dashboard(
     initiative: Initiative,
     report: InitiativeReadiness,
     *,
-    at_risk_group_ids: Sequence[int] | None = None,
+    at_risk_group_ids: Sequence[int],
     today: date | None = None,
 ) -> list[GroupPlan]:
-    """One GroupPlan per group at risk, in the order given (else the dashboard's own order)."""
+    """One GroupPlan per group at risk, in the order given: the dashboard's headline decides who is at
+    risk (adkar.dashboard.summary), so its table and these plans name the same groups."""
     day = today or current_day()
-    ids = list(at_risk_group_ids) if at_risk_group_ids is not None else _at_risk(initiative, report, day)
+    ids = list(at_risk_group_ids)
     if not ids:
         return []
     names = dict(
@@ -123,14 +124,3 @@ def _line(action: Action, report: InitiativeReadiness, day: date) -> ActionLine:
             starts_on=action.starts_on,
         ),
     )
-
-
-def _at_risk(initiative: Initiative, report: InitiativeReadiness, day: date) -> list[int]:
-    from ..dashboard.summary import headline  # the dashboard's own rule for "at risk"
-
-    milestones = [
-        {"id": m.id, "name": m.name, "kind": m.kind, "due": m.due, "threshold": m.threshold}
-        for m in initiative.milestones
-    ]
-    found = headline(report, milestones=milestones, go_live=initiative.go_live, today=day)
-    return [g.group_id for g in found.at_risk]

@@ -11,12 +11,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..access import GROUP_INITIATIVE, WRITE, access_level, load_initiative, load_record
-from ..analytics.report import initiative_report
 from ..deletion import confirm_delete
 from ..elements import ELEMENTS
 from ..extensions import db
 from ..forms import save_form
 from ..plan.models import StakeholderGroup
+from ..readiness.figures import initiative_report
 from ..timeutil import today
 from . import library, services
 from .effects import action_effect, group_barriers

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..analytics.report import InitiativeReadiness
 from ..charts.common import ChartSpec
 from ..charts.usage import usage_chart
 from ..plan.models import Initiative
+from ..readiness.figures import InitiativeReadiness
 from ..timeutil import today as current_day
 from . import services
 from .metrics import AdoptionSummary, GroupInfo, usage_frame

@@ -10,12 +10,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..access import WRITE, access_level, load_initiative
-from ..analytics.report import initiative_report
 from ..charts.render import figure_json
 from ..extensions import db
 from ..forms import EmptyForm
 from ..import_page import csv_import
 from ..plan.models import Initiative
+from ..readiness.figures import initiative_report
 from ..spreadsheet import CSV_MEDIA_TYPE, download, table_download
 from ..timeutil import today
 from ..validation import ValidationFailed

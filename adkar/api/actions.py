@@ -18,10 +18,10 @@ from ..actions.models import (
     ResistanceEntry,
 )
 from ..actions.seed import DESCRIPTION_MAX, TITLE_MAX
-from ..analytics.report import InitiativeReadiness, initiative_report
 from ..elements import ELEMENTS
 from ..extensions import db
 from ..plan.models import Initiative, StakeholderGroup
+from ..readiness.figures import InitiativeReadiness, initiative_report
 from ..validation import ValidationFailed
 from . import bp
 from .auth import api_user, require_writer

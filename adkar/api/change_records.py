@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import abort
 
 from ..access import load_initiative
-from ..analytics.report import gates, initiative_report
 from ..plan import change_records as service
 from ..plan.change_record_models import CHANGE_STATES, CHANGE_TYPES, ChangeRecord
 from ..plan.change_records import ChangeRisk
 from ..plan.models import Milestone
+from ..readiness.figures import gates, initiative_report
 from ..validation import ValidationFailed
 from . import bp
 from .auth import api_user

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ..access import load_initiative
-from ..analytics import report
 from ..elements import BARRIER_CHOICES, ELEMENTS
 from ..plan.models import Milestone
+from ..readiness import figures as report
 from ..surveys.models import Wave
 from . import bp
 from .auth import api_user

@@ -19,12 +19,12 @@ from sqlalchemy.orm import selectinload
 from ..actions.dashboard import GroupPlan, actions_for_dashboard
 from ..adoption.dashboard import AdoptionView, adoption_for_dashboard
 from ..adoption.models import UsageFigure
-from ..analytics import report as readiness
-from ..analytics.report import InitiativeReadiness
 from ..analytics.rows import is_overall, modal_barrier, number
 from ..extensions import db
 from ..plan.change_records import ChangeRisk, change_risks
 from ..plan.models import GateOverride, Initiative, Milestone, StakeholderGroup
+from ..readiness import figures as readiness
+from ..readiness.figures import InitiativeReadiness
 from ..surveys.waves import wave_status
 from ..timeutil import today as current_day
 from . import charts

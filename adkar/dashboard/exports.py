@@ -23,10 +23,10 @@ from ..analytics.readiness import (
     OVERALL_NAME,
     REACHED_COLUMNS,
 )
-from ..analytics.report import InitiativeReadiness
 from ..analytics.rows import number, to_day
 from ..csvio import neutralise_cell, write_csv
 from ..plan.models import Initiative
+from ..readiness.figures import InitiativeReadiness
 from ..rules.anonymity import comment_threshold
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

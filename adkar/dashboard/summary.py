@@ -14,9 +14,9 @@ from typing import Any, Literal
 import pandas as pd
 
 from ..analytics.gates import DEFAULT_THRESHOLD
-from ..analytics.report import InitiativeReadiness
 from ..analytics.rows import is_overall, modal_barrier, number
 from ..charts.common import pct
+from ..readiness.figures import InitiativeReadiness
 from ..rules.thresholds import reaches
 
 Direction = Literal["up", "down", "flat"]

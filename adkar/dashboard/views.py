@@ -10,11 +10,11 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from ..access import WRITE, access_level, load_initiative
-from ..analytics import report as readiness
 from ..charts.common import pct, score
 from ..extensions import db
 from ..plan import services as plan_services
 from ..plan.models import Initiative, Milestone
+from ..readiness import figures as readiness
 from ..surveys.models import Wave
 from ..timeutil import today
 from ..validation import ValidationFailed

@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..analytics import report as readiness
 from ..analytics.readiness import readiness_to_api
 from ..analytics.rows import modal_barrier
 from ..analytics.suppression import comments_visible
 from ..extensions import db
+from ..readiness import figures as readiness
 from ..rules.anonymity import comment_threshold
 from ..surveys.models import Response, Wave
 from ..surveys.waves import wave_status

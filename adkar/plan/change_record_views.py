@@ -9,10 +9,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..access import WRITE, access_level, load_initiative, load_record
-from ..analytics.report import gates, initiative_report
 from ..deletion import confirm_delete
 from ..forms import attach_problems
 from ..import_page import csv_import
+from ..readiness.figures import gates, initiative_report
 from ..spreadsheet import CSV_MEDIA_TYPE, download, table_download
 from ..timeutil import today
 from ..validation import ValidationFailed

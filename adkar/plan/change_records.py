@@ -222,7 +222,7 @@ class ChangeRisk:
 def change_risks(initiative: Initiative, gates: Sequence[Mapping[str, Any]]) -> list[ChangeRisk]:
     """Per milestone (by due date), its change record and whether the change outruns its people.
 
-    gates: `adkar.analytics.report.gates(initiative, report)` (any order). A gate that is not `ready`
+    gates: `adkar.readiness.figures.gates(initiative, report)` (any order). A gate that is not `ready`
     (not_ready or no_data) counts as not ready, overridden or not; `overridden` lets pages say so.
     """
     by_id = {int(g["milestone_id"]): g for g in gates}

@@ -139,7 +139,7 @@ def test_empty_state(client, cast):
 
 def test_the_dashboard_view_model(app, live):
     from adkar.adoption.dashboard import adoption_for_dashboard
-    from adkar.analytics.report import initiative_report
+    from adkar.readiness.figures import initiative_report
 
     view = adoption_for_dashboard(live.initiative, initiative_report(live.initiative), today=today())
     assert (view.summary.speed_days, view.summary.ultimate) == (5, pytest.approx(25 / 30))

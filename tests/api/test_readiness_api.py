@@ -15,10 +15,10 @@ from datetime import timedelta
 import pytest
 from pandas.testing import assert_frame_equal
 
-from adkar.analytics.loaders import load_counts, scan_counts
 from adkar.elements import BARRIER_CHOICES, ELEMENTS
 from adkar.plan import services as plan_services
 from adkar.plan.models import Milestone
+from adkar.readiness.loaders import load_counts, scan_counts
 
 from ..dashboard import scenario as story
 from ..dashboard.builders import fresh, make_wave, respond, submit

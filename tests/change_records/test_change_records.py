@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adkar.analytics.report import gates, initiative_report
 from adkar.extensions import db
 from adkar.plan import change_records as service
 from adkar.plan.change_record_models import ChangeRecord
 from adkar.plan.models import GateOverride
+from adkar.readiness.figures import gates, initiative_report
 from adkar.timeutil import today
 from adkar.validation import ValidationFailed
 from tests.actions.support import audit_actions, count, wave

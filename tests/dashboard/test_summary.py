@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from adkar.analytics.counts import counts_from_scores
-from adkar.analytics.report import InitiativeReadiness
 from adkar.analytics.trend import initiative_trend
 from adkar.dashboard.summary import Change, at_risk, go_live_threshold, headline
 from adkar.elements import ELEMENTS
+from adkar.readiness.figures import InitiativeReadiness
 
 CLEAR = (4.5, 4.5, 4.5, 4.5, 4.5)
 STUCK_AT = {e: tuple(2.0 if j == i else 4.5 for j in range(5)) for i, e in enumerate(ELEMENTS)}

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 import pandas as pd
 from sqlalchemy import Float, Integer, case, cast, func, select
 
+from ..analytics.counts import BAR_COLUMNS, COUNT_COLUMNS, FAV_COLUMNS, SUM_COLUMNS, empty_counts
 from ..elements import BARRIER_CHOICES, ELEMENTS, FAVORABLE_AT_OR_ABOVE
 from ..extensions import db
 from ..plan.models import StakeholderGroup
 from ..surveys.models import Response, Wave, WaveGroup
-from .counts import BAR_COLUMNS, COUNT_COLUMNS, FAV_COLUMNS, SUM_COLUMNS, empty_counts
 
 WAVE_COLUMNS = ("wave_id", "name", "opens_on", "closes_on", "created_at", "milestone_id", "group_ids")
 

@@ -11,12 +11,12 @@ from typing import Any
 import pandas as pd
 from flask import current_app
 
+from ..analytics.gates import milestone_gate
+from ..analytics.readiness import WaveReadiness, readiness_to_api, wave_readiness
+from ..analytics.trend import initiative_trend
 from ..plan.models import Initiative, Milestone
 from ..surveys.models import Wave
-from .gates import milestone_gate
 from .loaders import initiative_group_ids, load_counts, load_waves
-from .readiness import WaveReadiness, readiness_to_api, wave_readiness
-from .trend import initiative_trend
 
 
 def min_group_size() -> int:

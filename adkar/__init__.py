@@ -57,8 +57,8 @@ def _register_blueprints(app: Flask) -> None:
     from .adoption.views import bp as adoption_bp
     from .api import bp as api_bp
     from .audit.views import bp as audit_bp
+    from .changes.views import bp as change_records_bp
     from .dashboard.views import bp as dashboard_bp
-    from .plan.change_record_views import bp as change_records_bp
     from .plan.views import bp as plan_bp
     from .portfolio.views import bp as portfolio_bp
     from .surveys.respondent_views import bp as respond_bp

@@ -311,7 +311,7 @@ def _load_action_and_adoption_demo(initiative: Initiative, groups, owner: User, 
     from .actions import library
     from .actions import services as actions
     from .adoption import services as adoption
-    from .plan import change_records
+    from .changes import services as change_records
 
     if not library.entries():
         library.restore_suggestions(actor=None)

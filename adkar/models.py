@@ -4,7 +4,7 @@ from .accounts.models import ApiToken, User
 from .actions.models import Action, LibraryEntry, ResistanceEntry
 from .adoption.models import AdoptionSettings, UsageFigure
 from .audit.models import AuditEvent
-from .plan.change_record_models import ChangeRecord
+from .changes.models import ChangeRecord
 from .plan.models import (
     GateOverride,
     Initiative,

@@ -30,8 +30,8 @@ from adkar.actions import library as action_library
 from adkar.actions import services as actions
 from adkar.adoption import services as adoption
 from adkar.adoption.models import UsageFigure
+from adkar.changes.services import set_change_record
 from adkar.extensions import db
-from adkar.plan.change_records import set_change_record
 from adkar.plan.models import GateOverride
 from adkar.surveys.models import Invitation, Wave, WaveGroup
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import abort
 
 from ..access import load_initiative
-from ..plan import change_records as service
-from ..plan.change_record_models import CHANGE_STATES, CHANGE_TYPES, ChangeRecord
-from ..plan.change_records import ChangeRisk
+from ..changes import services as service
+from ..changes.models import CHANGE_STATES, CHANGE_TYPES, ChangeRecord
+from ..changes.services import ChangeRisk
 from ..plan.models import Milestone
 from ..readiness.figures import gates, initiative_report
 from ..validation import ValidationFailed

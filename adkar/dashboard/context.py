@@ -20,8 +20,8 @@ from ..actions.dashboard import GroupPlan, actions_for_dashboard
 from ..adoption.dashboard import AdoptionView, adoption_for_dashboard
 from ..adoption.models import UsageFigure
 from ..analytics.rows import is_overall, modal_barrier, number
+from ..changes.services import ChangeRisk, change_risks
 from ..extensions import db
-from ..plan.change_records import ChangeRisk, change_risks
 from ..plan.models import GateOverride, Initiative, Milestone, StakeholderGroup
 from ..readiness import figures as readiness
 from ..readiness.figures import InitiativeReadiness

@@ -35,8 +35,8 @@ from adkar.actions.models import Action, LibraryEntry, ResistanceEntry
 from adkar.adoption import services as adoption
 from adkar.adoption.models import UsageFigure
 from adkar.audit.models import AuditEvent
+from adkar.changes import services as change_records
 from adkar.extensions import db
-from adkar.plan import change_records
 from adkar.plan import services as plan
 from adkar.plan.models import Initiative, Milestone, StakeholderGroup
 from adkar.surveys import invitations, waves

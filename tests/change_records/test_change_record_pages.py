@@ -7,9 +7,9 @@ import io
 
 import pytest
 
+from adkar.changes import services as service
+from adkar.changes.models import ChangeRecord
 from adkar.extensions import db
-from adkar.plan import change_records as service
-from adkar.plan.change_record_models import ChangeRecord
 from tests.actions.support import audit_actions, count, has_csrf_field, login, text
 
 

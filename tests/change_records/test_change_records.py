@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from adkar.changes import services as service
+from adkar.changes.models import ChangeRecord
 from adkar.extensions import db
-from adkar.plan import change_records as service
-from adkar.plan.change_record_models import ChangeRecord
 from adkar.plan.models import GateOverride
 from adkar.readiness.figures import gates, initiative_report
 from adkar.timeutil import today

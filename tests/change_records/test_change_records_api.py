@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from adkar.changes.models import ChangeRecord
 from adkar.extensions import db
-from adkar.plan.change_record_models import ChangeRecord
 from tests.actions.support import Api, count
 from tests.api.helpers import problem_fields
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from adkar.changes import services as service
 from adkar.extensions import db
-from adkar.plan import change_records as service
 from adkar.timeutil import today
 from tests.actions.support import login, text
 from tests.spreadsheet_support import assert_same_table, csv_rows, day, workbook, xlsx_rows

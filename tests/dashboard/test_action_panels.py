@@ -15,8 +15,8 @@ import pytest
 
 from adkar.actions import services as actions
 from adkar.adoption import services as adoption
+from adkar.changes import services as change_records
 from adkar.extensions import db
-from adkar.plan import change_records
 
 from . import scenario as story
 from .builders import make_wave, respond

@@ -18,8 +18,8 @@ from adkar.accounts.models import User
 from adkar.actions import library
 from adkar.actions import services as actions
 from adkar.adoption import services as adoption
+from adkar.changes.services import set_change_record
 from adkar.extensions import db
-from adkar.plan.change_records import set_change_record
 from adkar.plan.models import Initiative, Milestone, StakeholderGroup
 from adkar.surveys import registry, waves
 from adkar.surveys.definitions import score

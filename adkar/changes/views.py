@@ -12,12 +12,14 @@ from ..access import WRITE, access_level, load_initiative, load_record
 from ..deletion import confirm_delete
 from ..forms import attach_problems
 from ..import_page import csv_import
+from ..plan.models import Milestone
+from ..plan.templates import KIND_LABELS
 from ..readiness.figures import gates, initiative_report
 from ..spreadsheet import CSV_MEDIA_TYPE, download, table_download
 from ..timeutil import today
 from ..validation import ValidationFailed
-from . import change_records as service
-from .change_record_csv import (
+from . import services as service
+from .csv_rows import (
     COLUMNS,
     EXPORT_HEADER,
     FIELD_COLUMNS,
@@ -25,10 +27,8 @@ from .change_record_csv import (
     export_rows,
     parse_change_csv,
 )
-from .change_record_forms import ChangeImportForm, ChangeRecordForm
-from .change_record_models import CHANGE_STATE_LABELS, CHANGE_TYPE_LABELS
-from .models import Milestone
-from .templates import KIND_LABELS
+from .forms import ChangeImportForm, ChangeRecordForm
+from .models import CHANGE_STATE_LABELS, CHANGE_TYPE_LABELS
 
 bp = Blueprint("change_records", __name__)
 

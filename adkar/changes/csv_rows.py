@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import IO
 
 from .. import csvio
+from ..plan.models import Initiative, Milestone
 from ..validation import Problem, ValidationFailed
-from .change_record_models import CHANGE_STATE_LABELS, CHANGE_TYPE_LABELS, ChangeRecord
-from .change_records import MAX_ROWS
-from .models import Initiative, Milestone
+from .models import CHANGE_STATE_LABELS, CHANGE_TYPE_LABELS, ChangeRecord
+from .services import MAX_ROWS
 
 COLUMNS = (
     ("milestone", True, "The milestone's name as on the plan page (any case), or its id."),

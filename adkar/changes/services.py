@@ -15,14 +15,14 @@ from ..accounts.models import User
 from ..audit import services as audit
 from ..database import begin_write
 from ..extensions import db
+from ..plan.models import Initiative, Milestone
 from ..validation import Problem, ValidationFailed
-from .change_record_models import (
+from .models import (
     CHANGE_STATE_LABELS,
     CHANGE_TYPE_LABELS,
     COMMITTED_STATES,
     ChangeRecord,
 )
-from .models import Initiative, Milestone
 
 NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,39}")
 URL_MAX = 2000

@@ -7,9 +7,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from .change_record_models import CHANGE_STATE_LABELS, CHANGE_TYPE_LABELS
-from .change_records import URL_MAX
-from .forms import choices
+from ..plan.forms import choices
+from .models import CHANGE_STATE_LABELS, CHANGE_TYPE_LABELS
+from .services import URL_MAX
 
 
 class ChangeRecordForm(FlaskForm):

@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := adkar
 
-.PHONY: run test lint format bench audit lock install install-test clean browser-deps
+.PHONY: run test check lint format bench audit lock install install-test clean browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,18 +35,23 @@ run: install
 	@echo ""
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
+# Style and the layering contract ([tool.importlinter] in pyproject.toml).
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install-test
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# The fast inner loop: every test but the browser and slow ones, on SQLite, on every core.
+check: install-test
+	$(BIN)/ruff check .
+	env -u ADKAR_TEST_POSTGRES_URL $(BIN)/python -m pytest -n auto -q -m "not browser and not slow" $(PYTEST_ARGS)
 
 bench: install-test
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -1,6 +1,6 @@
 """The readiness table of an initiative as CSV and XLSX: one row per wave and group, plus each wave's overall.
 
-The rows are the trend frame of `analytics.report.initiative_report`, so the files hold the numbers the
+The rows are the trend frame of `readiness.figures.initiative_report`, so the files hold the numbers the
 pages and the API show. Shares stay fractions at full precision; suppressed rows keep n, invited and the
 response rate and leave every score blank; every text cell is neutralised against formula injection.
 """

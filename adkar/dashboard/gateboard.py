@@ -1,6 +1,6 @@
 """The gate board as a table: one row per milestone, one cell per stakeholder group.
 
-Built from `analytics.report.gate(...)` results, so the table, the gate-board chart and the API agree.
+Built from `readiness.figures.gate(...)` results, so the table, the gate-board chart and the API agree.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Dashboard pages: readiness per initiative and per wave, gate overrides, exports and the HTML report.
 
-Thin views: access through `access.load_initiative`, numbers from `analytics.report` (composed in
+Thin views: access through `access.load_initiative`, numbers from `readiness.figures` (composed in
 context.py / wave_view.py), rules in `plan.services.override_gate`.
 """
 

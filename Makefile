@@ -35,10 +35,11 @@ run: install
 	@echo ""
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-# Style and the layering contract ([tool.importlinter] in pyproject.toml).
+# Style, types (mypy, [tool.mypy]) and the layering contract ([tool.importlinter] in pyproject.toml).
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 format: install-test

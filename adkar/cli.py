@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -90,7 +91,7 @@ def backup_db(destination: str) -> None:
     from .backup import BackupError, backup
 
     try:
-        path = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], destination)
+        path = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(destination))
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Backup written to {path}.")
@@ -106,7 +107,7 @@ def restore_db(source: str) -> None:
     from .backup import BackupError, restore
 
     try:
-        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(source))
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo("Backup restored. Run `flask --app adkar init-db` to bring it to the current schema.")

@@ -9,13 +9,20 @@ from __future__ import annotations
 from contextlib import suppress
 
 from flask import Flask
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from .extensions import db
+from .extensions import Base, db
 
 WRITE_OPTION = "adkar_write"
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's Core table, for statements built once at import (declarative typing says FromClause)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def is_sqlite(engine: Engine | None = None) -> bool:

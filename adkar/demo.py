@@ -169,6 +169,8 @@ def _answers(
 ):
     """One plausible respondent: higher agreement as readiness grows, the lagging element behind."""
     definition = registry.get(survey_key)
+    if definition is None:
+        raise LookupError(f"the demo's survey {survey_key!r} is not installed")
     answers: dict = {}
     for item in definition.scored_items:
         level = readiness - (0.25 if item.element == lagging else 0.0)

@@ -28,7 +28,7 @@ ELEMENT_COLOURS: dict[str, str] = {
 }
 
 
-def element_scores(item_values: Mapping[str, Iterable[int]]) -> dict[str, float]:
+def element_scores(item_values: Mapping[str, Iterable[float]]) -> dict[str, float]:
     """Mean of a respondent's answers per element; every element must have at least one answer."""
     scores: dict[str, float] = {}
     for element in ELEMENTS:

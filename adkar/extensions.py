@@ -1,5 +1,7 @@
 """Unbound Flask extensions, bound to the app in create_app via init_app."""
 
+from typing import TYPE_CHECKING
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -22,6 +24,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# The base class of every model. Flask-SQLAlchemy builds db.Model at runtime (Base plus its conveniences);
+# type checkers cannot follow that, so they see Base, whose typed columns and relationships are the same.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -6,10 +6,27 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask_wtf import FlaskForm
+from wtforms import SelectField
 
 from .validation import ValidationFailed
 
 T = TypeVar("T")
+
+
+def validated(value: T | None) -> T:
+    """The data of a required field once its form has validated. WTForms types every field's data as
+    optional; after validation a required one is never None, and this says so (ValueError otherwise)."""
+    if value is None:
+        raise ValueError("a required field is empty: validate the form before reading it")
+    return value
+
+
+def choice_label(field: SelectField, value: object) -> str:
+    """The label a select field shows for one of its choices (KeyError when it offers no such value)."""
+    for choice, label, *_ in field.iter_choices():
+        if choice == value:
+            return str(label)
+    raise KeyError(value)
 
 
 class EmptyForm(FlaskForm):

@@ -120,7 +120,7 @@ def _cell(
     return cell
 
 
-def _widths(header: Sequence[str], rows: list[list[Any]]) -> list[float]:
+def _widths(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[float]:
     """Each column as wide as its longest value (a bold header a little wider), within sensible bounds."""
     widths = [len(str(name)) + 2 for name in header]
     for row in rows:

@@ -1,7 +1,13 @@
 """Sign-in, password, token and user-administration forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import (  # type: ignore[attr-defined]  # types-WTForms 3.2 predates SelectChoice (WTForms 3.3)
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from ..rules.roles import ROLES

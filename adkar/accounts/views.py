@@ -12,7 +12,7 @@ from werkzeug.exceptions import TooManyRequests
 from ..access import role_required
 from ..errors import error_response
 from ..extensions import db, limiter
-from ..forms import EmptyForm
+from ..forms import EmptyForm, validated
 from ..rules.roles import ROLES
 from . import services
 from .forms import LoginForm, PasswordForm, ResetPasswordForm, RoleForm, TokenForm, UserForm
@@ -241,6 +241,6 @@ def reset_password(user_id: int):
     elif not form.validate_on_submit():
         flash(" ".join(form.new.errors) or "Choose a new password.", "error")
     else:
-        services.set_password(user=user, new=form.new.data, actor_id=current_user.id)
+        services.set_password(user=user, new=validated(form.new.data), actor_id=current_user.id)
         flash(f"{user.email} has a new password and was signed out everywhere.", "success")
     return redirect(url_for("accounts.users"))

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..timeutil import utc_now
 
 ACTION_STATUSES = ("planned", "in_progress", "done", "cancelled")
@@ -32,7 +32,7 @@ RESISTANCE_STATUSES = ("open", "addressed", "closed")
 RESISTANCE_STATUS_LABELS = {"open": "Open", "addressed": "Addressed", "closed": "Closed"}
 
 
-class LibraryEntry(db.Model):
+class LibraryEntry(Model):
     """A suggested action for an element; shared by every initiative and edited by practitioners."""
 
     __tablename__ = "action_library"
@@ -46,7 +46,7 @@ class LibraryEntry(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
 
 
-class Action(db.Model):
+class Action(Model):
     """One step of a group's ADKAR action plan (Prosci's ADKAR Blueprint): what, who, when, how far."""
 
     __tablename__ = "adkar_actions"
@@ -69,7 +69,7 @@ class Action(db.Model):
     library_entry: Mapped[LibraryEntry | None] = relationship()
 
 
-class ResistanceEntry(db.Model):
+class ResistanceEntry(Model):
     """Resistance seen in a group: what is resisted, why, by how many, and what is being done."""
 
     __tablename__ = "resistance_entries"

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -149,7 +150,7 @@ USAGE_COLUMNS = ("group_id", "name", "day", "active_users", "headcount", "utilis
 def usage_frame(figures: pd.DataFrame, groups: Sequence[GroupInfo]) -> pd.DataFrame:
     """Overall rows (group_id <NA>, name "Overall") then each group's own figures, for charts and exports."""
     overall = overall_utilisation(figures, groups)
-    rows = [
+    rows: list[tuple[int | None, str, Any, int, int, float]] = [
         (None, "Overall", r.day, int(r.active_users), int(r.headcount), r.utilisation)
         for r in overall.itertuples(index=False)
     ]

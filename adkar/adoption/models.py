@@ -7,13 +7,13 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..timeutil import utc_now
 
 DEFAULT_TARGET_UTILISATION = 0.8
 
 
-class UsageFigure(db.Model):
+class UsageFigure(Model):
     """How many people of a group actively used the new system on (or up to) a date."""
 
     __tablename__ = "usage_figures"
@@ -30,7 +30,7 @@ class UsageFigure(db.Model):
     group = relationship("StakeholderGroup")
 
 
-class AdoptionSettings(db.Model):
+class AdoptionSettings(Model):
     """Per-initiative adoption settings, kept apart so the initiatives table stays as it is."""
 
     __tablename__ = "adoption_settings"

@@ -64,7 +64,8 @@ def figure_problems(
 ) -> list[Problem]:
     """Rules for one figure {"group_id", "day", "active_users"}; problems name the row and field."""
     problems = []
-    group = groups.get(item.get("group_id")) if isinstance(item.get("group_id"), int) else None
+    group_id = item.get("group_id")
+    group = groups.get(group_id) if isinstance(group_id, int) else None
     if group is None:
         problems.append(Problem("Choose a stakeholder group of this initiative.", field="group_id", row=row))
     day = item.get("day")

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from ..access import WRITE, access_level, load_initiative
 from ..charts.render import figure_json
 from ..extensions import db
-from ..forms import EmptyForm
+from ..forms import EmptyForm, validated
 from ..import_page import csv_import
 from ..plan.models import Initiative
 from ..readiness.figures import initiative_report
@@ -63,7 +63,9 @@ def set_target(initiative_id: int):
     if not form.validate_on_submit():
         return _page(initiative, target_form=form, status=400)
     try:
-        services.set_target(initiative=initiative, actor=current_user, target=form.target.data / 100)
+        services.set_target(
+            initiative=initiative, actor=current_user, target=validated(form.target.data) / 100
+        )
     except ValidationFailed as exc:
         form.target.errors = [*form.target.errors, *(p.message for p in exc.problems)]
         return _page(initiative, target_form=form, status=400)

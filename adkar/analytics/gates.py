@@ -93,23 +93,22 @@ def _group_gate(
     }
     if not mine:
         return result
-    visible = []
+    visible: list[tuple[int, pd.Timestamp, int, int]] = []  # wave_id, closes_on, reached, n
     for wave_id, closes_on in mine:
         cell = cells.get((wave_id, group_id), _Cell(0, True, None))
         if not cell.suppressed and cell.n > 0 and cell.reached is not None:
-            visible.append((int(wave_id), closes_on, cell))
+            visible.append((int(wave_id), closes_on, cell.reached, cell.n))
     latest = int(mine[-1][0])
     result["wave_id"] = latest
     if visible:
         result["projected"] = projected_share(
-            [closes_on for _, closes_on, _ in visible], [c.reached / c.n for _, _, c in visible], due
+            [closes_on for _, closes_on, _, _ in visible], [reached / n for _, _, reached, n in visible], due
         )
     if not visible or visible[-1][0] != latest:
         return result
-    cell = visible[-1][2]
-    assert cell.reached is not None
-    result["value"] = cell.reached / cell.n
-    result["status"] = READY if reaches(cell.reached, cell.n, threshold) else NOT_READY
+    _, _, reached, n = visible[-1]
+    result["value"] = reached / n
+    result["status"] = READY if reaches(reached, n, threshold) else NOT_READY
     return result
 
 

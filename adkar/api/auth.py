@@ -81,7 +81,8 @@ def _authenticate() -> None:
     token = presented_token()
     if token is None:
         if _bearer_token() is None:
-            message, challenge = "Send an API token: Authorization: Bearer TOKEN.", {"realm": "adkar"}
+            message = "Send an API token: Authorization: Bearer TOKEN."
+            challenge: dict[str, str | None] = {"realm": "adkar"}
         else:
             message = "The API token is not valid: unknown, revoked, or its user is disabled."
             challenge = {"realm": "adkar", "error": "invalid_token"}

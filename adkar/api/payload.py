@@ -154,7 +154,7 @@ class OptionalId(Integer):
 
     minimum: int = 1
 
-    def check(self, value: Any) -> int | None:
+    def check(self, value: Any) -> int | None:  # type: ignore[override]  # null is this field's one addition to Integer
         return None if value is None else super().check(value)
 
     def schema(self) -> dict:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..timeutil import utc_now
 
 # As in common ITSM tools (ServiceNow, Jira Service Management).
@@ -27,7 +27,7 @@ CHANGE_STATE_LABELS = {
 COMMITTED_STATES = ("scheduled", "implement")
 
 
-class ChangeRecord(db.Model):
+class ChangeRecord(Model):
     __tablename__ = "change_records"
 
     id: Mapped[int] = mapped_column(primary_key=True)

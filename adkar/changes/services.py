@@ -35,26 +35,25 @@ def record_problems(
     *, number: Any, change_type: Any, state: Any, url: Any, row: int | None = None
 ) -> list[Problem]:
     """Shape rules for one change record, shared by the form, the CSV import and the API."""
-    where = {"row": row} if row is not None else {}
     problems = []
     if not isinstance(number, str) or not number.strip():
-        problems.append(Problem("The change number is required (e.g. CHG0031234).", field="number", **where))
+        problems.append(Problem("The change number is required (e.g. CHG0031234).", field="number", row=row))
     elif not NUMBER.fullmatch(number.strip()):
         problems.append(
             Problem(
                 "The change number has up to 40 letters, digits, dots, dashes, slashes or underscores "
                 "(e.g. CHG0031234).",
                 field="number",
-                **where,
+                row=row,
             )
         )
     if not isinstance(change_type, str) or change_type not in CHANGE_TYPE_LABELS:
-        problems.append(Problem(f"Choose a type: {', '.join(CHANGE_TYPE_LABELS)}.", field="type", **where))
+        problems.append(Problem(f"Choose a type: {', '.join(CHANGE_TYPE_LABELS)}.", field="type", row=row))
     if not isinstance(state, str) or state not in CHANGE_STATE_LABELS:
-        problems.append(Problem(f"Choose a state: {', '.join(CHANGE_STATE_LABELS)}.", field="state", **where))
+        problems.append(Problem(f"Choose a state: {', '.join(CHANGE_STATE_LABELS)}.", field="state", row=row))
     message = url_problem(url)
     if message:
-        problems.append(Problem(message, field="url", **where))
+        problems.append(Problem(message, field="url", row=row))
     return problems
 
 

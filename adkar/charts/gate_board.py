@@ -70,7 +70,8 @@ def gate_board_chart(
     for milestone, row in zip(plan, rows, strict=True):
         gate = by_id[milestone["id"]]
         cells = {c["group_id"]: c for c in gate["groups"]}
-        z_row, hover_row = [], []
+        z_row: list[int | None] = []
+        hover_row: list[str] = []
         for group_id, column in zip(groups, columns, strict=True):
             cell = cells.get(group_id)
             if cell is None:

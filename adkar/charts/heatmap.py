@@ -48,7 +48,9 @@ def heatmap_chart(
     rows = sorted(records(readiness), key=lambda r: not is_overall(r))  # Overall first, as everywhere
     names = unique_labels(plot_text(r["name"]) for r in rows)
     zmin, zmax = SCALE[measure]
-    z, hover, notes = [], [], []
+    z: list[list[float | None]] = []
+    hover: list[list[str]] = []
+    notes: list[dict] = []
     for row, name in zip(rows, names, strict=True):
         if row["suppressed"]:
             z.append([None] * len(ELEMENTS))

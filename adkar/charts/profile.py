@@ -139,7 +139,7 @@ def _annotations(row: dict | None) -> list[dict]:
         }
     ]
     barrier = modal_barrier(row) if row is not None else None
-    if barrier is not None:
+    if row is not None and barrier is not None:
         notes.append(
             {
                 "xref": "x",

@@ -60,7 +60,8 @@ def readiness_trend_chart(
     waves; there is none with fewer than two distinct closing dates or once that wave is past go-live.
     """
     go_live, today = to_day(go_live), to_day(today)
-    offered, empty = [], []
+    offered: list[_Series] = []
+    empty: list[_Series] = []
     for name, rows in _series(trend):
         series = _Series(name, rows, go_live)
         (offered if series.visible else empty).append(series)
@@ -120,8 +121,9 @@ class _Series:
     def _projection(self) -> float | None:
         if not self.visible or to_day(self.x[self.visible[-1]]) >= self.go_live:
             return None
-        dates = [self.x[i] for i in self.visible]
-        return projected_share(dates, [self.adoption[i] for i in self.visible], self.go_live)
+        dates = [to_day(self.x[i]) for i in self.visible]
+        shares = [share for share in self.adoption if share is not None]  # the visible waves' own
+        return projected_share(dates, shares, self.go_live)
 
     def _hover(self, measure: str, values: list[float | None]) -> list[str]:
         return [

@@ -6,6 +6,8 @@ invited and response_rate visible when scores are suppressed).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from adkar.charts.common import (
@@ -37,12 +39,12 @@ def response_rate_chart(trend: pd.DataFrame, *, chart_id: str = "response-rates"
     labels = unique_labels(plot_text(wave_names[w]) for w in wave_ids)
     column = dict(zip(wave_ids, labels, strict=True))
 
-    series: dict[object, list[dict]] = {}
+    series: dict[str | int, list[dict]] = {}
     for row in rows:
         series.setdefault("overall" if is_overall(row) else int(row["group_id"]), []).append(row)
-    keys = (["overall"] if "overall" in series else []) + sorted(k for k in series if k != "overall")
+    keys = (["overall"] if "overall" in series else []) + sorted(k for k in series if isinstance(k, int))
 
-    data = []
+    data: list[dict[str, Any]] = []
     for i, key in enumerate(keys):
         by_wave = {int(r["wave_id"]): r for r in series[key]}
         name = "Overall" if key == "overall" else str(series[key][-1]["name"])

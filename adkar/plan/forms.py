@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (
+from wtforms import (  # type: ignore[attr-defined]  # types-WTForms 3.2 predates SelectChoice (WTForms 3.3)
     BooleanField,
     EmailField,
     Form,
@@ -59,7 +59,7 @@ def plausible_date(form, field) -> None:
 
 
 def date_field(label: str, **kwargs) -> DateField:
-    return DateField(
+    return DateField(  # type: ignore[call-arg]  # invalid_value_message is WTForms 3.3's, newer than types-WTForms
         label,
         validators=[InputRequired(DATE_MESSAGE), plausible_date],
         invalid_value_message=DATE_MESSAGE,

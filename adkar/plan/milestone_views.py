@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from ..access import load_initiative, load_record
 from ..deletion import confirm_delete
-from ..forms import save_form
+from ..forms import save_form, validated
 from . import services
 from .forms import MilestoneForm
 from .models import Initiative, Milestone
@@ -28,7 +28,7 @@ def _fields(form: MilestoneForm) -> dict:
         "kind": form.kind.data,
         "due": form.due.data,
         "target_element": form.target_element.data,
-        "threshold": form.threshold.data / 100,
+        "threshold": validated(form.threshold.data) / 100,
         "group_ids": form.group_ids.data or [],
     }
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model, db
 from ..timeutil import utc_now
 
 APPROACHES = ("sequential", "iterative", "hybrid")
@@ -21,7 +21,7 @@ milestone_groups = Table(
 )
 
 
-class Initiative(db.Model):
+class Initiative(Model):
     __tablename__ = "initiatives"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,7 +44,7 @@ class Initiative(db.Model):
     )
 
 
-class InitiativeMember(db.Model):
+class InitiativeMember(Model):
     """A practitioner who co-runs the plan, or a sponsor who reads its dashboard."""
 
     __tablename__ = "initiative_members"
@@ -59,7 +59,7 @@ class InitiativeMember(db.Model):
     user = relationship("User")
 
 
-class StakeholderGroup(db.Model):
+class StakeholderGroup(Model):
     __tablename__ = "stakeholder_groups"
     __table_args__ = (UniqueConstraint("initiative_id", "name"),)
 
@@ -73,7 +73,7 @@ class StakeholderGroup(db.Model):
     initiative: Mapped[Initiative] = relationship(back_populates="groups")
 
 
-class Milestone(db.Model):
+class Milestone(Model):
     __tablename__ = "milestones"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,7 +95,7 @@ class Milestone(db.Model):
     )
 
 
-class GateOverride(db.Model):
+class GateOverride(Model):
     """A practitioner's written decision to pass a gate that was not ready."""
 
     __tablename__ = "gate_overrides"

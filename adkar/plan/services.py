@@ -197,21 +197,20 @@ def remove_member(*, initiative: Initiative, actor: User, user_id: int) -> bool:
 MAX_HEADCOUNT = 10_000_000
 
 
-def group_problems(name: str, headcount: object, *, row: int | None = None) -> list[Problem]:
+def group_problems(name: object, headcount: object, *, row: int | None = None) -> list[Problem]:
     """Shape rules for one group, shared by forms, CSV import and the API."""
     problems = []
-    where = {"row": row} if row is not None else {}
     if not str(name or "").strip():
         problems.append(
-            Problem("The name is required.", field="name", column="name" if row else None, **where)
+            Problem("The name is required.", field="name", column="name" if row else None, row=row)
         )
     elif len(str(name).strip()) > 120:
-        problems.append(Problem("The name is longer than 120 characters.", field="name", **where))
+        problems.append(Problem("The name is longer than 120 characters.", field="name", row=row))
     if isinstance(headcount, bool) or not isinstance(headcount, int):
-        problems.append(Problem("The headcount must be a whole number.", field="headcount", **where))
+        problems.append(Problem("The headcount must be a whole number.", field="headcount", row=row))
     elif not 1 <= headcount <= MAX_HEADCOUNT:
         problems.append(
-            Problem(f"The headcount must be between 1 and {MAX_HEADCOUNT:,}.", field="headcount", **where)
+            Problem(f"The headcount must be between 1 and {MAX_HEADCOUNT:,}.", field="headcount", row=row)
         )
     return problems
 

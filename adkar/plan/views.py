@@ -23,7 +23,7 @@ from ..charts.render import figure_json
 from ..charts.timeline import timeline_caption, timeline_figure
 from ..elements import ELEMENT_COLOURS, ELEMENT_LABELS
 from ..extensions import db
-from ..forms import EmptyForm, attach_problems, save_form
+from ..forms import EmptyForm, attach_problems, save_form, validated
 from ..rules.roles import WRITER_ROLES
 from ..surveys.waves import initiative_waves
 from ..timeutil import today
@@ -111,7 +111,7 @@ def new_initiative():
 def _suggest(form: NewInitiativeForm) -> None:
     while form.milestones.entries:
         form.milestones.pop_entry()
-    for item in suggested_milestones(form.approach.data, form.go_live.data):
+    for item in suggested_milestones(validated(form.approach.data), validated(form.go_live.data)):
         form.milestones.append_entry({**item, "keep": True})
 
 
@@ -119,9 +119,9 @@ def _create(form: NewInitiativeForm, *, milestones: list[dict]):
     try:
         initiative = services.create_initiative(
             owner=current_user,
-            name=form.name.data,
-            approach=form.approach.data,
-            go_live=form.go_live.data,
+            name=validated(form.name.data),
+            approach=validated(form.approach.data),
+            go_live=validated(form.go_live.data),
             description=form.description.data or "",
             milestones=milestones,
         )
@@ -188,9 +188,9 @@ def edit(initiative_id: int):
         lambda: services.update_initiative(
             initiative=initiative,
             actor=current_user,
-            name=form.name.data,
-            approach=form.approach.data,
-            go_live=form.go_live.data,
+            name=validated(form.name.data),
+            approach=validated(form.approach.data),
+            go_live=validated(form.go_live.data),
             description=form.description.data or "",
         ),
     )
@@ -207,7 +207,7 @@ def delete(initiative_id: int):
     initiative = load_initiative(current_user, initiative_id, write=True)
     form = DeleteInitiativeForm()
     if form.validate_on_submit():
-        if form.confirm_name.data.strip() == initiative.name:
+        if (form.confirm_name.data or "").strip() == initiative.name:
             name = initiative.name
             services.delete_initiative(initiative=initiative, actor=current_user)
             flash(f"“{name}” and everything in it are deleted.", "success")
@@ -231,7 +231,7 @@ def add_member(initiative_id: int):
     member = save_form(
         form,
         lambda: services.add_member(
-            initiative=initiative, actor=current_user, email=form.email.data, role=form.role.data
+            initiative=initiative, actor=current_user, email=validated(form.email.data), role=form.role.data
         ),
     )
     if member:

@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..access import role_required
 from ..charts.portfolio import month_label, portfolio_chart
 from ..charts.render import figure_json
+from ..forms import validated
 from ..rules.roles import WRITER_ROLES
 from ..spreadsheet import table_download
 from ..timeutil import today
@@ -26,7 +27,7 @@ def _window() -> tuple[WindowForm, date, int, bool]:
     now = today()
     form = window_form(request.args, now)
     if form.validate():
-        return form, parse_month(form.start.data), form.months.data, True
+        return form, validated(parse_month(form.start.data)), validated(form.months.data), True
     return form, default_start(now), DEFAULT_MONTHS, False
 
 

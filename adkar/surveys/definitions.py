@@ -428,6 +428,7 @@ class _Reader:
         max_length = None
         if qtype.has_max_length:
             limit = qtype.max_length_limit or qtype.default_max_length
+            assert limit is not None  # a type with a max length declares its default one
             max_length = self.integer(
                 raw.get("max_length", qtype.default_max_length), f"{key}.max_length", 1, limit
             )

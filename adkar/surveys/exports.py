@@ -98,9 +98,10 @@ def withheld_reason(total: int, k: int, *, held: int = 0) -> str | None:
 
 def wave_total(wave: Wave) -> int:
     """Responses of the wave from the tally rows (cheap; the export itself recounts what it reads)."""
-    return int(
-        db.session.scalar(select(func.coalesce(func.sum(WaveGroup.n), 0)).where(WaveGroup.wave_id == wave.id))
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(WaveGroup.n), 0)).where(WaveGroup.wave_id == wave.id)
     )
+    return int(total or 0)
 
 
 def held_when_unpublished(wave: Wave, total: int) -> int:

@@ -13,15 +13,16 @@ import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template, url_for
-from sqlalchemy import bindparam, case, delete, func, insert, select, update
+from sqlalchemy import CursorResult, bindparam, case, delete, func, insert, select, update
 
 from .. import mail
 from ..accounts.models import User
 from ..audit import services as audit
-from ..database import begin_write
+from ..database import begin_write, table_of
 from ..extensions import db
 from ..plan.models import StakeholderGroup
 from ..timeutil import utc_now
@@ -424,9 +425,10 @@ def _settle_invitations(batch: _Batch, group_id: int, sent: set[str], failed: se
             update(Invitation).where(Invitation.token_hash.in_(list(sent))).values(last_sent_at=utc_now())
         )
     if failed:
-        withdrawn = db.session.execute(
+        deleted = db.session.execute(
             delete(Invitation).where(Invitation.token_hash.in_(list(failed)), Invitation.used.is_(False))
-        ).rowcount
+        )
+        withdrawn = cast(CursorResult, deleted).rowcount  # a DELETE's result is a CursorResult
         _add_invited(batch.wave_id, group_id, -withdrawn)
     db.session.commit()
 
@@ -474,7 +476,7 @@ def send_reminders(*, wave: Wave, group_id: int | None, actor: User) -> MailRepo
 def _rotate(chunk: Sequence) -> dict[str, tuple[str, str, str]]:
     """Give each still-unused invitation of the chunk a new token: {new hash: (token, email, old hash)}."""
     begin_write()
-    table = Invitation.__table__
+    table = table_of(Invitation)
     planned = {}
     for invitation_id, old_hash, email in chunk:
         token = new_token()
@@ -501,7 +503,7 @@ def _settle_reminders(rotated: dict[str, tuple[str, str, str]], sent: set[str], 
             update(Invitation).where(Invitation.token_hash.in_(list(sent))).values(last_sent_at=utc_now())
         )
     if failed:
-        table = Invitation.__table__
+        table = table_of(Invitation)
         db.session.execute(
             update(table)
             .where(table.c.token_hash == bindparam("b_new"))

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, LargeBinary, PrimaryKeyConstraint, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..timeutil import utc_now
 
 
@@ -21,7 +21,7 @@ def new_response_id() -> str:
     return secrets.token_hex(16)
 
 
-class Wave(db.Model):
+class Wave(Model):
     __tablename__ = "waves"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,7 +41,7 @@ class Wave(db.Model):
     )
 
 
-class WaveGroup(db.Model):
+class WaveGroup(Model):
     """A group included in a wave, with the counts readiness needs, kept up to date on every write.
 
     Reading readiness then costs one row per group, whatever the number of responses.
@@ -77,7 +77,7 @@ class WaveGroup(db.Model):
     group = relationship("StakeholderGroup")
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """A personal single-use link; only the token's hash is kept."""
 
     __tablename__ = "invitations"
@@ -92,7 +92,7 @@ class Invitation(db.Model):
     last_sent_at: Mapped[datetime | None]
 
 
-class SubmissionReceipt(db.Model):
+class SubmissionReceipt(Model):
     """One row per consumed token or open-link form nonce; the primary key forbids a second answer."""
 
     __tablename__ = "submission_receipts"
@@ -100,7 +100,7 @@ class SubmissionReceipt(db.Model):
     key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
-class HeldAnswer(db.Model):
+class HeldAnswer(Model):
     """An answer set received but not yet published, sealed (adkar.surveys.sealing) until its group has k
     of its kind (adkar.surveys.publication). Spending a link and holding its answers happen in one
     transaction; only what is published later is readable, in shuffled batches of at least k.
@@ -123,7 +123,7 @@ class HeldAnswer(db.Model):
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class Response(db.Model):
+class Response(Model):
     """An anonymous answer set, with the per-element scores aggregation scans.
 
     Stored in (wave, group, random id) order: every read is by wave and group, a wave's responses sit

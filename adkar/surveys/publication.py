@@ -30,7 +30,7 @@ import orjson
 from flask import current_app
 from sqlalchemy import Connection, bindparam, delete, func, insert, select
 
-from ..database import start_writing
+from ..database import start_writing, table_of
 from ..extensions import db
 from ..timeutil import today
 from . import bulk, registry, sealing, tally
@@ -41,7 +41,7 @@ from .scored_batch import ScoredBatch
 Source = Literal["personal", "open", "import"]
 SOURCES: tuple[Source, ...] = ("personal", "open", "import")
 
-_held, _wave_groups = HeldAnswer.__table__, WaveGroup.__table__
+_held, _wave_groups = table_of(HeldAnswer), table_of(WaveGroup)
 _INSERT_HELD = insert(_held)
 _where_kind = (
     _held.c.wave_id == bindparam("wave_id"),

@@ -18,7 +18,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import Connection, and_, bindparam, false, select
 
-from ..database import start_writing
+from ..database import start_writing, table_of
 from ..extensions import db
 from ..timeutil import today as current_day
 from . import publication, registry
@@ -88,7 +88,7 @@ def state_on(opens_on: date, closes_on: date, day: date) -> State:
     return "open"
 
 
-_waves, _invitations, _wave_groups = Wave.__table__, Invitation.__table__, WaveGroup.__table__
+_waves, _invitations, _wave_groups = table_of(Wave), table_of(Invitation), table_of(WaveGroup)
 _WAVE_COLUMNS = (_waves.c.id, _waves.c.survey_key, _waves.c.opens_on, _waves.c.closes_on)
 
 # Built once: every respondent request only binds the token's hash (see responses._MARK_USED for why).

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, bindparam, false, insert, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
-from ..database import begin_write
+from ..database import begin_write, table_of
 from ..extensions import db
 from . import publication
 from .definitions import SurveyDefinition
@@ -20,8 +20,8 @@ from .models import Invitation, SubmissionReceipt
 from .publication import HeldGroup, Source
 from .scored_batch import ScoredBatch
 
-_INSERT_RECEIPT = insert(SubmissionReceipt.__table__)
-_invitations = Invitation.__table__
+_INSERT_RECEIPT = insert(table_of(SubmissionReceipt))
+_invitations = table_of(Invitation)
 _MARK_USED = (
     update(_invitations)
     .where(

@@ -14,7 +14,7 @@ from werkzeug.routing import BuildError
 from ..access import WRITE, access_level, load_initiative
 from ..csvio import write_csv
 from ..extensions import db
-from ..forms import EmptyForm
+from ..forms import EmptyForm, choice_label, validated
 from ..mail import MailError
 from ..plan.models import Initiative
 from ..validation import ValidationFailed
@@ -212,12 +212,12 @@ def links(wave_id: int):
     if form.validate_on_submit():
         try:
             tokens = invitations.issue_links(
-                wave=wave, group_id=form.group.data, count=form.count.data, actor=current_user
+                wave=wave, group_id=form.group.data, count=validated(form.count.data), actor=current_user
             )
         except ValidationFailed as exc:
             form.form_errors.extend(str(p) for p in exc.problems)
         else:
-            group_name = dict(form.group.choices)[form.group.data]
+            group_name = choice_label(form.group, form.group.data)
             csv_form = LinksCsvForm(
                 formdata=None, data={"group": form.group.data, "tokens": " ".join(tokens)}
             )
@@ -239,9 +239,10 @@ def links_csv(wave_id: int):
     form = LinksCsvForm()
     if not form.validate_on_submit():
         abort(400, "The links to download are missing.")
-    group_id = int(form.group.data) if form.group.data.isdigit() else None
+    group_field = form.group.data or ""
+    group_id = int(group_field) if group_field.isdigit() else None
     group = next((wg.group for wg in wave.wave_groups if wg.group_id == group_id), None)
-    tokens = [t for t in form.tokens.data.split() if _TOKEN.fullmatch(t)]
+    tokens = [t for t in (form.tokens.data or "").split() if _TOKEN.fullmatch(t)]
     if group is None or not tokens:
         abort(400, "The links to download are missing.")
     known = invitations.known_tokens(wave=wave, group_id=group.id, tokens=tokens)
@@ -265,7 +266,7 @@ def emails(wave_id: int):
         report = invitations.invite_by_email(
             wave=wave,
             group_id=form.group.data,
-            emails=invitations.parse_addresses(form.emails.data),
+            emails=invitations.parse_addresses(form.emails.data or ""),
             actor=current_user,
         )
     except ValidationFailed as exc:
@@ -330,7 +331,7 @@ def open_link(wave_id: int):
             return render_template(
                 "waves/open_link.html",
                 wave=wave,
-                group_name=dict(form.group.choices)[form.group.data],
+                group_name=choice_label(form.group, form.group.data),
                 url=invitations.open_url(token),
                 action_form=EmptyForm(),
                 group_id=form.group.data,

@@ -18,7 +18,7 @@ from ..plan.models import (
     Milestone,
     StakeholderGroup,
 )
-from ..plan.services import DEFAULT_THRESHOLD, MAX_HEADCOUNT
+from ..plan.services import DEFAULT_THRESHOLD, DESCRIPTION_MAX, MAX_HEADCOUNT, NAME_MAX
 from ..plan.templates import MILESTONE_KINDS
 from . import bp
 from .auth import api_user, require_writer
@@ -56,9 +56,9 @@ INITIATIVE_NEW = Fields(
     template=Boolean(default=False, description="Add the approach's usual milestones, dated from go_live."),
 )
 GROUP_FIELDS = Fields(
-    name=String(max_length=120, description="Unique within the initiative (ignoring case)."),
+    name=String(max_length=NAME_MAX, description="Unique within the initiative (ignoring case)."),
     headcount=Integer(minimum=1, maximum=MAX_HEADCOUNT, description="How many people the group holds."),
-    description=String(max_length=2000, blank=True, multiline=True, default=""),
+    description=String(max_length=DESCRIPTION_MAX, blank=True, multiline=True, default=""),
 )
 MILESTONE_FIELDS = Fields(
     name=String(max_length=200),

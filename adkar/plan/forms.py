@@ -28,7 +28,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Numbe
 from .. import dates
 from ..elements import ELEMENT_LABELS, ELEMENTS
 from .models import APPROACHES, MEMBER_ROLES
-from .services import MAX_HEADCOUNT
+from .services import DESCRIPTION_MAX, MAX_HEADCOUNT, NAME_MAX
 from .templates import KIND_LABELS, MILESTONE_KINDS
 
 APPROACH_LABELS = {"sequential": "Sequential", "iterative": "Iterative", "hybrid": "Hybrid"}
@@ -107,7 +107,7 @@ class NewInitiativeForm(InitiativeForm):
 
 
 class GroupForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired("Give the group a name."), Length(max=120)])
+    name = StringField("Name", validators=[DataRequired("Give the group a name."), Length(max=NAME_MAX)])
     headcount = IntegerField(
         "Headcount",
         validators=[
@@ -116,7 +116,7 @@ class GroupForm(FlaskForm):
         ],
         description="People in the group; used as the invited count when the group answers through an open link.",
     )
-    description = TextAreaField("Description", validators=[Length(max=2000)])
+    description = TextAreaField("Description", validators=[Length(max=DESCRIPTION_MAX)])
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -140,7 +140,7 @@ def parse_group_rows(upload, initiative: Initiative) -> list[dict]:
     for record in records:
         row, name = record["row"], record["name"]
         headcount = _whole_number(record["headcount"])
-        found = services.group_problems(name, headcount, row=row)
+        found = services.group_problems(name, headcount, record["description"], row=row)
         if headcount is None:
             found = [p for p in found if p.field != "headcount"]
             message = (
@@ -159,10 +159,6 @@ def parse_group_rows(upload, initiative: Initiative) -> list[dict]:
                 )
             )
         first_row.setdefault(key, row)
-        if len(record["description"]) > 2000:
-            found.append(
-                Problem("The description is longer than 2,000 characters.", row=row, column="description")
-            )
         problems += csvio.by_column(found)
         rows.append({"row": row, "name": name, "headcount": headcount, "description": record["description"]})
     if problems:

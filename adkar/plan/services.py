@@ -195,22 +195,34 @@ def remove_member(*, initiative: Initiative, actor: User, user_id: int) -> bool:
 # --- stakeholder groups -------------------------------------------------------------------------------
 
 MAX_HEADCOUNT = 10_000_000
+NAME_MAX, DESCRIPTION_MAX = 120, 2000  # a group's name and description, in characters
 
 
-def group_problems(name: object, headcount: object, *, row: int | None = None) -> list[Problem]:
+def group_problems(
+    name: object, headcount: object, description: object = "", *, row: int | None = None
+) -> list[Problem]:
     """Shape rules for one group, shared by forms, CSV import and the API."""
     problems = []
     if not str(name or "").strip():
         problems.append(
             Problem("The name is required.", field="name", column="name" if row else None, row=row)
         )
-    elif len(str(name).strip()) > 120:
-        problems.append(Problem("The name is longer than 120 characters.", field="name", row=row))
+    elif len(str(name).strip()) > NAME_MAX:
+        problems.append(Problem(f"The name is longer than {NAME_MAX} characters.", field="name", row=row))
     if isinstance(headcount, bool) or not isinstance(headcount, int):
         problems.append(Problem("The headcount must be a whole number.", field="headcount", row=row))
     elif not 1 <= headcount <= MAX_HEADCOUNT:
         problems.append(
             Problem(f"The headcount must be between 1 and {MAX_HEADCOUNT:,}.", field="headcount", row=row)
+        )
+    if len(str(description or "").strip()) > DESCRIPTION_MAX:
+        problems.append(
+            Problem(
+                f"The description is longer than {DESCRIPTION_MAX:,} characters.",
+                field="description",
+                row=row,
+                column="description" if row else None,
+            )
         )
     return problems
 
@@ -230,16 +242,12 @@ def create_groups(*, initiative: Initiative, actor: User, rows: Iterable[dict]) 
     groups = []
     for number, item in enumerate(rows, start=1):
         row = item.get("row", number)
-        found = group_problems(item.get("name"), item.get("headcount"), row=row)
+        found = group_problems(item.get("name"), item.get("headcount"), item.get("description"), row=row)
         name = str(item.get("name") or "").strip()
+        description = str(item.get("description") or "").strip()
         if not found and name.lower() in taken:
             found.append(
                 Problem(f"A group named {name!r} exists already.", field="name", row=row, column="name")
-            )
-        description = str(item.get("description") or "").strip()
-        if len(description) > 2000:
-            found.append(
-                Problem("The description is longer than 2,000 characters.", row=row, column="description")
             )
         problems += found
         if not found:
@@ -288,7 +296,7 @@ def update_group(
     *, group: StakeholderGroup, actor: User, name: str, headcount: int, description: str
 ) -> StakeholderGroup:
     begin_write()
-    problems = group_problems(name, headcount)
+    problems = group_problems(name, headcount, description)
     if not problems and name.strip().lower() in _existing_group_names(group.initiative, excluding=group.id):
         problems.append(Problem(f"A group named {name.strip()!r} exists already.", field="name"))
     if problems:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from flask import current_app
+
 DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production by check_config
 
 
@@ -94,3 +96,9 @@ def _key_list(value) -> list:
     if isinstance(value, list | tuple) and all(isinstance(key, str | bytes) and key for key in value):
         return list(value)
     raise ConfigError("ADKAR_SECRET_KEY_FALLBACKS must be one key or a JSON list of keys.")
+
+
+def min_group_size() -> int:
+    """The installation's k (ADKAR_MIN_GROUP_SIZE, checked at start-up): every view, export, API answer
+    and publication reads it here."""
+    return int(current_app.config["MIN_GROUP_SIZE"])

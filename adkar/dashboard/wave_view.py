@@ -15,6 +15,7 @@ from sqlalchemy import select
 from ..analytics.readiness import readiness_to_api
 from ..analytics.rows import modal_barrier
 from ..analytics.suppression import comments_visible
+from ..config import min_group_size
 from ..extensions import db
 from ..readiness import figures as readiness
 from ..rules.anonymity import comment_threshold
@@ -51,7 +52,7 @@ class WaveReadinessView:
 
 def build_wave_view(wave: Wave) -> WaveReadinessView:
     result = readiness.wave_report(wave)
-    k = readiness.min_group_size()
+    k = min_group_size()
     frames = result.groups.to_dict("records")
     overall_frame = result.overall.to_dict()
     groups = [_row(r) for r in frames]

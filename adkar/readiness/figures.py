@@ -9,18 +9,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from flask import current_app
 
 from ..analytics.gates import milestone_gate
 from ..analytics.readiness import WaveReadiness, readiness_to_api, wave_readiness
 from ..analytics.trend import initiative_trend
+from ..config import min_group_size
 from ..plan.models import Initiative, Milestone
 from ..surveys.models import Wave
 from .loaders import initiative_group_ids, load_counts, load_waves
-
-
-def min_group_size() -> int:
-    return int(current_app.config["MIN_GROUP_SIZE"])
 
 
 def wave_report(wave: Wave) -> WaveReadiness:

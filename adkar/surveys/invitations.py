@@ -22,6 +22,7 @@ from sqlalchemy import CursorResult, bindparam, case, delete, func, insert, sele
 from .. import mail
 from ..accounts.models import User
 from ..audit import services as audit
+from ..config import min_group_size
 from ..database import begin_write, table_of
 from ..extensions import db
 from ..plan.models import StakeholderGroup
@@ -284,7 +285,7 @@ def _batch(wave: Wave, *, reminder: bool) -> _Batch:
         "opens_on": wave.opens_on,
         "closes_on": wave.closes_on,
         "status": wave_status(wave),
-        "k": current_app.config["MIN_GROUP_SIZE"],
+        "k": min_group_size(),
         "reminder": reminder,
     }
     subject = " ".join(f"{'Reminder: ' if reminder else ''}{wave.initiative.name}: {title}".split())

@@ -30,6 +30,7 @@ import orjson
 from flask import current_app
 from sqlalchemy import Connection, bindparam, delete, func, insert, select
 
+from ..config import min_group_size
 from ..database import start_writing, table_of
 from ..extensions import db
 from ..timeutil import today
@@ -100,10 +101,6 @@ def survey_of(connection: Connection, wave_id: int) -> SurveyDefinition:
     if defn is None:
         raise LookupError(f"wave {wave_id} does not exist or its survey {key!r} is not installed")
     return defn
-
-
-def k_threshold() -> int:
-    return int(current_app.config["MIN_GROUP_SIZE"])
 
 
 def _secret_keys() -> list[str | bytes]:
@@ -231,7 +228,7 @@ def publish_when_complete(connection: Connection, kind: HeldGroup, waiting: int)
     """Once the transaction that held an answer has committed (never inside it), on the same connection:
     publish `kind`'s batch in a transaction of its own when `waiting`, counted by that transaction,
     reached k. Returns how many were published."""
-    k = k_threshold()
+    k = min_group_size()
     if waiting < k:
         return 0
     start_writing(connection)
@@ -249,7 +246,7 @@ def publish_if_ready(kind: HeldGroup) -> int:
 def publish_all_ready() -> int:
     """Publish every group and kind that holds at least k answers (`flask release-answers`: after k was
     lowered, or when a process stopped between holding an answer and publishing its batch)."""
-    k = k_threshold()
+    k = min_group_size()
     with db.engine.connect() as connection:
         ready = [HeldGroup(w, g, s) for w, g, s in connection.execute(_READY, {"k": k})]
     return sum(publish_if_ready(kind) for kind in ready)

@@ -18,6 +18,7 @@ from typing import Any
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import TooManyRequests
 
+from ..config import min_group_size
 from ..extensions import csrf
 from ..rules.anonymity import comment_threshold
 from . import registry, respondent, respondent_limits
@@ -190,7 +191,7 @@ def _form_page(
         if text not in summary:
             summary.append(text)
     wave = link.wave
-    k = current_app.config["MIN_GROUP_SIZE"]
+    k = min_group_size()
     initiative = wave.initiative
     owner = initiative.owner.name.strip() if initiative.owner and initiative.owner.name else ""
     html = render_template(

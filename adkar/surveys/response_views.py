@@ -6,7 +6,7 @@ see the initiative 404. Exports follow the anonymity rules in adkar.surveys.expo
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -17,6 +17,7 @@ from wtforms import SelectField
 from .. import csvio
 from ..access import load_initiative
 from ..audit import services as audit
+from ..config import min_group_size
 from ..database import begin_write
 from ..extensions import db
 from ..plan.models import StakeholderGroup
@@ -71,7 +72,7 @@ def import_csv(wave_id: int):
     name = group.name if group else "the group"
     message = f"Imported {count:,} response{'s' if count != 1 else ''} into {name}."
     if held := imports.held_imports(wave, form.group_id.data):
-        k = current_app.config["MIN_GROUP_SIZE"]
+        k = min_group_size()
         message += (
             f" {held:,} imported answer{'s' if held != 1 else ''} of {name} {'are' if held != 1 else 'is'} "
             f"held until the group has {k} imported answers, then published together: imports never make "
@@ -107,7 +108,7 @@ def export_xlsx(wave_id: int):
 
 def _export(wave_id: int, kind: str):
     wave, defn = _load_wave(wave_id)
-    export = exports.build_export(wave, defn, k=current_app.config["MIN_GROUP_SIZE"])
+    export = exports.build_export(wave, defn, k=min_group_size())
     if export.withheld:
         html = render_template("responses/withheld.html", wave=wave, export=export, back_url=_wave_url(wave))
         return html, 409
@@ -156,7 +157,7 @@ def _wave_url(wave: Wave) -> str:
 
 
 def _import_page(wave: Wave, defn: SurveyDefinition, form, problems: list[Problem], status: int):
-    k = current_app.config["MIN_GROUP_SIZE"]
+    k = min_group_size()
     total = exports.wave_total(wave)
     columns = [
         (item.id, item.required, item_text(item, "en"), item.type, item.max_length) for item in defn.items

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, bindparam, false, insert, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
+from ..config import min_group_size
 from ..database import begin_write, table_of
 from ..extensions import db
 from . import publication
@@ -203,7 +204,7 @@ def store_batch(
     if not len(batch):
         return 0
     kind = HeldGroup(wave_id, group_id, "import")
-    k = publication.k_threshold()
+    k = min_group_size()
     begin_write()
     try:
         conn = db.session.connection()

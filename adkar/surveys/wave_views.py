@@ -12,13 +12,14 @@ from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
 from ..access import WRITE, access_level, load_initiative
+from ..config import min_group_size
 from ..csvio import write_csv
 from ..extensions import db
 from ..forms import EmptyForm, choice_label, validated
 from ..mail import MailError
 from ..plan.models import Initiative
 from ..validation import ValidationFailed
-from . import invitations, registry, waves
+from . import exports, invitations, registry, waves
 from .definitions import survey_title
 from .models import Wave
 from .wave_forms import (
@@ -155,6 +156,8 @@ def _render_wave(wave: Wave, status: int = 200, **forms):
     can_write = _can_write(wave.initiative)
     definition = registry.get(wave.survey_key)
     progress = waves.wave_progress(wave)
+    total = waves.total_progress(progress)
+    k = min_group_size()
     context = {
         "wave": wave,
         "initiative": wave.initiative,
@@ -162,7 +165,9 @@ def _render_wave(wave: Wave, status: int = 200, **forms):
         "survey_minutes": definition.minutes if definition else None,
         "status": waves.wave_status(wave),
         "progress": progress,
-        "total": waves.total_progress(progress),
+        "total": total,
+        # The exports' own rule (surveys.exports): the page offers downloads exactly when they hold rows.
+        "exports_open": exports.withheld_reason(total.published, k) is None,
         "email_counts": invitations.email_counts(wave),
         "open_links": {wg.group_id: wg.open_link_hash is not None for wg in wave.wave_groups},
         "has_responses": waves.has_responses(wave),

@@ -25,6 +25,28 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _ENCODING_HELP = "Save it as “CSV UTF-8” (in Excel: File › Save As › CSV UTF-8) and upload it again."
 
 
+# A whole number as people and spreadsheets write it: plain digits, or digits in groups of three with one
+# thousands separator (comma, full stop, space, no-break space, apostrophe), then optionally a decimal part of
+# zeros ("1200.0", "1.000,0"). A separator followed by exactly three digits is always a thousands separator,
+# so "1.000" and "1,000" are both 1000 in every file: never 1, whatever the file's language.
+_WHOLE_NUMBER = re.compile(
+    r"(?P<digits>\d{1,3}(?P<sep>[,. \u00a0\u202f'])\d{3}(?:(?P=sep)\d{3})*|\d+)(?:[.,]0+)?"
+)
+
+
+def whole_number(text: str) -> int | None:
+    """The whole number a cell holds ('1200', '1,200', '1.200', '1 200', '1200.0', '1.200,0'), or None when
+    it holds anything else ('12.5', '1,5', '1.2.3', '', 'ten')."""
+    match = _WHOLE_NUMBER.fullmatch(text.strip())
+    if match is None:
+        return None
+    digits = match.group("digits")
+    separator = match.group("sep")
+    if separator and text.strip()[match.end("digits") :].startswith(separator):
+        return None  # "1,000,0": the decimal mark cannot also be the thousands separator
+    return int(re.sub(r"\D", "", digits))
+
+
 def header_key(name: str) -> str:
     """The form a header is matched in: 'Target element', 'target-element' and 'TARGET_ELEMENT' agree."""
     return re.sub(r"[\s_-]+", "_", name.replace("\ufeff", "").strip().lower())

@@ -23,7 +23,6 @@ COLUMNS = (
     ),
 )
 FIELD_COLUMNS = {"group_id": "group", "date": "date", "active_users": "active_users"}
-_WHOLE = re.compile(r"\d{1,9}(?:\.0+)?")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -55,7 +54,7 @@ def parse_usage_csv(upload: bytes | IO[bytes], initiative: Initiative) -> list[d
             problems.append(
                 Problem(f"“{record['date']}” is not a date written YYYY-MM-DD.", row=row, column="date")
             )
-        active = int(float(record["active_users"])) if _WHOLE.fullmatch(record["active_users"]) else None
+        active = csvio.whole_number(record["active_users"])
         if active is None:
             text = record["active_users"]
             message = (

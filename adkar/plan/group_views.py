@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -139,7 +137,7 @@ def parse_group_rows(upload, initiative: Initiative) -> list[dict]:
     rows = []
     for record in records:
         row, name = record["row"], record["name"]
-        headcount = _whole_number(record["headcount"])
+        headcount = csvio.whole_number(record["headcount"])
         found = services.group_problems(name, headcount, record["description"], row=row)
         if headcount is None:
             found = [p for p in found if p.field != "headcount"]
@@ -165,15 +163,6 @@ def parse_group_rows(upload, initiative: Initiative) -> list[dict]:
         order = {name: index for index, (name, _, _) in enumerate(IMPORT_COLUMNS)}
         raise ValidationFailed(sorted(problems, key=lambda p: (p.row or 0, order.get(p.column or "", 99))))
     return rows
-
-
-WHOLE_NUMBER = re.compile(r"(\d+|\d{1,3}(?:[, \u00a0\u202f]\d{3})+)(?:\.0+)?")
-
-
-def _whole_number(text: str) -> int | None:
-    """'1200', '1,200', '1 200' and '1200.0' (as spreadsheets save it) are 1200; '1,5' or '12.5' are None."""
-    match = WHOLE_NUMBER.fullmatch(text)
-    return int(re.sub(r"\D", "", match.group(1))) if match else None
 
 
 @bp.get("/initiatives/<int:initiative_id>/groups/import/example.csv")

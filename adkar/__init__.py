@@ -21,7 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     _trust_proxies(app)
 
-    from . import cli, database, errors, log_redaction, security, sessions
+    from . import cli, database, errors, log_redaction, security, sessions, templating
     from .accounts import auth
     from .extensions import csrf, db, limiter, login_manager
     from .surveys import registry
@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     registry.init_app(app)
     security.init_app(app)
+    templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)

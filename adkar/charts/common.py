@@ -19,6 +19,7 @@ from adkar.analytics.rows import number as number
 from adkar.analytics.rows import records as records
 from adkar.analytics.rows import to_day as to_day
 from adkar.elements import ELEMENT_COLOURS, ELEMENT_LABELS, NONE
+from adkar.rules import formatting
 
 FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 TEXT_COLOUR = "#1f2933"
@@ -231,15 +232,13 @@ def vline_label(
 
 
 def pct(value: Any) -> str:
-    """A share as a whole percentage ("46%"), the way pages round shares."""
-    share = number(value)
-    return "no data" if share is None else f"{share:.0%}"
+    """A share as a whole percentage ("46%") for captions and hover text (adkar.rules.formatting)."""
+    return formatting.percent(value, missing="no data")
 
 
 def score(value: Any) -> str:
-    """A 1-5 mean with one decimal ("3.4")."""
-    mean = number(value)
-    return "no data" if mean is None else f"{mean:.1f}"
+    """A 1-5 mean with one decimal ("3.4") for captions and hover text (adkar.rules.formatting)."""
+    return formatting.mean_score(value, missing="no data")
 
 
 def iso_day(value: Any) -> str:

@@ -10,7 +10,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from ..access import WRITE, access_level, load_initiative
-from ..charts.common import pct, score
 from ..extensions import db
 from ..plan import services as plan_services
 from ..plan.models import Initiative, Milestone
@@ -26,20 +25,6 @@ from .labels import labels
 from .wave_view import build_wave_view
 
 bp = Blueprint("dashboard", __name__)
-
-
-@bp.app_template_global("share_pct")
-def share_pct(value: object) -> str:
-    """A share as the whole percentage pages show ("46%"), "–" when there is none."""
-    text = pct(value)
-    return "–" if text == "no data" else text
-
-
-@bp.app_template_global("mean_score")
-def mean_score(value: object) -> str:
-    """A 1-5 mean with one decimal ("3.4"), "–" when there is none."""
-    text = score(value)
-    return "–" if text == "no data" else text
 
 
 def _render_dashboard(initiative: Initiative, *, forms: dict[int, OverrideForm] | None = None, status=200):

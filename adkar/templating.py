@@ -1,0 +1,13 @@
+"""What every template may use, registered once: the number wording of adkar.rules.formatting."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from .rules import formatting
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_global(formatting.percent, "percent")
+    app.add_template_global(formatting.precise_percent, "precise_percent")
+    app.add_template_global(formatting.mean_score, "mean_score")

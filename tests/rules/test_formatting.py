@@ -1,0 +1,42 @@
+"""One wording for numbers everywhere (adkar.rules.formatting), registered once for templates."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from adkar.rules.formatting import mean_score, percent, precise_percent
+
+
+@pytest.mark.parametrize(
+    ("share", "whole", "precise"),
+    [
+        (0.456, "46%", "45.6%"),
+        (0.8, "80%", "80%"),
+        (0.825, "82%", "82.5%"),
+        (0, "0%", "0%"),
+        (1, "100%", "100%"),
+    ],
+)
+def test_shares_read_as_percentages(share, whole, precise):
+    assert percent(share) == whole and precise_percent(share) == precise
+
+
+@pytest.mark.parametrize("missing", [None, math.nan, pd.NA, pd.NaT, "n/a"])
+def test_a_missing_figure_reads_as_missing(missing):
+    assert percent(missing) == precise_percent(missing) == mean_score(missing) == "–"
+    assert percent(missing, missing="no data") == "no data"
+
+
+def test_means_have_one_decimal():
+    assert mean_score(3.44) == "3.4" and mean_score(3.46) == "3.5" and mean_score(5) == "5.0"
+
+
+def test_templates_share_the_wording(app):
+    with app.app_context():
+        render = app.jinja_env.from_string(
+            "{{ percent(0.456) }} {{ precise_percent(0.825) }} {{ mean_score(3.4) }}"
+        )
+        assert render.render() == "46% 82.5% 3.4"

@@ -21,7 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     _trust_proxies(app)
 
-    from . import cli, database, errors, log_redaction, security, sessions, templating
+    from . import cli, database, errors, log_redaction, migrate, security, sessions, templating
     from .accounts import auth
     from .extensions import csrf, db, limiter, login_manager
     from .surveys import registry
@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     sessions.init_app(app)
     db.init_app(app)
     database.init_app(app)
+    migrate.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

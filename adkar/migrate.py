@@ -7,10 +7,17 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from flask import Flask
+from flask_migrate import Migrate
 
 from .extensions import db
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+migrate = Migrate(directory=str(MIGRATIONS))
+"""Flask-Migrate over the same history: `flask --app adkar db upgrade | migrate -m ... | check | history`."""
+
+
+def init_app(app: Flask) -> None:
+    migrate.init_app(app, db)
 
 
 def alembic_config(connection=None) -> Config:

@@ -188,3 +188,22 @@ def test_responses_move_to_their_wave_and_group_order_and_back(fresh_app):
         db.session.remove()
     upgrade(fresh_app)
     assert schema_differences(fresh_app) == []
+
+
+def test_flask_migrate_runs_the_same_history(fresh_app):
+    """`flask db upgrade` builds the schema from nothing, `flask db check` finds the models and the
+    migrations in step, and both see a database left behind: what a maintainer writing a migration runs."""
+    runner = fresh_app.test_cli_runner()
+    upgraded = runner.invoke(args=["db", "upgrade"])
+    assert upgraded.exit_code == 0, upgraded.output
+    with fresh_app.app_context():
+        assert set(inspect(db.engine).get_table_names()) >= MODEL_TABLES
+        with db.engine.connect() as connection:
+            assert connection.scalar(text("SELECT version_num FROM alembic_version")) == HEAD
+    assert runner.invoke(args=["db", "check"]).exit_code == 0
+    previous = ScriptDirectory.from_config(alembic_config()).get_revision(HEAD).down_revision
+    assert runner.invoke(args=["db", "downgrade", str(previous)]).exit_code == 0
+    behind = runner.invoke(args=["db", "check"])
+    assert behind.exit_code != 0  # "Target database is not up to date"
+    with fresh_app.app_context():
+        db.engine.dispose()

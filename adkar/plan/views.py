@@ -21,7 +21,6 @@ from ..access import (
 )
 from ..charts.render import figure_json
 from ..charts.timeline import timeline_caption, timeline_figure
-from ..elements import ELEMENT_COLOURS, ELEMENT_LABELS
 from ..extensions import db
 from ..forms import EmptyForm, attach_problems, save_form, validated
 from ..rules.roles import WRITER_ROLES
@@ -49,8 +48,6 @@ def _plan_labels() -> dict:
         "approach_labels": APPROACH_LABELS,
         "approach_help": APPROACH_HELP,
         "kind_labels": KIND_LABELS,
-        "element_labels": ELEMENT_LABELS,
-        "element_colours": ELEMENT_COLOURS,
     }
 
 

@@ -219,7 +219,7 @@ def test_plan_page_shows_plan_details(client, auth, cast, factory):
     assert "75%" in body and "80%" in body
     assert "All groups" in body and "<td>Agents</td>" in body
     assert "1,200" in body
-    assert 'fill="#E69F00"' in body  # desire's colour chip
+    assert '<span class="chip chip-desire">Desire</span>' in body  # the one element chip, desire's colour
     assert cast.owner.email in body and cast.member.email in body and cast.sponsor.email in body
     assert 'class="chart-data" data-target="plan-timeline"' in body
     assert 'role="img" aria-label="Plan timeline: 2 milestones' in body

@@ -13,6 +13,7 @@ from ..access import WRITE, access_level, load_initiative
 from ..extensions import db
 from ..plan import services as plan_services
 from ..plan.models import Initiative, Milestone
+from ..plan.views import register_plan_panel
 from ..readiness import figures as readiness
 from ..surveys.models import Wave
 from ..timeutil import today
@@ -22,9 +23,11 @@ from . import report as html_report
 from .context import build_dashboard, computed_gate
 from .forms import OverrideForm
 from .labels import labels
+from .plan_timeline import plan_timeline
 from .wave_view import build_wave_view
 
 bp = Blueprint("dashboard", __name__)
+bp.record_once(lambda state: register_plan_panel(state.app, plan_timeline))
 
 
 def _render_dashboard(initiative: Initiative, *, forms: dict[int, OverrideForm] | None = None, status=200):

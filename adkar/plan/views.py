@@ -7,7 +7,10 @@ without the right.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.sansio.app import App
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
@@ -19,12 +22,9 @@ from ..access import (
     role_required,
     visible_initiatives_query,
 )
-from ..charts.render import figure_json
-from ..charts.timeline import timeline_caption, timeline_figure
 from ..extensions import db
 from ..forms import EmptyForm, attach_problems, save_form, validated
 from ..rules.roles import WRITER_ROLES
-from ..surveys.waves import initiative_waves
 from ..timeutil import today
 from ..validation import ValidationFailed
 from . import services
@@ -40,6 +40,21 @@ from .models import Initiative
 from .templates import KIND_LABELS, suggested_milestones
 
 bp = Blueprint("plan", __name__)
+PANELS_KEY = "adkar.plan_page_panels"
+PlanPanel = Callable[[Initiative], dict]
+
+
+def register_plan_panel(app: App, panel: PlanPanel) -> None:
+    """Add a panel to the plan page: `panel(initiative)` returns template context for templates/plan/show.html.
+    Layers above plan (surveys, charts, the dashboard) register theirs, so the plan page never imports them."""
+    app.extensions.setdefault(PANELS_KEY, []).append(panel)
+
+
+def _panels(initiative: Initiative) -> dict:
+    context: dict = {}
+    for panel in current_app.extensions.get(PANELS_KEY, []):
+        context.update(panel(initiative))
+    return context
 
 
 @bp.app_context_processor
@@ -140,22 +155,6 @@ def show(initiative_id: int):
 
 def _plan_page(initiative: Initiative, *, member_form: MemberForm | None = None, status: int = 200):
     now = today()
-    milestones = [
-        {
-            "name": m.name,
-            "due": m.due,
-            "target_element": m.target_element,
-            "kind_label": KIND_LABELS.get(m.kind, ""),
-        }
-        for m in initiative.milestones
-    ]
-    waves = [
-        {"name": w.name, "opens_on": w.opens_on, "closes_on": w.closes_on}
-        for w in initiative_waves(initiative)
-    ]
-    figure = timeline_figure(
-        milestones, go_live=initiative.go_live, today=now, title="Plan timeline", waves=waves
-    )
     practitioners = [m for m in initiative.members if m.role == "practitioner"]
     sponsors = [m for m in initiative.members if m.role == "sponsor"]
     return render_template(
@@ -163,8 +162,7 @@ def _plan_page(initiative: Initiative, *, member_form: MemberForm | None = None,
         initiative=initiative,
         can_write=access_level(current_user, initiative) == WRITE,
         days_left=(initiative.go_live - now).days,
-        timeline_json=figure_json(figure),
-        timeline_caption=timeline_caption(milestones, go_live=initiative.go_live, today=now, waves=waves),
+        **_panels(initiative),
         practitioners=sorted(practitioners, key=lambda m: m.user.email),
         sponsors=sorted(sponsors, key=lambda m: m.user.email),
         member_form=member_form or MemberForm(formdata=None),

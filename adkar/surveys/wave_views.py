@@ -18,6 +18,7 @@ from ..extensions import db
 from ..forms import EmptyForm, choice_label, validated
 from ..mail import MailError
 from ..plan.models import Initiative
+from ..plan.views import register_plan_panel
 from ..validation import ValidationFailed
 from . import exports, invitations, registry, waves
 from .definitions import survey_title
@@ -360,7 +361,13 @@ def disable_open_link(wave_id: int, group_id: int):
 # --- the plan page's wave section ---------------------------------------------------------------------
 
 
-@bp.app_template_global("plan_waves")
+def _plan_waves_panel(initiative: Initiative) -> dict:
+    return {"plan_waves": plan_waves(initiative)}
+
+
+bp.record_once(lambda state: register_plan_panel(state.app, _plan_waves_panel))
+
+
 def plan_waves(initiative: Initiative) -> dict:
     """What templates/waves/_plan_waves.html shows: the waves, their response rate, and suggestions."""
     rows = waves.initiative_waves(initiative)

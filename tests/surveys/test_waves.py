@@ -14,6 +14,7 @@ from adkar.audit.models import AuditEvent
 from adkar.extensions import db
 from adkar.surveys import invitations, waves
 from adkar.surveys.models import Invitation, Wave, WaveGroup
+from adkar.surveys.wave_views import plan_waves
 from adkar.timeutil import today
 from adkar.validation import ValidationFailed
 
@@ -394,7 +395,9 @@ def test_delete_page_closes_a_wave_with_responses(client, auth, plan):
 def _plan_section(app, user, initiative) -> str:
     with app.test_request_context("/"):
         login_user(user)
-        return render_template("waves/_plan_waves.html", initiative=initiative)
+        return render_template(
+            "waves/_plan_waves.html", initiative=initiative, plan_waves=plan_waves(initiative)
+        )
 
 
 def test_plan_section_lists_waves_and_offers_suggestions_to_writers(app, plan, factory):

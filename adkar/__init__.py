@@ -54,15 +54,24 @@ def _trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
+def _import_route_modules() -> None:
+    """The plan and actions blueprints have their routes in several modules (plan/blueprint.py,
+    actions/blueprint.py); importing the modules registers the routes, before the blueprints are."""
+    from .actions import exports, library_views, resistance_views, views  # noqa: F401
+    from .plan import group_views, milestone_views  # noqa: F401
+    from .plan import views as plan_views  # noqa: F401
+
+
 def _register_blueprints(app: Flask) -> None:
+    _import_route_modules()
     from .accounts.views import bp as accounts_bp
-    from .actions.views import bp as actions_bp
+    from .actions.blueprint import bp as actions_bp
     from .adoption.views import bp as adoption_bp
     from .api import bp as api_bp
     from .audit.views import bp as audit_bp
     from .changes.views import bp as change_records_bp
     from .dashboard.views import bp as dashboard_bp
-    from .plan.views import bp as plan_bp
+    from .plan.blueprint import bp as plan_bp
     from .portfolio.views import bp as portfolio_bp
     from .surveys.respondent_views import bp as respond_bp
     from .surveys.response_views import bp as responses_bp

@@ -10,8 +10,8 @@ from ..plan.models import Initiative
 from ..spreadsheet import table_download
 from ..timeutil import today
 from . import services
+from .blueprint import bp
 from .models import ACTION_STATUS_LABELS, RESISTANCE_REASON_LABELS, RESISTANCE_STATUS_LABELS
-from .views import bp
 
 ACTION_HEADER = ("group", "element", "what", "owner", "starts_on", "due_on", "status", "from_library")
 RESISTANCE_HEADER = ("group", "logged_on", "what", "reason", "people", "response", "status")

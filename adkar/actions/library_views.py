@@ -12,9 +12,9 @@ from ..extensions import db
 from ..forms import EmptyForm, save_form
 from ..rules.roles import WRITER_ROLES
 from . import library
+from .blueprint import bp
 from .forms import LibraryEntryForm
 from .models import LibraryEntry
-from .views import bp
 
 
 def _entry(entry_id: int) -> LibraryEntry:

@@ -11,9 +11,10 @@ from ..forms import save_form
 from ..plan.models import StakeholderGroup
 from ..timeutil import today
 from . import services
+from .blueprint import bp
 from .forms import ResistanceForm
 from .models import ResistanceEntry
-from .views import bp, load_group
+from .views import load_group
 
 
 def load_entry(resistance_id: int, *, write: bool = False) -> ResistanceEntry:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..access import GROUP_INITIATIVE, WRITE, access_level, load_initiative, load_record
@@ -19,12 +19,11 @@ from ..plan.models import StakeholderGroup
 from ..readiness.figures import initiative_report
 from ..timeutil import today
 from . import library, services
+from .blueprint import bp
 from .effects import action_effect, group_barriers
 from .forms import ActionForm
 from .labels import labels
 from .models import IN_FLIGHT, Action, LibraryEntry
-
-bp = Blueprint("actions", __name__)
 
 
 @bp.app_context_processor
@@ -190,6 +189,3 @@ def delete_action(action_id: int):
         action=url_for("actions.delete_action", action_id=action.id),
         cancel=plan,
     )
-
-
-from . import exports, library_views, resistance_views  # noqa: E402, F401 - register their routes on bp

@@ -13,9 +13,9 @@ from ..import_page import csv_import
 from ..spreadsheet import CSV_MEDIA_TYPE, download
 from ..validation import Problem, ValidationFailed
 from . import services
+from .blueprint import bp
 from .forms import GroupForm, GroupImportForm
 from .models import Initiative, StakeholderGroup
-from .views import bp
 
 IMPORT_COLUMNS = (
     ("name", True, "The group's name, unique within the initiative (up to 120 characters)."),

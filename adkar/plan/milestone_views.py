@@ -12,9 +12,9 @@ from ..access import load_initiative, load_record
 from ..deletion import confirm_delete
 from ..forms import save_form, validated
 from . import services
+from .blueprint import bp
 from .forms import MilestoneForm
 from .models import Initiative, Milestone
-from .views import bp
 
 
 def load_milestone(milestone_id: int, *, write: bool = False) -> Milestone:

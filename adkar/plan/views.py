@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.sansio.app import App
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
@@ -28,6 +28,7 @@ from ..rules.roles import WRITER_ROLES
 from ..timeutil import today
 from ..validation import ValidationFailed
 from . import services
+from .blueprint import bp
 from .forms import (
     APPROACH_HELP,
     APPROACH_LABELS,
@@ -39,7 +40,6 @@ from .forms import (
 from .models import Initiative
 from .templates import KIND_LABELS, suggested_milestones
 
-bp = Blueprint("plan", __name__)
 PANELS_KEY = "adkar.plan_page_panels"
 PlanPanel = Callable[[Initiative], dict]
 
@@ -248,6 +248,3 @@ def remove_member(initiative_id: int, user_id: int):
         return redirect(url_for("plan.index"))
     flash("The person no longer has access to this initiative.", "success")
     return redirect(url_for("plan.show", initiative_id=initiative.id, _anchor="people"))
-
-
-from . import group_views, milestone_views  # noqa: E402, F401 - registers their routes on bp

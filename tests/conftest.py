@@ -19,7 +19,10 @@ from adkar.accounts import services as accounts_services
 from adkar.extensions import db
 from adkar.migrate import upgrade
 
+from . import app_build_cache
 from .factories import Factory
+
+app_build_cache.install()
 
 POSTGRES_URL = os.environ.get("ADKAR_TEST_POSTGRES_URL")
 ENGINES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
@@ -32,6 +35,9 @@ BASE_CONFIG = {
     "SERVER_NAME": "adkar.test",
     "PUBLIC_URL": "http://adkar.test",
 }
+
+
+_FAST_DUMMY_HASH = generate_password_hash("not a password", method="pbkdf2:sha256:1")
 
 
 def _worker() -> str:
@@ -48,6 +54,8 @@ def fast_password_hashing(request, monkeypatch) -> None:
         "generate_password_hash",
         lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
     )
+    # Sign-in with an unknown address checks this hash so it takes as long as a real one.
+    monkeypatch.setattr(accounts_services, "_DUMMY_HASH", _FAST_DUMMY_HASH)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from adkar.analytics.projection import projected_share
+from adkar.analytics.projection import project
 from adkar.elements import check_element
 from adkar.rules.thresholds import exact, reaches
 
@@ -90,6 +90,8 @@ def _group_gate(
         "value": None,
         "wave_id": None,
         "projected": None,
+        "pace": None,
+        "required_pace": None,
     }
     if not mine:
         return result
@@ -101,9 +103,14 @@ def _group_gate(
     latest = int(mine[-1][0])
     result["wave_id"] = latest
     if visible:
-        result["projected"] = projected_share(
-            [closes_on for _, closes_on, _, _ in visible], [reached / n for _, _, reached, n in visible], due
+        projection = project(
+            [(closes_on, reached / n) for _, closes_on, reached, n in visible],
+            at=due,
+            threshold=float(threshold),
         )
+        result["projected"] = projection.projected
+        result["pace"] = projection.pace
+        result["required_pace"] = projection.required_pace
     if not visible or visible[-1][0] != latest:
         return result
     _, _, reached, n = visible[-1]

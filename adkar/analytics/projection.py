@@ -1,15 +1,37 @@
-"""Where a share is heading: a least-squares line through past waves, read at a future date."""
+"""Where a share is heading and how fast: the projection and pace of the readiness spec.
+
+The line starts at the last point and follows the least-squares slope of the last three points (or the last
+two), so a rising trend is never drawn falling and old waves stop pulling it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
-import numpy as np
 import pandas as pd
 
-DAY = pd.Timedelta(days=1)
+SLOPE_POINTS = 3
+DAYS_PER_WEEK = 7
 _SECONDS_PER_DAY = 86_400.0
+
+
+@dataclass(frozen=True)
+class Projection:
+    """`projected` at the target date (clipped to [0, 1]); `slope` in share per day; paces in share per week.
+
+    `projected`, `slope` and `pace` are None with fewer than two points; `required_pace` is None without a
+    threshold, without points, when the last point already meets the threshold, or when no day remains.
+    """
+
+    projected: float | None
+    slope: float | None
+    pace: float | None
+    required_pace: float | None
+
+
+NO_PROJECTION = Projection(None, None, None, None)
 
 
 def _days(value: date) -> float:
@@ -22,26 +44,40 @@ def _days(value: date) -> float:
     return float(value.toordinal())
 
 
-def projected_share(dates: Sequence[date], values: Sequence[float], at: date) -> float | None:
-    """The least-squares line through (date in days, value) evaluated at `at`, clipped to [0, 1].
+def _one_per_date(points: Iterable[tuple[date, float]]) -> list[tuple[float, float]]:
+    """(day, value) in date order, one per date: of two points on one date the later given wins."""
+    by_day: dict[float, float] = {}
+    for when, value in points:
+        value = float(value)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("a projection needs finite values; leave suppressed waves out")
+        by_day[_days(when)] = value
+    return sorted(by_day.items())
 
-    None with fewer than two distinct dates: one point gives no trend. Dates may be dates, datetimes
-    or Timestamps; x is measured in days so the slope reads "share per day".
+
+def _slope(points: list[tuple[float, float]]) -> float:
+    """Least-squares slope through the given points (at least two distinct days)."""
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+
+
+def project(points: Iterable[tuple[date, float]], *, at: date, threshold: float | None = None) -> Projection:
+    """Projection and pace of a share from (closing date, value) points, read at the date `at`.
+
+    Give the points in wave order (closing date, then creation): of two on one date the later wins.
     """
-    if len(dates) != len(values):
-        raise ValueError("projected_share needs one value per date")
-    if not len(dates):
-        return None
-    days = [_days(d) for d in dates]
-    origin = min(days)
-    x = np.asarray([d - origin for d in days], dtype="float64")
-    y = np.asarray(values, dtype="float64")
-    if not np.isfinite(y).all():
-        raise ValueError("projected_share needs finite values; leave suppressed waves out")
-    if np.unique(x).size < 2:
-        return None
-    dx = x - x.mean()
-    slope = float(np.dot(dx, y - y.mean()) / np.dot(dx, dx))
-    target = _days(at) - origin
-    value = float(y.mean()) + slope * (target - float(x.mean()))
-    return float(min(1.0, max(0.0, value)))
+    line = _one_per_date(points)
+    if not line:
+        return NO_PROJECTION
+    last_day, last_value = line[-1]
+    days_left = _days(at) - last_day
+    required_pace = None
+    if threshold is not None and last_value < threshold and days_left > 0:
+        required_pace = (threshold - last_value) / days_left * DAYS_PER_WEEK
+    if len(line) < 2:
+        return Projection(None, None, None, required_pace)
+    slope = _slope(line[-SLOPE_POINTS:])
+    projected = min(1.0, max(0.0, last_value + slope * days_left))
+    return Projection(projected, slope, slope * DAYS_PER_WEEK, required_pace)

@@ -16,6 +16,11 @@ from .openapi import component, list_of, operation
 TAG = "readiness"
 _SHARE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
 _MEAN = {"type": ["number", "null"], "minimum": 1, "maximum": 5}
+_PACE = {
+    "type": ["number", "null"],
+    "description": "Share per week: `pace` is the recent trend's, `required_pace` what reaching the threshold "
+    "by the milestone date needs (readiness spec, Pace).",
+}
 
 
 def _per(keys, schema) -> dict:
@@ -122,8 +127,18 @@ GATE = component(
                         "value": _SHARE,
                         "wave_id": {"type": ["integer", "null"]},
                         "projected": _SHARE,
+                        "pace": _PACE,
+                        "required_pace": _PACE,
                     },
-                    "required": ["group_id", "status", "value", "wave_id", "projected"],
+                    "required": [
+                        "group_id",
+                        "status",
+                        "value",
+                        "wave_id",
+                        "projected",
+                        "pace",
+                        "required_pace",
+                    ],
                 },
             },
         },

@@ -29,6 +29,7 @@ from adkar.charts.common import (
     unique_labels,
 )
 from adkar.elements import ELEMENT_LABELS
+from adkar.rules.formatting import pace_sentence
 
 TITLE = "Milestone readiness gates"
 CODES = {NOT_READY: 0, NO_DATA: 1, READY: 2}
@@ -155,6 +156,9 @@ def _hover(
         lines.append(f"No visible wave by this date; target {target}")
     if cell["projected"] is not None:
         lines.append(f"Projected at the milestone date: {pct(cell['projected'])}")
+    pace = pace_sentence(cell.get("pace"), cell.get("required_pace"))
+    if pace:
+        lines.append(pace[0].upper() + pace[1:])
     return "<br>".join(lines)
 
 

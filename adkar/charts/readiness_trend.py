@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from adkar.analytics.projection import projected_share
+from adkar.analytics.projection import project
 from adkar.charts.common import (
     ADOPTION_COLOUR,
     LEGEND_BELOW,
@@ -56,8 +56,8 @@ def readiness_trend_chart(
     """The trend chart from `initiative_trend(...)` rows and milestones (name, due, kind).
 
     Overall shows by default (the first group when the frame has no overall rows). The adoption
-    projection runs from the last visible wave to go-live, via `projected_share` over the visible
-    waves; there is none with fewer than two distinct closing dates or once that wave is past go-live.
+    projection runs from the last visible wave to go-live with the slope of the last three (`project`);
+    there is none with fewer than two distinct closing dates or once that wave is past go-live.
     """
     go_live, today = to_day(go_live), to_day(today)
     offered: list[_Series] = []
@@ -121,9 +121,8 @@ class _Series:
     def _projection(self) -> float | None:
         if not self.visible or to_day(self.x[self.visible[-1]]) >= self.go_live:
             return None
-        dates = [to_day(self.x[i]) for i in self.visible]
-        shares = [share for share in self.adoption if share is not None]  # the visible waves' own
-        return projected_share(dates, shares, self.go_live)
+        points = [(to_day(self.x[i]), self.adoption[i]) for i in self.visible]
+        return project(points, at=self.go_live).projected
 
     def _hover(self, measure: str, values: list[float | None]) -> list[str]:
         return [

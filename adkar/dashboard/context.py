@@ -156,7 +156,7 @@ def build_dashboard(initiative: Initiative, *, today: date | None = None) -> Das
         k=report.k,
         report=report,
         headline=top,
-        gates=gate_rows(records, gates, [g for g, _ in groups]),
+        gates=gate_rows(records, gates, [g for g, _ in groups], today=day),
         groups=groups,
         waves=waves,
         focus_wave=focus,

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..charts.gate_board import cell_text
+from ..rules.formatting import pace_sentence
 
 STATUS_WORDS = {"ready": "Ready", "not_ready": "Not ready", "no_data": "No data"}
 
@@ -23,6 +24,7 @@ class Cell:
     projected: float | None
     wave_id: int | None
     text: str  # "✓ 85%", "✗ 62% → 71%", "– no data"
+    pace: str  # "needs +4 pts a week, going +1", or empty
 
 
 @dataclass(frozen=True)
@@ -60,12 +62,19 @@ def gate_rows(
     milestones: Sequence[Mapping[str, Any]],
     gates: Sequence[Mapping[str, Any]],
     group_ids: Sequence[int],
+    *,
+    today: date | None = None,
 ) -> list[GateRow]:
-    """Rows in milestone order (by due date); `group_ids` are the board's columns."""
+    """Rows in milestone order (by due date); `group_ids` are the board's columns.
+
+    The pace sentence shows only for milestones still ahead of `today`: for one already past, what it
+    would have needed is history, not advice.
+    """
     by_id = {g["milestone_id"]: g for g in gates}
     rows = []
     for milestone in milestones:
         gate = by_id[milestone["id"]]
+        ahead = today is None or milestone["due"] >= today
         cells = {c["group_id"]: c for c in gate["groups"]}
         rows.append(
             GateRow(
@@ -78,13 +87,13 @@ def gate_rows(
                 status=gate["status"],
                 overridden=bool(gate.get("overridden")),
                 override=_override(gate.get("override")) if gate.get("overridden") else None,
-                cells=[_cell(cells[g]) if g in cells else None for g in group_ids],
+                cells=[_cell(cells[g], ahead=ahead) if g in cells else None for g in group_ids],
             )
         )
     return rows
 
 
-def _cell(cell: Mapping[str, Any]) -> Cell:
+def _cell(cell: Mapping[str, Any], *, ahead: bool) -> Cell:
     return Cell(
         group_id=int(cell["group_id"]),
         status=cell["status"],
@@ -92,6 +101,7 @@ def _cell(cell: Mapping[str, Any]) -> Cell:
         projected=cell["projected"],
         wave_id=cell["wave_id"],
         text=cell_text(cell),
+        pace=pace_sentence(cell.get("pace"), cell.get("required_pace")) if ahead else "",
     )
 
 

@@ -88,7 +88,7 @@ def test_picks_latest_eligible_wave_per_group():
         "groups": result["groups"],
     }
     assert list(groups) == [1, 2]
-    assert set(groups[1]) == {"group_id", "status", "value", "wave_id", "projected"}
+    assert set(groups[1]) == {"group_id", "status", "value", "wave_id", "projected", "pace", "required_pace"}
 
 
 def test_wave_closing_on_the_due_date_counts():
@@ -106,6 +106,8 @@ def test_before_any_wave_there_is_no_data():
         "value": None,
         "wave_id": None,
         "projected": None,
+        "pace": None,
+        "required_pace": None,
     }
 
 
@@ -225,11 +227,16 @@ def test_included_group_without_a_readiness_row_is_no_data():
     assert (groups[1]["status"], groups[1]["wave_id"], groups[1]["projected"]) == ("no_data", 2, None)
 
 
-def test_projection_uses_every_visible_eligible_wave():
+def test_projection_and_pace_follow_the_last_points_per_closing_date():
     groups = by_group(gate(READINESS, WAVES))
-    # Group 1: (Mar 1, 0.6), (Apr 1, 0.7), (Apr 1, 0.8) -> fit at May 1; wave 4 (after due) left out.
-    x = [0, 31, 31]
-    y = [0.6, 0.7, 0.8]
-    mx, my = sum(x) / 3, sum(y) / 3
-    slope = sum((a - mx) * (b - my) for a, b in zip(x, y, strict=True)) / sum((a - mx) ** 2 for a in x)
-    assert groups[1]["projected"] == pytest.approx(my + slope * (61 - mx))
+    # Group 1: (Mar 1, 0.6); on Apr 1 waves 3 (0.7) and 2 (0.8) close, wave 2 created later stands for it;
+    # wave 4 closes after the due date. Slope 0.2 / 31 a day; from 0.8 on Apr 1, 30 days to May 1.
+    assert groups[1]["projected"] == pytest.approx(0.8 + 0.2 / 31 * 30)
+    assert groups[1]["pace"] == pytest.approx(0.2 / 31 * 7)
+    assert groups[1]["required_pace"] is None  # 0.8 already meets the 0.8 threshold
+    # Group 2: (Mar 1, 0.5), (Apr 1, 0.9), (Apr 15, 0.3): x 0, 31, 45; least-squares slope
+    # -1.66667 / 1060.667 a day; from 0.3, 16 days to May 1. Needs (0.8 - 0.3) / 16 * 7 a week.
+    slope = -1.666667 / 1060.666667
+    assert groups[2]["projected"] == pytest.approx(0.3 + slope * 16, abs=1e-6)
+    assert groups[2]["pace"] == pytest.approx(slope * 7, abs=1e-6)
+    assert groups[2]["required_pace"] == pytest.approx(0.5 / 16 * 7)

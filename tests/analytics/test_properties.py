@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adkar.analytics.counts import counts_from_scores
-from adkar.analytics.projection import projected_share
+from adkar.analytics.projection import project
 from adkar.analytics.readiness import (
     BARRIER_COLUMNS,
     FAVORABLE_COLUMNS,
@@ -156,7 +156,34 @@ def test_projection_recovers_a_line_and_stays_in_bounds(days, intercept, slope, 
     start = date(2025, 1, 1)
     values = [intercept + slope * d for d in days]
     dates = [start + timedelta(days=d) for d in days]
-    value = projected_share(dates, values, start + timedelta(days=target))
+    value = project(zip(dates, values, strict=True), at=start + timedelta(days=target)).projected
     assert value is not None
     assert 0.0 <= value <= 1.0
     assert math.isclose(value, min(1.0, max(0.0, intercept + slope * target)), abs_tol=1e-9)
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 400), st.floats(0.0, 1.0)), min_size=3, max_size=8, unique_by=lambda p: p[0]
+    ),
+    st.lists(st.tuples(st.integers(-400, -1), st.floats(0.0, 1.0)), max_size=4, unique_by=lambda p: p[0]),
+    st.integers(0, 200),
+)
+def test_projection_starts_at_the_last_point_and_old_waves_stop_pulling_it(recent, older, ahead):
+    start = date(2025, 1, 1)
+    recent = sorted(recent)
+    last_day, last_value = recent[-1]
+    at = start + timedelta(days=last_day + ahead)
+    as_points = [(start + timedelta(days=d), v) for d, v in recent]
+    result = project(as_points, at=at)
+    assert result.projected is not None and result.slope is not None
+    # Rising over the last three points: never below the last value; falling: never above it.
+    if result.slope >= 0:
+        assert result.projected >= last_value - 1e-12
+    else:
+        assert result.projected <= last_value + 1e-12
+    assert math.isclose(result.pace, result.slope * 7)
+    # Waves before the last three change nothing.
+    earlier = [(start + timedelta(days=d), v) for d, v in older]
+    assert project(earlier + as_points[-3:], at=at) == project(as_points[-3:], at=at)

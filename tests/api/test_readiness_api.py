@@ -199,6 +199,8 @@ def test_gate_exactly_at_the_threshold_is_ready(api, world):
                 "value": approx(0.2),
                 "wave_id": world.baseline_id,
                 "projected": None,
+                "pace": None,  # one wave: no line yet
+                "required_pace": None,  # 0.2 already meets the 0.2 threshold
             }
         ],
         "overridden": False,
@@ -218,6 +220,9 @@ def test_gate_statuses_and_projection(api, world):
         "value": approx(2 / 6),
         "wave_id": world.pulse_id,
         "projected": approx(1 / 3 + 0.2),
+        # going (2/15) in 10 days = 0.0933 a week; needs (0.5 - 1/3) in the 15 days left = 0.0778 a week
+        "pace": approx(2 / 15 / 10 * 7),
+        "required_pace": approx((0.5 - 1 / 3) / 15 * 7),
     }
     for group, cell in ((world.field, field), (world.legal, legal)):
         assert cell == {
@@ -226,6 +231,8 @@ def test_gate_statuses_and_projection(api, world):
             "value": None,
             "wave_id": world.pulse_id,
             "projected": None,
+            "pace": None,
+            "required_pace": None,
         }
 
 

@@ -96,6 +96,8 @@ def test_gate_board_lists_statuses_values_and_projections(client, auth, world):
     go_live = go_live[: go_live.index("</tr>")]
     assert '<span class="badge status-not_ready">Not ready</span>' in go_live
     assert "✗ 33% → 53%" in go_live  # 2 of 6 now; the line through 20% and 33% reaches 53% at go-live
+    # going 13.3 points in 10 days (+9 a week); 50% - 33% in the 15 days left needs +8 a week
+    assert "needs +8 pts a week, going +9" in go_live
     assert go_live.count("– no data") == 2
 
 

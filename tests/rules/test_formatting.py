@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from adkar.rules.formatting import mean_score, percent, precise_percent
+from adkar.rules.formatting import mean_score, pace_sentence, percent, precise_percent, weekly_points
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,18 @@ def test_templates_share_the_wording(app):
             "{{ percent(0.456) }} {{ precise_percent(0.825) }} {{ mean_score(3.4) }}"
         )
         assert render.render() == "46% 82.5% 3.4"
+
+
+@pytest.mark.parametrize(
+    ("pace", "text"),
+    [(0.04, "+4"), (-0.012, "-1"), (0.003, "0"), (0.1449, "+14"), (None, "–"), (float("nan"), "–")],
+)
+def test_weekly_points_are_signed_whole_points(pace, text):
+    assert weekly_points(pace) == text
+
+
+def test_pace_sentence_says_what_is_needed_and_what_is_happening():
+    assert pace_sentence(0.01, 0.04) == "needs +4 pts a week, going +1"
+    assert pace_sentence(None, 0.04) == "needs +4 pts a week"
+    assert pace_sentence(-0.02, None) == "going -2 pts a week"
+    assert pace_sentence(None, None) == ""

@@ -121,7 +121,9 @@ class _Series:
     def _projection(self) -> float | None:
         if not self.visible or to_day(self.x[self.visible[-1]]) >= self.go_live:
             return None
-        points = [(to_day(self.x[i]), self.adoption[i]) for i in self.visible]
+        points = [
+            (to_day(x), share) for x, share in zip(self.x, self.adoption, strict=True) if share is not None
+        ]
         return project(points, at=self.go_live).projected
 
     def _hover(self, measure: str, values: list[float | None]) -> list[str]:

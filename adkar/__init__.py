@@ -24,7 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import cli, database, errors, log_redaction, migrate, security, sessions, templating
     from .accounts import auth
     from .extensions import csrf, db, limiter, login_manager
-    from .surveys import registry
+    from .surveys.definitions import registry
 
     log_redaction.init_app(app)
     sessions.init_app(app)
@@ -55,11 +55,14 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _import_route_modules() -> None:
-    """The plan and actions blueprints have their routes in several modules (plan/blueprint.py,
-    actions/blueprint.py); importing the modules registers the routes, before the blueprints are."""
+    """Each blueprint is defined in its package's __init__.py and has its routes in the package's view
+    modules; importing the modules registers the routes, before the blueprints are."""
     from .actions import exports, library_views, resistance_views, views  # noqa: F401
     from .plan import group_views, milestone_views  # noqa: F401
     from .plan import views as plan_views  # noqa: F401
+    from .surveys.respond import views as respond_views  # noqa: F401
+    from .surveys.responses import views as responses_views  # noqa: F401
+    from .surveys.waves import views as waves_views  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -73,9 +76,9 @@ def _register_blueprints(app: Flask) -> None:
     from .dashboard.views import bp as dashboard_bp
     from .plan.blueprint import bp as plan_bp
     from .portfolio.views import bp as portfolio_bp
-    from .surveys.respondent_views import bp as respond_bp
-    from .surveys.response_views import bp as responses_bp
-    from .surveys.wave_views import bp as waves_bp
+    from .surveys.respond import bp as respond_bp
+    from .surveys.responses import bp as responses_bp
+    from .surveys.waves import bp as waves_bp
     from .vendor import bp as vendor_bp
 
     app.register_blueprint(accounts_bp)

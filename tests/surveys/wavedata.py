@@ -1,5 +1,5 @@
 """Test data for waves, links and responses, built straight on the models so these tests do not depend on
-the wave pages; responses go through the real storage core (adkar.surveys.responses)."""
+the wave pages; responses go through the real storage core (adkar.surveys.responses.services)."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from adkar.surveys.responses import tally
 from adkar.surveys.responses.column_check import ScoredBatch, score_columns
 from adkar.surveys.responses.services import split_answers
 
-from .test_batch_checker import DEFINITIONS, RAW_VALUES
+from .test_row_check import DEFINITIONS, RAW_VALUES
 
 
 def plain_answer_sets(defn, *, as_text: bool):

@@ -118,7 +118,7 @@ def restore_db(source: str) -> None:
 def release_answers() -> None:
     """Publish every group's held answers that reach k (after k was lowered, or a process stopped between
     holding an answer and publishing its batch); fewer than k stay held."""
-    from .surveys.publication import publish_all_ready
+    from .surveys.responses.publication import publish_all_ready
 
     click.echo(f"Published {publish_all_ready()} held answers.")
 

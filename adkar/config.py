@@ -37,7 +37,7 @@ def defaults(instance_path: str) -> dict:
         "TOKEN_RATE_LIMIT": "30 per minute",
         "API_RATE_LIMIT": "600 per minute",
         "API_AUTH_FAILURE_LIMIT": "20 per minute; 100 per hour",
-        # Open-link answers stored per address: above an office answering together (respondent_limits).
+        # Open-link answers stored per address: above an office answering together (surveys.respond.limits).
         "OPEN_LINK_RATE_LIMIT": "1000 per hour",
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": 25,
@@ -88,7 +88,7 @@ def check(config) -> None:
 
 def _key_list(value) -> list:
     """SECRET_KEY_FALLBACKS as a list: ADKAR_SECRET_KEY_FALLBACKS may be one key or a JSON list of keys
-    (held answers sealed under a listed key can still be published; adkar.surveys.sealing)."""
+    (held answers sealed under a listed key can still be published; adkar.surveys.responses.sealing)."""
     if value is None or value == "":
         return []
     if isinstance(value, str | bytes):

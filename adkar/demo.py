@@ -18,9 +18,11 @@ from .database import begin_write
 from .extensions import db
 from .plan import services as plan
 from .plan.models import Initiative
-from .surveys import registry, responses, waves
-from .surveys.definitions import score
+from .surveys.definitions import registry
+from .surveys.definitions.survey import score
 from .surveys.models import Invitation, WaveGroup
+from .surveys.responses import services as responses
+from .surveys.waves import services as waves
 from .timeutil import today
 
 DEMO_NAME = "Service desk platform migration"

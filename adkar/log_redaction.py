@@ -21,7 +21,7 @@ from collections.abc import Callable
 from flask import Flask, has_request_context, request
 from sqlalchemy.exc import StatementError
 
-RESPONDENT_BLUEPRINT = "respond"  # adkar.surveys.respondent_views: the pages people answer surveys on
+RESPONDENT_BLUEPRINT = "respond"  # adkar.surveys.respond.views: the pages people answer surveys on
 DRIVER_MODULES = frozenset({"psycopg", "psycopg2", "sqlite3"})
 HIDDEN = "[values hidden]"
 _TABLE = re.compile(r"\b(?:INTO|UPDATE|FROM)\s+(\"?[\w.]+\"?)", re.IGNORECASE)

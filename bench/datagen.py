@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from adkar.elements import ELEMENTS, FAVORABLE_AT_OR_ABOVE
-from adkar.surveys.definitions import SurveyDefinition
+from adkar.surveys.definitions.survey import SurveyDefinition
 
 SURVEY_KEY = "adkar-assessment"
 COMMENT_SHARE = 0.15
@@ -108,7 +108,7 @@ def respondents(rng: np.random.Generator, n: int, *, level: float, lagging: int,
 
 
 def tally(batch: Batch) -> dict[str, float]:
-    """What this batch adds to its wave group's running tallies (same columns as adkar.surveys.tally)."""
+    """What this batch adds to its wave group's running tallies (same columns as adkar.surveys.responses.tally)."""
     totals: dict[str, float] = {"n": len(batch)}
     for index, element in enumerate(ELEMENTS):
         column = batch.scores[:, index]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from adkar.surveys.tally import TALLY_COLUMNS
+from adkar.surveys.responses.tally import TALLY_COLUMNS
 
 from .datagen import RESPONSE_COLUMNS, Layout, readiness_level, respondents, response_rows, split, tally
 from .engines import Target

@@ -4,7 +4,7 @@ links within a minute, every one stored, none refused.
 Colleagues behind one proxy or NAT reach the app from one address, as every request of the suite does
 (127.0.0.1). The app is served with the production rate limits (unlike the other benchmarks, nothing is
 raised): the survey links allow TOKEN_RATE_LIMIT (30 a minute) *failures* per address, and a real link
-never counts (adkar/surveys/respondent_limits.py). Each respondent GETs the form of a fresh personal link
+never counts (adkar/surveys/respond/limits.py). Each respondent GETs the form of a fresh personal link
 and POSTs it answered with that page's nonce, from --concurrency connections, as fast as the server takes
 them: a harder case for a per-minute window than an office spread over the minute. Goals: every GET 200
 and POST 303 (zero 429), and the wave grew by exactly that many used links and received answers (held

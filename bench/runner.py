@@ -14,7 +14,7 @@ import numpy as np
 from adkar import create_app
 from adkar.extensions import db
 from adkar.migrate import upgrade
-from adkar.surveys import registry
+from adkar.surveys.definitions import registry
 
 from . import checks, engines, figures, importing, office, plain, reads, seed, submission
 from .context import APP_SPEC, Context

@@ -16,7 +16,7 @@ from flask import Flask
 from adkar.accounts import services as accounts
 from adkar.extensions import db
 from adkar.plan import services as plan
-from adkar.surveys import waves as wave_services
+from adkar.surveys.waves import services as wave_services
 from adkar.timeutil import today
 
 from .datagen import SURVEY_KEY

@@ -15,9 +15,9 @@ from urllib.parse import urlencode
 
 from adkar.accounts.models import User
 from adkar.extensions import db
-from adkar.surveys import respondent
-from adkar.surveys.invitations import MAX_BATCH, issue_links
+from adkar.surveys.invitations.services import MAX_BATCH, issue_links
 from adkar.surveys.models import Wave
+from adkar.surveys.respond import services as respondent
 
 from . import figures, load
 from .context import APP_SPEC, FLOOR_SPEC, Context

@@ -19,7 +19,7 @@ from adkar.demo import DEMO_NAME, PORTFOLIO_GO_LIVE_DAYS_AGO, PORTFOLIO_NAME
 from adkar.extensions import db
 from adkar.plan.models import Initiative, StakeholderGroup
 from adkar.surveys.models import Response, Wave
-from adkar.surveys.waves import wave_status
+from adkar.surveys.waves.services import wave_status
 from adkar.timeutil import today
 
 PASSWORD = "demo-password"

@@ -120,8 +120,8 @@ def test_responses_move_to_their_wave_and_group_order_and_back(fresh_app):
     recorded the order in which people answered."""
     from adkar.accounts import services as accounts
     from adkar.plan import services as plan
-    from adkar.surveys import waves
     from adkar.surveys.models import new_response_id
+    from adkar.surveys.waves import services as waves
     from adkar.timeutil import today
 
     upgrade(fresh_app, "0003")

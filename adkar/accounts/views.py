@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.exceptions import TooManyRequests
@@ -14,11 +14,9 @@ from ..errors import error_response
 from ..extensions import db, limiter
 from ..forms import EmptyForm, validated
 from ..rules.roles import ROLES
-from . import services
+from . import bp, services
 from .forms import LoginForm, PasswordForm, ResetPasswordForm, RoleForm, TokenForm, UserForm
 from .models import ApiToken, User
-
-bp = Blueprint("accounts", __name__)
 
 BAD_LOGIN = "Email or password is not correct."
 TOO_MANY_SIGN_INS = (

@@ -9,8 +9,7 @@ from ..elements import ELEMENT_LABELS
 from ..plan.models import Initiative
 from ..spreadsheet import table_download
 from ..timeutil import today
-from . import services
-from .blueprint import bp
+from . import bp, services
 from .models import ACTION_STATUS_LABELS, RESISTANCE_REASON_LABELS, RESISTANCE_STATUS_LABELS
 
 ACTION_HEADER = ("group", "element", "what", "owner", "starts_on", "due_on", "status", "from_library")

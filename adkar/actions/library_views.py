@@ -11,8 +11,7 @@ from ..elements import ELEMENTS
 from ..extensions import db
 from ..forms import EmptyForm, save_form
 from ..rules.roles import WRITER_ROLES
-from . import library
-from .blueprint import bp
+from . import bp, library
 from .forms import LibraryEntryForm
 from .models import LibraryEntry
 

@@ -10,8 +10,7 @@ from ..deletion import confirm_delete
 from ..forms import save_form
 from ..plan.models import StakeholderGroup
 from ..timeutil import today
-from . import services
-from .blueprint import bp
+from . import bp, services
 from .forms import ResistanceForm
 from .models import ResistanceEntry
 from .views import load_group

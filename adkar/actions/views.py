@@ -18,8 +18,7 @@ from ..forms import save_form
 from ..plan.models import StakeholderGroup
 from ..readiness.figures import initiative_report
 from ..timeutil import today
-from . import library, services
-from .blueprint import bp
+from . import bp, library, services
 from .effects import action_effect, group_barriers
 from .forms import ActionForm
 from .labels import labels

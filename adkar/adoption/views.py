@@ -6,7 +6,7 @@ from datetime import date
 from functools import partial
 
 import pandas as pd
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..access import WRITE, access_level, load_initiative
@@ -19,14 +19,13 @@ from ..readiness.figures import initiative_report
 from ..spreadsheet import CSV_MEDIA_TYPE, download, table_download
 from ..timeutil import today
 from ..validation import ValidationFailed
-from . import services
+from . import bp, services
 from .csv_import import COLUMNS, FIELD_COLUMNS, example_csv, parse_usage_csv
 from .dashboard import adoption_for_dashboard
 from .forms import TargetForm, UsageImportForm
 from .metrics import GroupInfo, usage_frame
 from .models import UsageFigure
 
-bp = Blueprint("adoption", __name__)
 SHOWN_FIGURES = 100
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import abort
 
 from ..elements import LIKERT_MAX, LIKERT_MIN
-from ..surveys import imports, registry
+from ..surveys.definitions import registry
 from ..surveys.models import Wave
+from ..surveys.responses import imports
 from ..validation import ValidationFailed
 from . import bp
 from .auth import api_user

@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import abort, request, url_for
 
 from ..access import load_initiative
-from ..surveys import invitations, registry, waves
-from ..surveys.definitions import to_api_dict
+from ..surveys.definitions import registry
+from ..surveys.definitions.survey import to_api_dict
+from ..surveys.invitations import services as invitations
 from ..surveys.models import Wave
+from ..surveys.waves import services as waves
 from . import bp
 from .auth import api_user
 from .crud import WRITE_ERRORS, api_record, create_operation, items

@@ -5,15 +5,15 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, render_template
+from flask import Response, render_template
 from flask_login import current_user, login_required
 
 from ..access import load_initiative, role_required
 from ..csvio import neutralise_cell
 from ..extensions import db
+from . import bp
 from .queries import PAGE_SIZE, event_row, events_query
 
-bp = Blueprint("audit", __name__)
 COLUMNS = ("at", "who", "action", "target", "detail")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..access import WRITE, access_level, load_initiative, load_record
@@ -18,6 +18,7 @@ from ..readiness.figures import gates, initiative_report
 from ..spreadsheet import CSV_MEDIA_TYPE, download, table_download
 from ..timeutil import today
 from ..validation import ValidationFailed
+from . import bp
 from . import services as service
 from .csv_rows import (
     COLUMNS,
@@ -29,8 +30,6 @@ from .csv_rows import (
 )
 from .forms import ChangeImportForm, ChangeRecordForm
 from .models import CHANGE_STATE_LABELS, CHANGE_TYPE_LABELS
-
-bp = Blueprint("change_records", __name__)
 
 
 @bp.app_context_processor

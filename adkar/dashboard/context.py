@@ -25,7 +25,7 @@ from ..extensions import db
 from ..plan.models import GateOverride, Initiative, Milestone, StakeholderGroup
 from ..readiness import figures as readiness
 from ..readiness.figures import InitiativeReadiness
-from ..surveys.waves import wave_status
+from ..surveys.waves.services import wave_status
 from ..timeutil import today as current_day
 from . import charts
 from .gateboard import GateRow, gate_rows

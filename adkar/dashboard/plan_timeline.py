@@ -11,7 +11,7 @@ from ..charts.render import figure_json
 from ..charts.timeline import timeline_caption, timeline_figure
 from ..plan.models import Initiative
 from ..plan.templates import KIND_LABELS
-from ..surveys.waves import initiative_waves
+from ..surveys.waves.services import initiative_waves
 from ..timeutil import today
 
 

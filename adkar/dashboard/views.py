@@ -6,7 +6,7 @@ context.py / wave_view.py), rules in `plan.services.override_gate`.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..access import WRITE, access_level, load_initiative
@@ -18,7 +18,7 @@ from ..readiness import figures as readiness
 from ..surveys.models import Wave
 from ..timeutil import today
 from ..validation import ValidationFailed
-from . import exports
+from . import bp, exports
 from . import report as html_report
 from .context import build_dashboard, computed_gate
 from .forms import OverrideForm
@@ -26,7 +26,6 @@ from .labels import labels
 from .plan_timeline import plan_timeline
 from .wave_view import build_wave_view
 
-bp = Blueprint("dashboard", __name__)
 bp.record_once(lambda state: register_plan_panel(state.app, plan_timeline))
 
 

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..readiness import figures as readiness
 from ..rules.anonymity import comment_threshold
 from ..surveys.models import Response, Wave
-from ..surveys.waves import wave_status
+from ..surveys.waves.services import wave_status
 from ..timeutil import today
 from . import charts
 

@@ -12,8 +12,7 @@ from ..forms import save_form
 from ..import_page import csv_import
 from ..spreadsheet import CSV_MEDIA_TYPE, download
 from ..validation import Problem, ValidationFailed
-from . import services
-from .blueprint import bp
+from . import bp, services
 from .forms import GroupForm, GroupImportForm
 from .models import Initiative, StakeholderGroup
 

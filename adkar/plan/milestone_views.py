@@ -11,8 +11,7 @@ from flask_login import current_user, login_required
 from ..access import load_initiative, load_record
 from ..deletion import confirm_delete
 from ..forms import save_form, validated
-from . import services
-from .blueprint import bp
+from . import bp, services
 from .forms import MilestoneForm
 from .models import Initiative, Milestone
 

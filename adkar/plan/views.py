@@ -27,8 +27,7 @@ from ..forms import EmptyForm, attach_problems, save_form, validated
 from ..rules.roles import WRITER_ROLES
 from ..timeutil import today
 from ..validation import ValidationFailed
-from . import services
-from .blueprint import bp
+from . import bp, services
 from .forms import (
     APPROACH_HELP,
     APPROACH_LABELS,

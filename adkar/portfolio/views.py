@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, render_template, request
+from flask import Response, render_template, request
 from flask_login import current_user
 
 from ..access import role_required
@@ -15,11 +15,10 @@ from ..forms import validated
 from ..rules.roles import WRITER_ROLES
 from ..spreadsheet import table_download
 from ..timeutil import today
+from . import bp
 from .data import portfolio_changes
 from .forms import DEFAULT_MONTHS, WindowForm, default_start, parse_month, window_form
 from .saturation import Saturation, months_from, saturation
-
-bp = Blueprint("portfolio", __name__)
 
 
 def _window() -> tuple[WindowForm, date, int, bool]:

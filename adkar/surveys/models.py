@@ -101,8 +101,8 @@ class SubmissionReceipt(Model):
 
 
 class HeldAnswer(Model):
-    """An answer set received but not yet published, sealed (adkar.surveys.sealing) until its group has k
-    of its kind (adkar.surveys.publication). Spending a link and holding its answers happen in one
+    """An answer set received but not yet published, sealed (adkar.surveys.responses.sealing) until its group has k
+    of its kind (adkar.surveys.responses.publication). Spending a link and holding its answers happen in one
     transaction; only what is published later is readable, in shuffled batches of at least k.
 
     `source` is "personal", "open" or "import": each kind is published in batches of its own, so imported

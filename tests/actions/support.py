@@ -13,10 +13,10 @@ from adkar.accounts.models import User
 from adkar.audit.models import AuditEvent
 from adkar.extensions import db
 from adkar.plan.models import Initiative, StakeholderGroup
-from adkar.surveys import registry
-from adkar.surveys.definitions import score
-from adkar.surveys.responses import split_answers, store_imported
-from adkar.surveys.waves import create_wave
+from adkar.surveys.definitions import registry
+from adkar.surveys.definitions.survey import score
+from adkar.surveys.responses.services import split_answers, store_imported
+from adkar.surveys.waves.services import create_wave
 from adkar.timeutil import today
 from tests.api.helpers import ApiClient
 from tests.factories import Factory

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from adkar.audit.models import AuditEvent
 from adkar.extensions import db
 from adkar.plan.models import Initiative
-from adkar.surveys.imports import MAX_ROWS
 from adkar.surveys.models import HeldAnswer, Response, Wave, WaveGroup
+from adkar.surveys.responses.imports import MAX_ROWS
 from adkar.timeutil import today
 
 from .helpers import count, fresh

@@ -9,7 +9,7 @@ import pytest
 from adkar.extensions import db
 from adkar.plan.models import Initiative
 from adkar.surveys.models import Invitation, Wave
-from adkar.surveys.responses import hash_key
+from adkar.surveys.responses.services import hash_key
 from adkar.timeutil import today
 
 from ..surveys import wave_support

@@ -39,8 +39,9 @@ from adkar.changes import services as change_records
 from adkar.extensions import db
 from adkar.plan import services as plan
 from adkar.plan.models import Initiative, Milestone, StakeholderGroup
-from adkar.surveys import invitations, waves
+from adkar.surveys.invitations import services as invitations
 from adkar.surveys.models import Wave
+from adkar.surveys.waves import services as waves
 from adkar.timeutil import today, utc_now
 from tests.actions.support import action_form, resistance_form
 from tests.factories import Factory

@@ -273,7 +273,7 @@ def fresh_link(live_server: LiveServer, *, wave: str = OPEN_DEMO_WAVE, group: st
 
     from adkar.accounts.models import User
     from adkar.plan.models import StakeholderGroup
-    from adkar.surveys import invitations
+    from adkar.surveys.invitations import services as invitations
     from adkar.surveys.models import Wave
 
     with live_server.app.app_context():

@@ -11,11 +11,11 @@ from sqlalchemy import update
 from adkar.accounts.models import User
 from adkar.extensions import db
 from adkar.plan.models import Initiative, StakeholderGroup
-from adkar.surveys import registry
-from adkar.surveys.definitions import score
+from adkar.surveys.definitions import registry
+from adkar.surveys.definitions.survey import score
 from adkar.surveys.models import Wave, WaveGroup
-from adkar.surveys.responses import hash_key, record_response, split_answers, store_imported
-from adkar.surveys.waves import create_wave
+from adkar.surveys.responses.services import hash_key, record_response, split_answers, store_imported
+from adkar.surveys.waves.services import create_wave
 from tests.surveys.wavedata import minimum_group_size
 
 PULSE = "adkar-pulse"
@@ -64,7 +64,7 @@ def respond(
 ) -> None:
     """Import responses in one transaction (as a CSV import does); `comments` pairs with `answers`.
 
-    A batch of fewer than k is held, not published (adkar.surveys.publication). `published_at_k` imports
+    A batch of fewer than k is held, not published (adkar.surveys.responses.publication). `published_at_k` imports
     it while the minimum group size is that instead (see `minimum_group_size`): how a test makes a
     published group smaller than the k it then reads with."""
     texts = list(comments) if comments is not None else [None] * len(answers)

@@ -8,7 +8,7 @@ from sqlalchemy import delete, update
 
 from adkar.extensions import db
 from adkar.surveys.models import Response, WaveGroup
-from adkar.surveys.tally import TALLY_COLUMNS
+from adkar.surveys.responses.tally import TALLY_COLUMNS
 
 CHART_IDS = (
     "readiness-trend",

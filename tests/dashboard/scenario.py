@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from adkar.accounts.models import User
 from adkar.plan.models import Initiative, Milestone, StakeholderGroup
-from adkar.surveys import invitations
+from adkar.surveys.invitations import services as invitations
 from adkar.timeutil import today
 
 from .builders import make_wave, respond, set_invited

@@ -24,9 +24,10 @@ from adkar.errors import NOT_SAVED
 from adkar.extensions import db
 from adkar.migrate import upgrade
 from adkar.plan import services as plan
-from adkar.surveys import invitations, waves
+from adkar.surveys.invitations import services as invitations
 from adkar.surveys.models import HeldAnswer, Invitation, Response
-from adkar.surveys.responses import hash_key
+from adkar.surveys.responses.services import hash_key
+from adkar.surveys.waves import services as waves
 from adkar.timeutil import today
 
 from ..factories import Factory

@@ -21,9 +21,10 @@ from adkar.adoption import services as adoption
 from adkar.changes.services import set_change_record
 from adkar.extensions import db
 from adkar.plan.models import Initiative, Milestone, StakeholderGroup
-from adkar.surveys import registry, waves
-from adkar.surveys.definitions import score
-from adkar.surveys.responses import split_answers, store_imported
+from adkar.surveys.definitions import registry
+from adkar.surveys.definitions.survey import score
+from adkar.surveys.responses.services import split_answers, store_imported
+from adkar.surveys.waves import services as waves
 from adkar.timeutil import today
 
 from .payload_world import COMMENTED_RESPONSES, PULSE_ANSWERS, PayloadWorld

@@ -14,9 +14,11 @@ from flask import Flask
 from adkar.accounts.models import User
 from adkar.extensions import db
 from adkar.plan import services as plan
-from adkar.surveys import invitations, registry, waves
-from adkar.surveys.definitions import score
-from adkar.surveys.responses import split_answers, store_imported
+from adkar.surveys.definitions import registry
+from adkar.surveys.definitions.survey import score
+from adkar.surveys.invitations import services as invitations
+from adkar.surveys.responses.services import split_answers, store_imported
+from adkar.surveys.waves import services as waves
 from adkar.timeutil import today
 
 from ..factories import Factory

@@ -39,11 +39,12 @@ from adkar.elements import ELEMENTS
 from adkar.extensions import db
 from adkar.plan import services as plan
 from adkar.rules.anonymity import COMMENTS_MIN_N, MIN_K
-from adkar.surveys import registry, waves
-from adkar.surveys.definitions import score
+from adkar.surveys.definitions import registry
+from adkar.surveys.definitions.survey import score
 from adkar.surveys.models import HeldAnswer, Response, WaveGroup
-from adkar.surveys.responses import split_answers, store_imported
-from adkar.surveys.tally import TALLY_COLUMNS
+from adkar.surveys.responses.services import split_answers, store_imported
+from adkar.surveys.responses.tally import TALLY_COLUMNS
+from adkar.surveys.waves import services as waves
 from adkar.timeutil import today
 
 from ..dashboard.pages import normalise

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from adkar.accounts.models import User
 from adkar.api.openapi import build
 from adkar.extensions import db
-from adkar.surveys import invitations
+from adkar.surveys.invitations import services as invitations
 from adkar.surveys.models import Wave
 
 from ..api.helpers import fuzz

@@ -46,7 +46,7 @@ def live_url(app) -> Iterator[str]:
 
 def issue_tokens(app, world, count: int) -> list[str]:
     from adkar.accounts.models import User
-    from adkar.surveys import invitations
+    from adkar.surveys.invitations import services as invitations
     from adkar.surveys.models import Wave
 
     with app.app_context():

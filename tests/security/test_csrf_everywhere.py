@@ -13,7 +13,7 @@ import pytest
 
 from adkar.accounts.models import User
 from adkar.extensions import db
-from adkar.surveys import invitations
+from adkar.surveys.invitations import services as invitations
 from adkar.surveys.models import Wave
 
 from ..test_access_map import STATE_CHANGING, Route, build_world, changed_tables, snapshot, walk

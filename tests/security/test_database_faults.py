@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from adkar.errors import NOT_SAVED
 from adkar.extensions import db
-from adkar.surveys import respondent
 from adkar.surveys.models import HeldAnswer, Response
+from adkar.surveys.respond import services as respondent
 
 from ..surveys.wavedata import page_nonce
 from . import payload_world

@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy import event, select, text, update
 
 from adkar.extensions import db
-from adkar.surveys import invitations
+from adkar.surveys.invitations import services as invitations
 from adkar.surveys.models import HeldAnswer, Invitation
-from adkar.surveys.publication import HeldGroup, publish
-from adkar.surveys.responses import hash_key
-from adkar.surveys.sealing import Unsealable
+from adkar.surveys.responses.publication import HeldGroup, publish
+from adkar.surveys.responses.sealing import Unsealable
+from adkar.surveys.responses.services import hash_key
 
 from ..surveys.wavedata import count_held, count_responses, invite, make_wave, pulse_form
 

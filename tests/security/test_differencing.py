@@ -23,9 +23,9 @@ from adkar.elements import ELEMENTS
 from adkar.extensions import db
 from adkar.plan import services as plan
 from adkar.plan.models import StakeholderGroup
-from adkar.surveys import registry
-from adkar.surveys.definitions import score
-from adkar.surveys.responses import split_answers, store_imported
+from adkar.surveys.definitions import registry
+from adkar.surveys.definitions.survey import score
+from adkar.surveys.responses.services import split_answers, store_imported
 
 from ..surveys.wavedata import count_held, invite, make_wave, open_link, pulse_form
 from .support import sign_in

@@ -1,7 +1,7 @@
 """Property: whatever text goes into an export, no cell reaches a spreadsheet as a formula, and the
 neutralising quote comes off again on import (restore_cell), so text round-trips unchanged.
 
-Covers csvio.write_csv (every CSV export) and the two XLSX writers (surveys.exports, dashboard.exports).
+Covers csvio.write_csv (every CSV export) and the two XLSX writers (surveys.responses.exports, dashboard.exports).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from adkar.csvio import FORMULA_PREFIXES, neutralise_cell, restore_cell, write_csv
 from adkar.dashboard import exports as dashboard_exports
-from adkar.surveys import exports as survey_exports
+from adkar.surveys.responses import exports as survey_exports
 
 from . import payload_world
 from .support import sign_in

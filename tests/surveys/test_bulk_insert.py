@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from adkar.elements import BARRIER_CHOICES, ELEMENTS
 from adkar.extensions import db
 from adkar.surveys.models import Response
-from adkar.surveys.responses import store_imported
+from adkar.surveys.responses.services import store_imported
 from adkar.timeutil import today
 
 from .wavedata import make_wave, tally

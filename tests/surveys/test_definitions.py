@@ -15,7 +15,13 @@ from werkzeug.datastructures import MultiDict
 
 from adkar.elements import ELEMENTS
 from adkar.resources import resource_dir
-from adkar.surveys.definitions import (
+from adkar.surveys.definitions.questions import (
+    QUESTION_TYPES,
+    AnswerError,
+    QuestionType,
+    register_question_type,
+)
+from adkar.surveys.definitions.survey import (
     MESSAGES_FILE,
     Messages,
     SurveyDefinition,
@@ -32,7 +38,6 @@ from adkar.surveys.definitions import (
     to_api_dict,
     validate_answers,
 )
-from adkar.surveys.questions import QUESTION_TYPES, AnswerError, QuestionType, register_question_type
 
 SURVEYS = resource_dir("surveys")
 ALLOWED = ("csrf_token", "lang", "nonce")

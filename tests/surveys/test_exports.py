@@ -13,8 +13,9 @@ from sqlalchemy import select
 from adkar.audit.models import AuditEvent
 from adkar.extensions import db
 from adkar.plan.models import InitiativeMember, StakeholderGroup
-from adkar.surveys import exports, registry
+from adkar.surveys.definitions import registry
 from adkar.surveys.models import Response
+from adkar.surveys.responses import exports
 
 from .wavedata import add_responses, count_held, count_responses, make_wave
 

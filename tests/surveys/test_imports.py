@@ -10,8 +10,9 @@ from sqlalchemy import select
 from adkar.audit.models import AuditEvent
 from adkar.extensions import db
 from adkar.plan.models import InitiativeMember
-from adkar.surveys import imports, registry
+from adkar.surveys.definitions import registry
 from adkar.surveys.models import Response
+from adkar.surveys.responses import imports
 from adkar.validation import ValidationFailed
 
 from .wavedata import count_held, count_responses, invite, make_wave, tally

@@ -13,9 +13,9 @@ from sqlalchemy import String, Text, select
 
 from adkar.extensions import db
 from adkar.mail import MailError
-from adkar.surveys import invitations
+from adkar.surveys.invitations import services as invitations
 from adkar.surveys.models import Invitation, WaveGroup
-from adkar.surveys.responses import AlreadyAnswered, hash_key, record_response
+from adkar.surveys.responses.services import AlreadyAnswered, hash_key, record_response
 from adkar.timeutil import today
 from adkar.validation import ValidationFailed
 

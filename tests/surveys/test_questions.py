@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from adkar.elements import LIKERT_MAX, LIKERT_MIN
-from adkar.surveys.questions import (
+from adkar.surveys.definitions.questions import (
     QUESTION_TYPES,
     AnswerError,
     QuestionType,

@@ -9,10 +9,18 @@ from sqlalchemy.exc import DBAPIError
 
 from adkar.audit.models import AuditEvent
 from adkar.extensions import db
-from adkar.surveys import publication, registry, responses
+from adkar.surveys.definitions import registry
 from adkar.surveys.models import HeldAnswer, Response
-from adkar.surveys.responses import AlreadyAnswered, hash_key, record_response, split_answers, store_imported
-from adkar.surveys.sealing import Unsealable
+from adkar.surveys.responses import publication
+from adkar.surveys.responses import services as responses
+from adkar.surveys.responses.sealing import Unsealable
+from adkar.surveys.responses.services import (
+    AlreadyAnswered,
+    hash_key,
+    record_response,
+    split_answers,
+    store_imported,
+)
 
 from .wavedata import (
     count_held,

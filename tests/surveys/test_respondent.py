@@ -12,9 +12,9 @@ from sqlalchemy import inspect, select
 
 from adkar.accounts.models import User
 from adkar.extensions import db
-from adkar.surveys import respondent
 from adkar.surveys.models import Invitation, Response, SubmissionReceipt, Wave
-from adkar.surveys.responses import hash_key
+from adkar.surveys.respond import services as respondent
+from adkar.surveys.responses.services import hash_key
 from adkar.timeutil import today
 
 from .wavedata import (

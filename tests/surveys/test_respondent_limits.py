@@ -1,4 +1,4 @@
-"""The survey links' rate limits count failures only (adkar/surveys/respondent_limits.py): a whole office
+"""The survey links' rate limits count failures only (adkar/surveys/respond/limits.py): a whole office
 behind one address opens and answers its links without a single refusal, guessing from that address is
 refused after TOKEN_RATE_LIMIT failures, and a link that exists is served even then. The limits are
 Flask-Limiter's own decorators, run by its unmodified hooks."""
@@ -15,8 +15,8 @@ from flask_limiter.util import get_qualified_name
 from sqlalchemy import func, select
 
 from adkar.extensions import db, limiter
-from adkar.surveys import respondent_limits
 from adkar.surveys.models import Invitation
+from adkar.surveys.respond import limits as respondent_limits
 
 from .wavedata import count_received, invitation_used, invite, make_wave, open_link, pulse_form
 

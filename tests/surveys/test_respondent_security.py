@@ -8,7 +8,7 @@ import re
 import pytest
 
 from adkar.extensions import limiter
-from adkar.surveys.respondent_views import REDACT_TOKENS
+from adkar.surveys.respond.views import REDACT_TOKENS
 
 from .wavedata import count_received, invite, make_wave, open_link, pulse_form
 

@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from adkar.audit.models import AuditEvent
 from adkar.extensions import db
-from adkar.surveys import invitations, waves
+from adkar.surveys.invitations import services as invitations
 from adkar.surveys.models import Invitation, Wave, WaveGroup
-from adkar.surveys.wave_views import plan_waves
+from adkar.surveys.waves import services as waves
+from adkar.surveys.waves.views import plan_waves
 from adkar.timeutil import today
 from adkar.validation import ValidationFailed
 

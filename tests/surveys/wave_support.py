@@ -14,8 +14,8 @@ from adkar.accounts import services as accounts_services
 from adkar.accounts.models import User
 from adkar.extensions import db
 from adkar.plan.models import Initiative, Milestone, StakeholderGroup
-from adkar.surveys import waves
 from adkar.surveys.models import Wave, WaveGroup
+from adkar.surveys.waves import services as waves
 from adkar.timeutil import today
 
 

@@ -1,5 +1,5 @@
 """Test data for waves, links and responses, built straight on the models so these tests do not depend on
-the wave pages; responses go through the real storage core (adkar.surveys.responses)."""
+the wave pages; responses go through the real storage core (adkar.surveys.responses.services)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 
 from adkar.extensions import db
 from adkar.plan.models import StakeholderGroup
-from adkar.surveys import registry
-from adkar.surveys.definitions import score
+from adkar.surveys.definitions import registry
+from adkar.surveys.definitions.survey import score
 from adkar.surveys.models import HeldAnswer, Invitation, Response, SubmissionReceipt, Wave, WaveGroup
-from adkar.surveys.responses import hash_key, split_answers, store_imported
+from adkar.surveys.responses.services import hash_key, split_answers, store_imported
 from adkar.timeutil import today
 
 PULSE_ITEMS = ("aw1", "de1", "kn1", "ab1", "re1")

@@ -26,7 +26,7 @@ and *counted* after it, only when `deduct_when(response)` holds. So:
   view, so a GET still resolves its link once).
 - The cost of that: an address whose window is full still has each request looked up, and a guesser there
   can tell a real link (its page) from a made-up one (429). That gives nothing away, because tokens are 256
-  random bits (adkar.surveys.invitations): no number of guesses finds one. The limit brakes scanners and
+  random bits (adkar.surveys.invitations.services): no number of guesses finds one. The limit brakes scanners and
   noise; shedding load is the proxy's job. Sign-in differs: a password can be guessed, so it is tested
   against its limits before it is checked (adkar.accounts.views).
 - A form sent back with errors (400) or a stale nonce on a real link is not counted: counting needs the
@@ -37,7 +37,7 @@ and *counted* after it, only when `deduct_when(response)` holds. So:
 - A 429 is never counted, so refused requests do not stretch the count beyond the window's failures.
 
 A personal form's POST proves its link without the database: its nonce is signed by the app and names the
-link (adkar.surveys.respondent.form_receipt), so its sender was served a page for that link within a day.
+link (adkar.surveys.respond.services.form_receipt), so its sender was served a page for that link within a day.
 That keeps the busiest request free of a second lookup. The same form posted again once its link is spent
 (a double click, the back button) is answered 404 and not counted: its sender held the link. A POST without
 such a nonce, and every open-link POST (an open nonce names the wave and group, not the link), resolves the
@@ -51,9 +51,9 @@ from __future__ import annotations
 from flask import current_app, request
 from werkzeug.wrappers import Response
 
-from ..extensions import limiter
-from . import respondent
-from .responses import hash_key
+from ...extensions import limiter
+from ..responses.services import hash_key
+from . import services as respondent
 
 LINK_SCOPE = "respondent-links"
 OPEN_POST_SCOPE = "respondent-open-posts"

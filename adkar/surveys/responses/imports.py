@@ -13,17 +13,17 @@ from typing import IO, Any
 
 from sqlalchemy import select
 
-from .. import csvio
-from ..elements import LIKERT_MAX, LIKERT_MIN
-from ..extensions import db
-from ..validation import Problem, ValidationFailed
-from .batch import BatchChecker
-from .definitions import SurveyDefinition
-from .models import Wave, WaveGroup
+from ... import csvio
+from ...elements import LIKERT_MAX, LIKERT_MIN
+from ...extensions import db
+from ...validation import Problem, ValidationFailed
+from ..definitions.questions import AnswerError
+from ..definitions.survey import SurveyDefinition
+from ..models import Wave, WaveGroup
+from .column_check import ScoredBatch, score_columns
 from .publication import HeldGroup, held_count
-from .questions import AnswerError
-from .responses import split_answers, store_batch
-from .scored_batch import ScoredBatch, score_columns
+from .row_check import BatchChecker
+from .services import split_answers, store_batch
 
 MAX_ROWS = 10_000
 MAX_CSV_BYTES = 6_000_000  # 10,000 rows with long comments; below the app's 8 MB request limit

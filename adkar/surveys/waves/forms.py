@@ -1,4 +1,4 @@
-"""Forms of the wave pages. Shape checks live here; the rules (dates, groups, milestone) live in waves.py."""
+"""Forms of the wave pages. Shape checks live here; the rules (dates, groups, milestone) live in services.py."""
 
 from __future__ import annotations
 
@@ -19,15 +19,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import dates
-from ..plan.models import Initiative
-from ..timeutil import today as current_day
-from ..validation import ValidationFailed
-from . import registry
-from .definitions import survey_title
-from .invitations import MAX_BATCH
-from .models import Wave
-from .waves import MAX_NAME, MAX_PURPOSE, default_survey
+from ... import dates
+from ...plan.models import Initiative
+from ...timeutil import today as current_day
+from ...validation import ValidationFailed
+from ..definitions import registry
+from ..definitions.survey import survey_title
+from ..invitations.services import MAX_BATCH
+from ..models import Wave
+from .services import MAX_NAME, MAX_PURPOSE, default_survey
 
 NO_MILESTONE = 0
 DEFAULT_DAYS_OPEN = 14  # two weeks: long enough for holidays and shifts, short enough to keep momentum

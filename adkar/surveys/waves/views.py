@@ -1,29 +1,33 @@
 """Practitioner pages for survey waves: create, invite, follow the response rate (thin: parse, call, render).
 
-Import and export of responses live in response_views.py; the wave page leaves them a block.
+Import and export of responses live in adkar.surveys.responses.views; the wave page leaves them a block.
 """
 
 from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
-from ..access import WRITE, access_level, load_initiative
-from ..config import min_group_size
-from ..csvio import write_csv
-from ..extensions import db
-from ..forms import EmptyForm, choice_label, validated
-from ..mail import MailError
-from ..plan.models import Initiative
-from ..plan.views import register_plan_panel
-from ..validation import ValidationFailed
-from . import exports, invitations, registry, waves
-from .definitions import survey_title
-from .models import Wave
-from .wave_forms import (
+from ...access import WRITE, access_level, load_initiative
+from ...config import min_group_size
+from ...csvio import write_csv
+from ...extensions import db
+from ...forms import EmptyForm, choice_label, validated
+from ...mail import MailError
+from ...plan.models import Initiative
+from ...plan.views import register_plan_panel
+from ...validation import ValidationFailed
+from ..definitions import registry
+from ..definitions.survey import survey_title
+from ..invitations import services as invitations
+from ..models import Wave
+from ..responses import exports
+from . import bp
+from . import services as waves
+from .forms import (
     ALL_GROUPS,
     EmailInviteForm,
     LinksCsvForm,
@@ -34,8 +38,6 @@ from .wave_forms import (
     prefill_data,
     wave_form_data,
 )
-
-bp = Blueprint("waves", __name__)
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32,128}")
 
@@ -167,7 +169,7 @@ def _render_wave(wave: Wave, status: int = 200, **forms):
         "status": waves.wave_status(wave),
         "progress": progress,
         "total": total,
-        # The exports' own rule (surveys.exports): the page offers downloads exactly when they hold rows.
+        # The exports' own rule (surveys.responses.exports): the page offers downloads exactly when they hold rows.
         "exports_open": exports.withheld_reason(total.published, k) is None,
         "email_counts": invitations.email_counts(wave),
         "open_links": {wg.group_id: wg.open_link_hash is not None for wg in wave.wave_groups},

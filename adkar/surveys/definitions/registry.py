@@ -6,8 +6,8 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from ..resources import resource_dir
-from .definitions import SurveyDefinition, load_definitions, load_messages
+from ...resources import resource_dir
+from .survey import SurveyDefinition, load_definitions, load_messages
 
 EXTENSION_KEY = "adkar_surveys"
 

@@ -16,12 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adkar.elements import BARRIER_CHOICES, ELEMENTS, barrier_point
-from adkar.surveys import tally
-from adkar.surveys.definitions import check_answers, score
-from adkar.surveys.responses import split_answers
-from adkar.surveys.scored_batch import ScoredBatch, score_columns
+from adkar.surveys.definitions.survey import check_answers, score
+from adkar.surveys.responses import tally
+from adkar.surveys.responses.column_check import ScoredBatch, score_columns
+from adkar.surveys.responses.services import split_answers
 
-from .test_batch_checker import DEFINITIONS, RAW_VALUES
+from .test_row_check import DEFINITIONS, RAW_VALUES
 
 
 def plain_answer_sets(defn, *, as_text: bool):

@@ -1,7 +1,7 @@
 """Checking and scoring thousands of imported answer sets against one survey, quickly and by the same rules.
 
 An import of 10,000 rows holds 160,000 answers but only a handful of distinct values per item ("1".."5").
-`BatchChecker` parses each distinct (item, raw value) once with `definitions.check_item`, the respondent
+`BatchChecker` parses each distinct (item, raw value) once with `definitions.survey.check_item`, the respondent
 form's own rule, and scores with precomputed item positions. A row with any problem is handed back to
 `check_answers`, so problems are worded and ordered exactly as for a single form.
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..elements import ELEMENTS
-from .definitions import SurveyDefinition, check_answers, check_item
-from .questions import AnswerError
+from ...elements import ELEMENTS
+from ..definitions.questions import AnswerError
+from ..definitions.survey import SurveyDefinition, check_answers, check_item
 
 _CACHEABLE = (int, str)  # exact types: a bool (an int subclass equal to 1 or 0) is never cached
 _MAX_CACHED_TEXT = 32
@@ -21,8 +21,8 @@ _MAX_ENTRIES = 50_000
 
 
 class BatchChecker:
-    """`check(raw)` equals `definitions.check_answers(defn, raw)` for a plain dict, and `score(clean)`
-    equals `definitions.score(defn, clean)`; tests hold both to that."""
+    """`check(raw)` equals `definitions.survey.check_answers(defn, raw)` for a plain dict, and `score(clean)`
+    equals `definitions.survey.score(defn, clean)`; tests hold both to that."""
 
     def __init__(self, defn: SurveyDefinition):
         self.defn = defn

@@ -1,12 +1,12 @@
 """Practitioner pages for a wave's responses: CSV import and anonymous CSV/XLSX exports.
 
 Writers of the initiative only (access.load_initiative(..., write=True)): sponsors get 403, anyone who cannot
-see the initiative 404. Exports follow the anonymity rules in adkar.surveys.exports.
+see the initiative 404. Exports follow the anonymity rules in adkar.surveys.responses.exports.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -14,20 +14,19 @@ from sqlalchemy import select
 from werkzeug.routing import BuildError
 from wtforms import SelectField
 
-from .. import csvio
-from ..access import load_initiative
-from ..audit import services as audit
-from ..config import min_group_size
-from ..database import begin_write
-from ..extensions import db
-from ..plan.models import StakeholderGroup
-from ..rules.anonymity import comment_threshold
-from ..validation import Problem, ValidationFailed
-from . import exports, imports, registry
-from .definitions import SurveyDefinition, item_text
-from .models import Wave, WaveGroup
-
-bp = Blueprint("responses", __name__)
+from ... import csvio
+from ...access import load_initiative
+from ...audit import services as audit
+from ...config import min_group_size
+from ...database import begin_write
+from ...extensions import db
+from ...plan.models import StakeholderGroup
+from ...rules.anonymity import comment_threshold
+from ...validation import Problem, ValidationFailed
+from ..definitions import registry
+from ..definitions.survey import SurveyDefinition, item_text
+from ..models import Wave, WaveGroup
+from . import bp, exports, imports
 
 SHOWN_PROBLEMS = 100
 WAVE_PAGE_ENDPOINT = "waves.show"

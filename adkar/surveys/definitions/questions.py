@@ -10,7 +10,7 @@ import re
 import unicodedata
 from typing import Any, ClassVar, TypeVar
 
-from ..elements import LIKERT_MAX, LIKERT_MIN
+from ...elements import LIKERT_MAX, LIKERT_MIN
 
 
 class AnswerError(ValueError):

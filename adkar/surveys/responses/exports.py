@@ -19,13 +19,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from sqlalchemy import func, select
 
-from ..csvio import neutralise_cell, write_csv
-from ..elements import BARRIER_CHOICES, ELEMENT_LABELS, ELEMENTS
-from ..extensions import db
-from ..plan.models import StakeholderGroup
-from ..rules.anonymity import comment_threshold, comments_shown, hidden_groups
-from .definitions import SurveyDefinition, item_text
-from .models import Response, Wave, WaveGroup
+from ...csvio import neutralise_cell, write_csv
+from ...elements import BARRIER_CHOICES, ELEMENT_LABELS, ELEMENTS
+from ...extensions import db
+from ...plan.models import StakeholderGroup
+from ...rules.anonymity import comment_threshold, comments_shown, hidden_groups
+from ..definitions.survey import SurveyDefinition, item_text
+from ..models import Response, Wave, WaveGroup
 from .publication import held_by_wave
 
 POOLED_LABEL = "Other groups (each under {k})"
@@ -105,7 +105,7 @@ def wave_total(wave: Wave) -> int:
 
 
 def held_when_unpublished(wave: Wave, total: int) -> int:
-    """Answers of the wave waiting for k of their group and kind (adkar.surveys.publication), looked up
+    """Answers of the wave waiting for k of their group and kind (adkar.surveys.responses.publication), looked up
     only when it has `total` = 0 published: the one case `withheld_reason` explains them."""
     return 0 if total else held_by_wave(db.session.connection(), [wave.id]).get(wave.id, 0)
 

@@ -1,5 +1,5 @@
 """Receiving anonymous responses: exactly once per link or form, held sealed and published in batches of at
-least k (adkar.surveys.publication), so nothing stored pairs a response with its link."""
+least k (adkar.surveys.responses.publication), so nothing stored pairs a response with its link."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, false, insert, update
 from sqlalchemy.exc import IntegrityError
 
-from ..audit import services as audit
-from ..config import min_group_size
-from ..database import begin_write, table_of
-from ..extensions import db
+from ...audit import services as audit
+from ...config import min_group_size
+from ...database import begin_write, table_of
+from ...extensions import db
+from ..definitions.survey import SurveyDefinition
+from ..models import Invitation, SubmissionReceipt
 from . import publication
-from .definitions import SurveyDefinition
-from .models import Invitation, SubmissionReceipt
+from .column_check import ScoredBatch
 from .publication import HeldGroup, Source
-from .scored_batch import ScoredBatch
 
 _INSERT_RECEIPT = insert(table_of(SubmissionReceipt))
 _invitations = table_of(Invitation)
@@ -138,7 +138,7 @@ def write_response(
     invitation_token_hash: str | None = None,
 ) -> Received:
     """The one way a response is received, in the caller's write transaction: the token marked used (or
-    the open-link form's receipt stored) and the sealed answers held (adkar.surveys.publication). Nothing
+    the open-link form's receipt stored) and the sealed answers held (adkar.surveys.responses.publication). Nothing
     readable is written here, and the response is published, with others of its kind, only after this
     transaction commits (`publication.publish_when_complete`, with what it returns). Raises AlreadyAnswered
     before writing anything when the token or form was used; the caller's transaction must then be rolled
@@ -195,7 +195,7 @@ def store_batch(
     """Store already-validated imported responses in one transaction (all or nothing), as one kind of
     answer of their own ("import"): a batch of at least k is published at once (shuffled), with any import
     answers the group held; a smaller one is held until the group's imports reach k
-    (adkar.surveys.publication). Returns how many were stored; LookupError when the group is not in the
+    (adkar.surveys.responses.publication). Returns how many were stored; LookupError when the group is not in the
     wave.
 
     Imports never touch `invited`: they are answers collected elsewhere, not invitations. With `actor_id`

@@ -19,20 +19,20 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template, url_for
 from sqlalchemy import CursorResult, bindparam, case, delete, func, insert, select, update
 
-from .. import mail
-from ..accounts.models import User
-from ..audit import services as audit
-from ..config import min_group_size
-from ..database import begin_write, table_of
-from ..extensions import db
-from ..plan.models import StakeholderGroup
-from ..timeutil import utc_now
-from ..validation import Problem, ValidationFailed
-from . import registry
-from .definitions import survey_title
-from .models import Invitation, Wave, WaveGroup
-from .responses import hash_key
-from .waves import wave_status
+from ... import mail
+from ...accounts.models import User
+from ...audit import services as audit
+from ...config import min_group_size
+from ...database import begin_write, table_of
+from ...extensions import db
+from ...plan.models import StakeholderGroup
+from ...timeutil import utc_now
+from ...validation import Problem, ValidationFailed
+from ..definitions import registry
+from ..definitions.survey import survey_title
+from ..models import Invitation, Wave, WaveGroup
+from ..responses.services import hash_key
+from ..waves.services import wave_status
 
 TOKEN_BYTES = 32  # 256 bits; token_urlsafe gives 43 characters
 MAX_BATCH = 5000

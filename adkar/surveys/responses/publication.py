@@ -30,14 +30,15 @@ import orjson
 from flask import current_app
 from sqlalchemy import Connection, bindparam, delete, func, insert, select
 
-from ..config import min_group_size
-from ..database import start_writing, table_of
-from ..extensions import db
-from ..timeutil import today
-from . import bulk, registry, sealing, tally
-from .definitions import SurveyDefinition
-from .models import HeldAnswer, Wave, WaveGroup, new_response_id
-from .scored_batch import ScoredBatch
+from ...config import min_group_size
+from ...database import start_writing, table_of
+from ...extensions import db
+from ...timeutil import today
+from ..definitions import registry
+from ..definitions.survey import SurveyDefinition
+from ..models import HeldAnswer, Wave, WaveGroup, new_response_id
+from . import bulk_insert, sealing, tally
+from .column_check import ScoredBatch
 
 Source = Literal["personal", "open", "import"]
 SOURCES: tuple[Source, ...] = ("personal", "open", "import")
@@ -196,7 +197,7 @@ def insert_published(
 ) -> None:
     """Insert a batch as responses with its tally, in the caller's transaction. Only `publish` and imports
     of at least k answers (responses.store_batch) call it: every call is one step of at least k."""
-    bulk.insert_responses(
+    bulk_insert.insert_responses(
         connection, wave_id=kind.wave_id, group_id=kind.group_id, on=day or today(), batch=batch
     )
     tally.add(

@@ -23,8 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-from ..elements import ELEMENTS
-from .scored_batch import ScoredBatch
+from ...elements import ELEMENTS
+from .column_check import ScoredBatch
 
 
 class JsonText(TypeDecorator):

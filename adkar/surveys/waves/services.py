@@ -12,17 +12,18 @@ from typing import Literal
 
 from sqlalchemy import delete, exists, func, select
 
-from ..accounts.models import User
-from ..audit import services as audit
-from ..database import begin_write
-from ..dates import date_problem
-from ..elements import ELEMENT_LABELS
-from ..extensions import db
-from ..plan.models import Initiative, Milestone, StakeholderGroup
-from ..timeutil import today as current_day
-from ..validation import Problem, ValidationFailed
-from . import publication, registry
-from .models import HeldAnswer, Invitation, Response, Wave, WaveGroup
+from ...accounts.models import User
+from ...audit import services as audit
+from ...database import begin_write
+from ...dates import date_problem
+from ...elements import ELEMENT_LABELS
+from ...extensions import db
+from ...plan.models import Initiative, Milestone, StakeholderGroup
+from ...timeutil import today as current_day
+from ...validation import Problem, ValidationFailed
+from ..definitions import registry
+from ..models import HeldAnswer, Invitation, Response, Wave, WaveGroup
+from ..responses import publication
 
 WaveStatus = Literal["scheduled", "open", "closed"]
 
@@ -286,7 +287,7 @@ def initiative_waves(initiative: Initiative) -> list[Wave]:
 @dataclass(frozen=True)
 class GroupProgress:
     """Invitations and answers of a group. `published` answers are in the figures; `held` ones wait,
-    sealed, until their group has k of their kind (adkar.surveys.publication): counts, never answers."""
+    sealed, until their group has k of their kind (adkar.surveys.responses.publication): counts, never answers."""
 
     group_id: int
     name: str

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adkar.resources import resource_dir
-from adkar.surveys.batch import BatchChecker
-from adkar.surveys.definitions import check_answers, load_definitions, score
+from adkar.surveys.definitions.survey import check_answers, load_definitions, score
+from adkar.surveys.responses.row_check import BatchChecker
 
 DEFINITIONS = load_definitions(resource_dir("surveys"))
 RAW_VALUES = st.one_of(

@@ -9,9 +9,9 @@ from collections.abc import Iterable, Mapping
 
 from sqlalchemy import Connection, bindparam, update
 
-from ..elements import BARRIER_CHOICES, ELEMENTS, barrier_point, is_favorable
-from ..extensions import db
-from .models import WaveGroup
+from ...elements import BARRIER_CHOICES, ELEMENTS, barrier_point, is_favorable
+from ...extensions import db
+from ..models import WaveGroup
 
 TALLY_COLUMNS: tuple[str, ...] = (
     "n",

@@ -1,6 +1,6 @@
 """Sealing held answers: authenticated encryption with a key the database never sees.
 
-Answers wait in `held_answers` until their group has k of their kind (adkar.surveys.publication). That
+Answers wait in `held_answers` until their group has k of their kind (adkar.surveys.responses.publication). That
 row is written in the transaction that spends the link, so whoever reads the database, its WAL or a
 backup can pair the two; sealing makes the paired row unreadable. The key is derived (HKDF-SHA256) from
 the app's SECRET_KEY, which lives in the environment, not in the database. Every payload is padded to one

@@ -3,7 +3,7 @@
 An import of 10,000 responses is 160,000 answers that are almost always plain whole numbers from 1 to 5.
 Checking and scoring them one dict at a time cost several times what the database spends storing them, so
 `score_columns` checks each item's column at once with numpy, by the same rules as the respondent form
-(definitions.check_item, element means, elements.barrier_point). When any answer is not a plain 1-5 (or an
+(definitions.survey.check_item, element means, elements.barrier_point). When any answer is not a plain 1-5 (or an
 item is missing or unknown) it gives up and the row-by-row check words every problem; tests hold both paths
 to the same results.
 """
@@ -19,7 +19,7 @@ from operator import itemgetter
 
 import numpy as np
 
-from ..elements import (
+from ...elements import (
     BARRIER_AT_OR_BELOW,
     BARRIER_CHOICES,
     ELEMENTS,
@@ -28,8 +28,8 @@ from ..elements import (
     LIKERT_MIN,
     barrier_point,
 )
-from .definitions import SurveyDefinition, check_item
-from .questions import Likert5
+from ..definitions.questions import Likert5
+from ..definitions.survey import SurveyDefinition, check_item
 
 NO_BARRIER = len(ELEMENTS)  # index of "none" in BARRIER_CHOICES
 _LIKERT_TEXT = {str(value): value for value in range(LIKERT_MIN, LIKERT_MAX + 1)}

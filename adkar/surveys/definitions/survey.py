@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NoReturn
 
-from ..elements import ELEMENTS, element_scores
+from ...elements import ELEMENTS, element_scores
 from .questions import QUESTION_TYPES, AnswerError, QuestionType
 
 FALLBACK_LANGUAGE = "en"

@@ -18,14 +18,22 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import Connection, and_, bindparam, false, select
 
-from ..database import start_writing, table_of
-from ..extensions import db
-from ..timeutil import today as current_day
-from . import publication, registry
-from .definitions import SurveyDefinition, check_answers, score
-from .models import Invitation, Wave, WaveGroup
-from .questions import AnswerError
-from .responses import AlreadyAnswered, Received, hash_key, seal_answer, split_answers, write_response
+from ...database import start_writing, table_of
+from ...extensions import db
+from ...timeutil import today as current_day
+from ..definitions import registry
+from ..definitions.questions import AnswerError
+from ..definitions.survey import SurveyDefinition, check_answers, score
+from ..models import Invitation, Wave, WaveGroup
+from ..responses import publication
+from ..responses.services import (
+    AlreadyAnswered,
+    Received,
+    hash_key,
+    seal_answer,
+    split_answers,
+    write_response,
+)
 
 log = logging.getLogger(__name__)
 
@@ -284,7 +292,7 @@ def submit(kind: Kind, token: str, form: Mapping[str, Any], *, check_nonce: bool
     """Check and store one respondent POST: the link is resolved and the form's nonce and answers checked,
     then one write transaction marks the token used (or stores the form's receipt) and holds the answers,
     sealed; once it has committed, the group's batch is published if this answer made k of its kind
-    (adkar.surveys.publication). The marking re-checks that the token is unused, so two tabs store once.
+    (adkar.surveys.responses.publication). The marking re-checks that the token is unused, so two tabs store once.
 
     A form whose nonce fails comes back with its answers ("page expired"), never stored. `check_nonce=False`
     (CSRF checks off, as in most tests) skips that check for personal links; an open link's nonce is its

@@ -1,7 +1,7 @@
 """The respondent's pages: no sign-in, a personal (/s/) or open (/o/) link, one anonymous response.
 
-Views stay thin: resolve the link, check and store through adkar.surveys.respondent, render in the
-respondent's language. Rate limits are Flask-Limiter's decorators (adkar.surveys.respondent_limits): only
+Views stay thin: resolve the link, check and store through adkar.surveys.respond.services, render in the
+respondent's language. Rate limits are Flask-Limiter's decorators (adkar.surveys.respond.limits): only
 failures count, and a link that exists is never refused.
 Respondents get no cookie: each form's CSRF token is a signed nonce bound to its link, checked with the
 answers, so a stale page re-renders the answers instead of losing them.
@@ -15,14 +15,15 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import TooManyRequests
 
-from ..config import min_group_size
-from ..extensions import csrf
-from ..rules.anonymity import comment_threshold
-from . import registry, respondent, respondent_limits
-from .definitions import (
+from ...config import min_group_size
+from ...extensions import csrf
+from ...rules.anonymity import comment_threshold
+from ..definitions import registry
+from ..definitions.questions import AnswerError
+from ..definitions.survey import (
     Messages,
     item_choices,
     item_hint,
@@ -31,21 +32,21 @@ from .definitions import (
     resolve_language,
     survey_title,
 )
-from .questions import AnswerError
+from . import bp, limits
+from . import services as respondent
 
-bp = Blueprint("respond", __name__)
 csrf.exempt(bp)  # each form carries a signed, link-bound nonce instead (respondent.form_receipt)
 
 
 @bp.route("/s/<token>", methods=["GET", "POST"], endpoint="personal")
-@respondent_limits.link_checks
+@limits.link_checks
 def personal(token: str):
     return _respond("personal", token)
 
 
 @bp.route("/o/<token>", methods=["GET", "POST"], endpoint="open")
-@respondent_limits.link_checks
-@respondent_limits.open_link_posts
+@limits.link_checks
+@limits.open_link_posts
 def open_link(token: str):
     return _respond("open", token)
 
@@ -71,7 +72,7 @@ def _respond(kind: respondent.Kind, token: str):
     """GET shows the form; POST checks and stores it in one write transaction (respondent.submit), then
     thanks the respondent, or sends the form back with its answers and what to correct."""
     if request.method == "GET":
-        link = respondent_limits.requested_link(kind, token)  # resolved already when the limits ran
+        link = limits.requested_link(kind, token)  # resolved already when the limits ran
         lang = _language(link)
         return _form_page(link, lang) if link.state == "open" else _state_page(link, lang)
 

@@ -68,6 +68,7 @@ def _import_route_modules() -> None:
     from .audit import views as audit_views  # noqa: F401
     from .changes import views as changes_views  # noqa: F401
     from .dashboard import views as dashboard_views  # noqa: F401
+    from .governance import views as governance_views  # noqa: F401
     from .portfolio import views as portfolio_views  # noqa: F401
     from .surveys.respond import views as respond_views  # noqa: F401
     from .surveys.responses import views as responses_views  # noqa: F401
@@ -83,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from .audit import bp as audit_bp
     from .changes import bp as change_records_bp
     from .dashboard import bp as dashboard_bp
+    from .governance import bp as governance_bp
     from .plan import bp as plan_bp
     from .portfolio import bp as portfolio_bp
     from .surveys.respond import bp as respond_bp
@@ -100,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(actions_bp)
     app.register_blueprint(adoption_bp)
     app.register_blueprint(change_records_bp)
+    app.register_blueprint(governance_bp)
     app.register_blueprint(portfolio_bp)
     app.register_blueprint(vendor_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -89,7 +89,51 @@ def load_demo(*, password: str) -> bool:
         rng=random.Random(20261122),  # noqa: S311 - demo data, not security
     )
     _load_action_and_adoption_demo(initiative, groups, owner, users["sponsor"])
+    _load_governance_demo(owner, users["sponsor"])
     return True
+
+
+def _load_governance_demo(owner: User, sponsor: User) -> None:
+    """Stages through the rules themselves: the migration is Decided (the sponsor approved it) and waits on the
+    sponsor's operations sign-off for go-live; the portal is Implemented and waits on its controller."""
+    from .governance import services as governance
+    from .readiness.figures import gate, initiative_report
+
+    migration = db.session.scalar(select(Initiative).where(Initiative.name == DEMO_NAME))
+    portal = db.session.scalar(select(Initiative).where(Initiative.name == PORTFOLIO_NAME))
+    for initiative in (migration, portal):
+        if initiative is None:
+            continue
+        governance.advance(
+            initiative=initiative, to="detailed", actor=owner, note="Groups, milestones and targets agreed."
+        )
+        approval = governance.name_sign_off(
+            initiative=initiative, stage="decided", role="sponsor", approver_id=sponsor.id, actor=owner
+        )
+        governance.decide(
+            sign_off=approval, actor=sponsor, decision="approved", comment="Budget and scope agreed."
+        )
+        governance.advance(initiative=initiative, to="decided", actor=owner)
+    if migration is not None:
+        governance.name_sign_off(
+            initiative=migration, stage="implemented", role="operations", approver_id=sponsor.id, actor=owner
+        )
+    if portal is not None:
+        go_live = next(m for m in reversed(portal.milestones) if m.kind == "go-live")
+        status = gate(go_live, initiative_report(portal))["status"]
+        if status != "ready":
+            plan.override_gate(
+                milestone=go_live,
+                actor=owner,
+                computed_status=status,
+                justification="Went live on the business date; floor-walkers and daily clinics cover the gap.",
+            )
+        governance.advance(
+            initiative=portal, to="implemented", actor=owner, note="Live since go-live; hypercare under way."
+        )
+        governance.name_sign_off(
+            initiative=portal, stage="closed", role="controller", approver_id=owner.id, actor=owner
+        )
 
 
 def _load_waves(

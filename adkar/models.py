@@ -5,6 +5,7 @@ from .actions.models import Action, LibraryEntry, ResistanceEntry
 from .adoption.models import AdoptionSettings, UsageFigure
 from .audit.models import AuditEvent
 from .changes.models import ChangeRecord
+from .governance.models import SignOff, StageEntry
 from .plan.models import (
     GateOverride,
     Initiative,
@@ -29,6 +30,8 @@ __all__ = [
     "Milestone",
     "ResistanceEntry",
     "Response",
+    "SignOff",
+    "StageEntry",
     "StakeholderGroup",
     "SubmissionReceipt",
     "UsageFigure",

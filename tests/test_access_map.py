@@ -32,6 +32,7 @@ from adkar.adoption import services as adoption
 from adkar.adoption.models import UsageFigure
 from adkar.changes.services import set_change_record
 from adkar.extensions import db
+from adkar.governance import services as governance
 from adkar.plan.models import GateOverride
 from adkar.surveys.models import Invitation, Wave, WaveGroup
 
@@ -58,6 +59,7 @@ INITIATIVE_SCOPED = frozenset(
         "action_id",
         "resistance_id",
         "figure_id",
+        "sign_off_id",
         "member_id",
         "response_id",
     }
@@ -163,6 +165,10 @@ def build_world(app: Flask) -> World:
         set_change_record(
             milestone=milestone, actor=owner, number="CHG0031234", change_type="normal", state="scheduled"
         )
+        # The owner decides this sign-off, so the sponsor (who is not named) must be refused.
+        sign_off = governance.name_sign_off(
+            initiative=initiative, stage="decided", role="change_manager", approver_id=owner.id, actor=owner
+        )
         owner_token, _ = create_api_token(user=people["owner"], name="owner's script")
         for name, person in people.items():
             world.emails[name] = person.email
@@ -181,6 +187,7 @@ def build_world(app: Flask) -> World:
             "action_id": action.id,
             "resistance_id": resistance.id,
             "figure_id": figure_id,
+            "sign_off_id": sign_off.id,
             "entry_id": entry.id,
             "initiative:other": others.id,  # not a URL parameter: the stranger's own initiative
         }

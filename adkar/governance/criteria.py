@@ -1,0 +1,144 @@
+"""Entry criteria of each stage, evaluated from what the app knows about an initiative.
+
+Plain Python over `Facts`, so every rule can be checked against hand-made cases without a database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .models import APPROVED, APPROVER_ROLE_LABELS, REJECTED, STAGE_LABELS, STAGES
+
+# Change-record states at which the go-live change has been carried out (ITSM: review after implement).
+IMPLEMENTED_CHANGE_STATES = frozenset({"review", "closed"})
+# The roles that must have signed off before a stage may be entered, besides any others named for it.
+REQUIRED_ROLES = {"decided": (), "closed": ("controller",)}
+
+
+@dataclass(frozen=True)
+class SignOffFact:
+    stage: str
+    role: str
+    approver: str
+    decision: str
+
+
+@dataclass(frozen=True)
+class GoLiveFact:
+    """The go-live milestone's gate and its change record (None when no record is linked)."""
+
+    name: str
+    gate_status: str
+    overridden: bool
+    change_state: str | None
+
+
+@dataclass(frozen=True)
+class Facts:
+    groups: int
+    milestones: int
+    go_live: GoLiveFact | None
+    sign_offs: Sequence[SignOffFact] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One line of a stage's checklist: what is needed, whether it is met, and what the app found."""
+
+    label: str
+    met: bool
+    found: str
+
+
+def next_stage(stage: str) -> str | None:
+    index = STAGES.index(stage)
+    return STAGES[index + 1] if index + 1 < len(STAGES) else None
+
+
+def criteria(stage: str, facts: Facts) -> list[Criterion]:
+    """The checklist for entering `stage` (the first stage has none)."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}")
+    checks: list[Criterion] = []
+    if stage == "detailed":
+        checks += _plan_criteria(facts)
+    if stage == "implemented":
+        checks += _go_live_criteria(facts)
+    checks += _sign_off_criteria(stage, facts)
+    return checks
+
+
+def unmet(stage: str, facts: Facts) -> list[Criterion]:
+    return [c for c in criteria(stage, facts) if not c.met]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _plan_criteria(facts: Facts) -> list[Criterion]:
+    return [
+        Criterion(
+            "The stakeholder groups it impacts are named",
+            facts.groups > 0,
+            _count(facts.groups, "group") if facts.groups else "No stakeholder group yet",
+        ),
+        Criterion(
+            "Milestones with readiness targets are planned",
+            facts.milestones > 0,
+            _count(facts.milestones, "milestone") if facts.milestones else "No milestone yet",
+        ),
+        Criterion(
+            "A go-live milestone is planned",
+            facts.go_live is not None,
+            facts.go_live.name if facts.go_live else "No milestone of kind go-live",
+        ),
+    ]
+
+
+def _go_live_criteria(facts: Facts) -> list[Criterion]:
+    go_live = facts.go_live
+    if go_live is None:
+        return [Criterion("The go-live gate is ready or overridden", False, "No go-live milestone")]
+    gate_words = {"ready": "Ready", "not_ready": "Not ready", "no_data": "No data"}[go_live.gate_status]
+    checks = [
+        Criterion(
+            "The go-live gate is ready or overridden",
+            go_live.gate_status == "ready" or go_live.overridden,
+            gate_words + (", overridden with a justification" if go_live.overridden else ""),
+        )
+    ]
+    if go_live.change_state is not None:
+        checks.append(
+            Criterion(
+                "The go-live change record is implemented",
+                go_live.change_state in IMPLEMENTED_CHANGE_STATES,
+                f"Change record state: {go_live.change_state}",
+            )
+        )
+    return checks
+
+
+def _sign_off_criteria(stage: str, facts: Facts) -> list[Criterion]:
+    mine = [s for s in facts.sign_offs if s.stage == stage]
+    checks = []
+    if stage == "decided" and not mine:
+        checks.append(Criterion(f"Sign-offs are named for {STAGE_LABELS[stage]}", False, "No sign-off named"))
+    for role in REQUIRED_ROLES.get(stage, ()):
+        named = [s for s in mine if s.role == role]
+        checks.append(
+            Criterion(
+                f"A {APPROVER_ROLE_LABELS[role].lower()} signs off",
+                any(s.decision == APPROVED for s in named),
+                ", ".join(f"{s.approver}: {s.decision}" for s in named) or "None named",
+            )
+        )
+    for s in mine:
+        words = {APPROVED: "Approved", REJECTED: "Rejected"}.get(s.decision, "Not decided yet")
+        checks.append(
+            Criterion(
+                f"{APPROVER_ROLE_LABELS[s.role]} sign-off by {s.approver}", s.decision == APPROVED, words
+            )
+        )
+    return checks

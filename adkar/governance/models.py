@@ -1,0 +1,66 @@
+"""Stages an initiative has entered, and the sign-offs named for a stage."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import Model
+from ..timeutil import utc_now
+
+# Degree of implementation, in order: an initiative advances one stage at a time.
+STAGES = ("defined", "detailed", "decided", "implemented", "closed")
+STAGE_LABELS = {
+    "defined": "Defined",
+    "detailed": "Detailed",
+    "decided": "Decided",
+    "implemented": "Implemented",
+    "closed": "Closed",
+}
+FIRST_STAGE = STAGES[0]
+# Who signs off, as in the seeds: the business (sponsor), finance, operations, the controller, change management.
+APPROVER_ROLES = ("sponsor", "finance", "operations", "controller", "change_manager")
+APPROVER_ROLE_LABELS = {
+    "sponsor": "Sponsor",
+    "finance": "Finance",
+    "operations": "Operations",
+    "controller": "Controller",
+    "change_manager": "Change manager",
+}
+PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+DECISIONS = (APPROVED, REJECTED)
+
+
+class StageEntry(Model):
+    """One step of an initiative's stage history: which stage, when, who moved it and why."""
+
+    __tablename__ = "initiative_stages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(20))
+    entered_at: Mapped[datetime] = mapped_column(default=utc_now)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    user = relationship("User")
+
+
+class SignOff(Model):
+    """A named approver's decision on an initiative entering a stage; only that person may decide."""
+
+    __tablename__ = "sign_offs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(20))
+    approver_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    decision: Mapped[str] = mapped_column(String(10), default=PENDING)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    approver = relationship("User")

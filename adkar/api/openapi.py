@@ -19,7 +19,7 @@ from werkzeug.routing import Rule
 
 from . import bp
 from .http import json_response
-from .payload import MAX_ID
+from .fields import MAX_ID
 from .schemas.base import Body
 from .schemas.errors import Error
 from .schemas.meta import OpenApiDocument

@@ -18,8 +18,8 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, models_json
 from werkzeug.routing import Rule
 
 from . import bp
-from .http import json_response
 from .fields import MAX_ID
+from .http import json_response
 from .schemas.base import Body
 from .schemas.errors import Error
 from .schemas.meta import OpenApiDocument

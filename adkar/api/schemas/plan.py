@@ -136,7 +136,7 @@ class MilestoneIn(Body):
     ] = DEFAULT_THRESHOLD
     group_ids: Annotated[
         list[int], Ids(), Field(description="Groups of this initiative the gate reads; empty means all.")
-    ] = []
+    ] = Field(default=[])
 
 
 class MemberIn(Body):

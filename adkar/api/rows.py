@@ -10,7 +10,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from pydantic import BaseModel
+from pydantic_core import PydanticCustomError
+
 from ..validation import Problem, ValidationFailed
+from .fields import Kind
 
 
 def row_shape_problems(
@@ -36,6 +40,17 @@ def row_shape_problems(
             if key not in item
         ]
     return problems
+
+
+def row_value(
+    row: type[BaseModel], item: dict, key: str, *, index: int, path: str
+) -> tuple[Any, list[Problem]]:
+    """`item[key]` converted by the kind the row model declares for it: (value, []) or (None, [its problem])."""
+    kind = next(m for m in row.model_fields[key].metadata if isinstance(m, Kind))
+    try:
+        return kind.convert(item[key]), []
+    except PydanticCustomError as exc:
+        return None, [Problem(exc.message(), field=f"{path}.{key}", row=index, column=key)]
 
 
 @contextmanager

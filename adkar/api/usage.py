@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pandas as pd
@@ -11,19 +10,18 @@ from ..access import GROUP_INITIATIVE, load_initiative
 from ..adoption import services
 from ..adoption.metrics import AdoptionSummary
 from ..adoption.models import UsageFigure
-from ..validation import Problem, ValidationFailed
+from ..validation import ValidationFailed
 from . import bp
 from .auth import api_user
 from .crud import WRITE_ERRORS, api_record, delete_operation
 from .http import json_response, no_content
 from .openapi import operation
 from .payload import read_body
-from .rows import problems_at_json_paths, row_shape_problems
+from .rows import problems_at_json_paths, row_shape_problems, row_value
 from .schemas import usage as schema
 from .serialise import iso_date
 
 TAG = "usage"
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 FIGURE_KEYS = tuple(schema.UsageFigureIn.model_fields)
 
 
@@ -85,17 +83,10 @@ def read_figures(figures: list) -> list[dict]:
         )
         if not isinstance(item, dict):
             continue
-        raw = item.get("date")
         day = None
-        if isinstance(raw, str) and _DATE.fullmatch(raw):
-            try:
-                day = date.fromisoformat(raw)
-            except ValueError:
-                day = None
-        if "date" in item and day is None:
-            problems.append(
-                Problem("Expected a date written YYYY-MM-DD.", field=f"{path}.date", row=index, column="date")
-            )
+        if "date" in item:
+            day, refused = row_value(schema.UsageFigureIn, item, "date", index=index, path=path)
+            problems += refused
         rows.append(
             {
                 "row": index,

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request, url_for
+from flask import url_for
 
 from ..access import GROUP_INITIATIVE, load_initiative
 from ..actions import library, services
 from ..actions.effects import Effect, action_effect
 from ..actions.models import Action, LibraryEntry, ResistanceEntry
-from ..elements import ELEMENTS
 from ..extensions import db
 from ..plan.models import Initiative, StakeholderGroup
 from ..readiness.figures import InitiativeReadiness, initiative_report
@@ -20,7 +19,7 @@ from .auth import api_user, require_writer
 from .crud import api_record, create_operation, delete_operation, items, update_operation
 from .http import created, json_response, no_content
 from .openapi import operation
-from .payload import read_body, read_changes
+from .payload import read_body, read_changes, read_query
 from .schemas import actions as schema
 from .schemas.base import Body
 from .serialise import iso_date, iso_datetime
@@ -101,13 +100,10 @@ def library_json(entry: LibraryEntry) -> dict[str, Any]:
 
 def _group_filter(initiative: Initiative) -> int | None:
     """?group_id= narrows a list to one group of the initiative (400 for anything else)."""
-    raw = request.args.get("group_id")
-    if raw is None:
-        return None
-    group_ids = {g.id for g in initiative.groups}
-    if not raw.isdigit() or int(raw) not in group_ids:
+    group_id = read_query(schema.GroupFilter).group_id
+    if group_id is not None and group_id not in {g.id for g in initiative.groups}:
         raise ValidationFailed.one("group_id must be the id of one of the initiative's groups.", "group_id")
-    return int(raw)
+    return group_id
 
 
 def _group_body(initiative_id: int, body: type[Body]) -> tuple[Initiative, StakeholderGroup, dict]:
@@ -130,6 +126,7 @@ def _action(action_id: int, *, write: bool = False) -> Action:
     summary="The action plans of an initiative, by group and start date",
     tag=TAG,
     responses={200: schema.ActionList},
+    query=schema.GroupFilter,
     errors=(400,),
     description="`?group_id=` narrows the list to one group. Each action carries its measured effect.",
 )
@@ -190,6 +187,7 @@ def _resistance(resistance_id: int, *, write: bool = False) -> ResistanceEntry:
     summary="The resistance log of an initiative, by group, newest first",
     tag=TAG,
     responses={200: schema.ResistanceList},
+    query=schema.GroupFilter,
     errors=(400,),
     description="`?group_id=` narrows the list to one group.",
 )
@@ -242,14 +240,12 @@ def delete_resistance(resistance_id: int):
     summary="The action library, in ADKAR order",
     tag=TAG,
     responses={200: schema.LibraryEntryList},
+    query=schema.ElementFilter,
     errors=(400,),
     description="`?element=` narrows the list to one ADKAR element.",
 )
 def list_library():
-    element = request.args.get("element")
-    if element is not None and element not in ELEMENTS:
-        raise ValidationFailed.one(f"element must be one of: {', '.join(ELEMENTS)}.", "element")
-    return items(library.entries(element), library_json)
+    return items(library.entries(read_query(schema.ElementFilter).element), library_json)
 
 
 @bp.post("/action-library")

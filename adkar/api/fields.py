@@ -22,6 +22,7 @@ from ..elements import ELEMENTS
 MAX_ID = 2**31 - 1  # the largest id a database integer column holds on every engine
 ERROR_TYPE = "adkar_value"  # the pydantic error type of every refusal below; its message is the client's
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DIGITS = re.compile(r"[0-9]{1,10}")
 _LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -215,6 +216,19 @@ class Ids(Kind):
             "items": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
             "maxItems": self.max_items,
         }
+
+
+@dataclass(frozen=True)
+class IdText(Kind):
+    """An id written in a query string: digits only, from 1 to MAX_ID."""
+
+    def convert(self, value: Any) -> int:
+        if not isinstance(value, str) or not _DIGITS.fullmatch(value) or not 1 <= int(value) <= MAX_ID:
+            raise refuse("Expected an id (a whole number from 1).")
+        return int(value)
+
+    def schema(self) -> dict:
+        return _ID.schema()
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from werkzeug.routing import Rule
 from . import bp
 from .fields import MAX_ID
 from .http import json_response
-from .schemas.base import Body
+from .schemas.base import Body, Query
 from .schemas.errors import Error
 from .schemas.meta import OpenApiDocument
 
@@ -82,6 +82,7 @@ def operation(
     tag: str,
     responses: dict[int, type[BaseModel] | None],
     body: type[Body] | None = None,
+    query: type[Query] | None = None,
     errors: Iterable[int] = (),
     description: str = "",
     public: bool = False,
@@ -90,7 +91,7 @@ def operation(
     """Document the view below a route decorator.
 
     `responses` maps a success status to the model of its JSON answer (None: no body); `body` is the model
-    the view reads its body with. `errors` adds statuses beyond the ones implied (401 unless `public`;
+    the view reads its body with, `query` the model of its query parameters. `errors` adds statuses beyond the ones implied (401 unless `public`;
     400/413/415 with a `body`; 404 with path parameters; 409 on writes; 429 always). `method` is needed only
     when one view serves several methods.
     """
@@ -105,6 +106,7 @@ def operation(
             "tag": tag,
             "responses": responses,
             "body": body,
+            "query": query,
             "errors": set(errors),
             "description": description,
             "public": public,
@@ -170,6 +172,25 @@ def document() -> dict:
     return cache["document"]
 
 
+def query_parameters(model: type[Query]) -> list[dict]:
+    """The query parameters a Query model declares, each with its schema and description."""
+    schema = model.model_json_schema(schema_generator=_Untitled)
+    parameters = []
+    for name, prop in schema["properties"].items():
+        prop = dict(prop)
+        description = prop.pop("description", "")
+        if prop.get("default", "") is None:
+            del prop["default"]
+        parameter = {
+            "name": name,
+            "in": "query",
+            "required": name in schema.get("required", ()),
+            "schema": prop,
+        }
+        parameters.append(parameter | ({"description": description} if description else {}))
+    return parameters
+
+
 def _path(rule: Rule) -> tuple[str, list[dict]]:
     parameters = []
     for match in _RULE_ARGUMENT.finditer(rule.rule):
@@ -192,8 +213,9 @@ def _operation(endpoint: str, method: str, spec: dict, parameters: list[dict]) -
     }
     if spec["description"]:
         entry["description"] = spec["description"]
-    if parameters:
-        entry["parameters"] = parameters
+    queried = query_parameters(spec["query"]) if spec["query"] is not None else []
+    if parameters or queried:
+        entry["parameters"] = parameters + queried
     if spec["body"] is not None:
         schema = ref(spec["body"].__name__)
         entry["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}

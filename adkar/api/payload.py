@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from flask import request
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from werkzeug.exceptions import UnsupportedMediaType
 
 from ..validation import Problem, ValidationFailed
 from .fields import ERROR_TYPE, MAX_ID
-from .schemas.base import Body, Changes
+from .schemas.base import Body, Changes, Query
 
-__all__ = ["MAX_ID", "json_object", "problems_of", "read_body", "read_changes"]
+__all__ = ["MAX_ID", "json_object", "problems_of", "read_body", "read_changes", "read_query"]
+
+M = TypeVar("M", bound=BaseModel)
+Q = TypeVar("Q", bound=Query)
 
 _MESSAGES = {"missing": "This field is required.", "extra_forbidden": "Unknown field."}
 
@@ -40,10 +43,10 @@ def json_object() -> dict:
     return body
 
 
-def convert(model: type[Body], body: dict) -> Body:
-    """`body` read with `model`: ValidationFailed with every problem (unknown fields first) otherwise."""
+def convert(model: type[M], data: dict) -> M:
+    """`data` read with `model`: ValidationFailed with every problem (unknown fields first) otherwise."""
     try:
-        return model.model_validate(body)
+        return model.model_validate(data)
     except ValidationError as exc:
         raise ValidationFailed(problems_of(exc)) from None
 
@@ -63,6 +66,11 @@ def read_changes(model: type[Changes], record: object, **stored: Any) -> dict[st
         raise ValidationFailed([Problem(f"Send at least one of: {', '.join(model.model_fields)}.")])
     current = {name: stored[name] if name in stored else getattr(record, name) for name in model.model_fields}
     return current | {name: getattr(values, name) for name in values.model_fields_set}
+
+
+def read_query(model: type[Q]) -> Q:
+    """The request's query parameters read with `model` (one value each; unknown ones ignored)."""
+    return convert(model, request.args.to_dict())
 
 
 def problems_of(exc: ValidationError) -> list[Problem]:

@@ -13,7 +13,7 @@ from . import bp
 from .auth import require_writer
 from .http import json_response
 from .openapi import operation
-from .schemas.portfolio import Portfolio
+from .schemas.portfolio import Portfolio, Window
 
 
 def _window() -> tuple:
@@ -28,6 +28,7 @@ def _window() -> tuple:
     summary="Change saturation: changes per stakeholder group and month across initiatives",
     tag="portfolio",
     responses={200: Portfolio},
+    query=Window,
     errors=(400, 403),
     description=(
         f"`?start=YYYY-MM&months=N` (1 to {MAX_MONTHS}) chooses the window; by default {DEFAULT_MONTHS} months "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, request, url_for
+from flask import abort, url_for
 
 from ..access import load_initiative
 from ..surveys import invitations, registry, waves
@@ -13,7 +13,7 @@ from .auth import api_user
 from .crud import WRITE_ERRORS, api_record, create_operation, items
 from .http import created, json_response
 from .openapi import operation
-from .payload import read_body
+from .payload import read_body, read_query
 from .schemas import surveys as schema
 
 TAG = "surveys"
@@ -21,7 +21,7 @@ LANG_NOTE = "Texts are in English unless `?lang=` names another language the sur
 
 
 def _lang() -> str:
-    return (request.args.get("lang") or "en")[:20]
+    return (read_query(schema.Language).lang or "en")[:20]
 
 
 def wave_json(wave: Wave) -> dict:
@@ -49,6 +49,7 @@ def wave_json(wave: Wave) -> dict:
     summary="The surveys this installation offers",
     tag=TAG,
     responses={200: schema.SurveyList},
+    query=schema.Language,
     description=LANG_NOTE,
 )
 def list_surveys():
@@ -58,7 +59,11 @@ def list_surveys():
 
 @bp.get("/surveys/<key>")
 @operation(
-    summary="One survey with its items", tag=TAG, responses={200: schema.Survey}, description=LANG_NOTE
+    summary="One survey with its items",
+    tag=TAG,
+    responses={200: schema.Survey},
+    query=schema.Language,
+    description=LANG_NOTE,
 )
 def get_survey(key: str):
     definition = registry.get(key)

@@ -10,8 +10,8 @@ from pydantic import Field
 from ...actions import services
 from ...actions.models import ACTION_STATUSES, RESISTANCE_REASONS, RESISTANCE_STATUSES
 from ...actions.seed import DESCRIPTION_MAX, TITLE_MAX
-from ..fields import ELEMENT, Day, OneOf, OptionalId, Text, Whole
-from .base import Answer, Body, changes_of, list_of
+from ..fields import ELEMENT, Day, IdText, OneOf, OptionalId, Text, Whole
+from .base import Answer, Body, Query, changes_of, list_of
 from .common import Id, Moment, Url
 
 Mean = Annotated[float, Field(ge=1, le=5)]
@@ -148,6 +148,14 @@ class LibraryEntryIn(Body):
         str, Text(max_length=TITLE_MAX), Field(description="Unique within its element (ignoring case).")
     ]
     description: Annotated[str, Text(max_length=DESCRIPTION_MAX, blank=True, multiline=True)] = ""
+
+
+class GroupFilter(Query):
+    group_id: Annotated[int | None, IdText(), Field(description="Only this group of the initiative.")] = None
+
+
+class ElementFilter(Query):
+    element: Annotated[str | None, ELEMENT, Field(description="Only this ADKAR element.")] = None
 
 
 ActionChanges = changes_of(ActionIn, "ActionChanges", leave_out=("group_id", "library_entry_id"))

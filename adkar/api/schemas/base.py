@@ -14,6 +14,12 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Query(BaseModel):
+    """The query parameters of a GET, each optional; others are ignored (the document lists these)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
 class Answer(BaseModel):
     """A JSON answer's shape, for the document (and the conformance checks of the tests)."""
 
@@ -25,7 +31,7 @@ def _no_default(schema: dict[str, Any]) -> None:
 
 
 def absent() -> Any:
-    """An answer field that is left out when it does not apply (never null): not required, no default."""
+    """A field that is left out when it does not apply (never null): not required, no default documented."""
     return Field(default=None, json_schema_extra=_no_default)
 
 

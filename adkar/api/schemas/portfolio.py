@@ -7,7 +7,9 @@ from typing import Annotated
 
 from pydantic import Field
 
-from .base import Answer
+from ...portfolio.forms import DEFAULT_MONTHS
+from ...portfolio.saturation import MAX_MONTHS
+from .base import Answer, Query, absent
 from .common import Count, Id
 
 Month = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
@@ -44,3 +46,11 @@ class Portfolio(Answer):
     groups: Annotated[
         list[PortfolioGroup], Field(description="Busiest first; only groups hit by a change in the window.")
     ]
+
+
+class Window(Query):
+    """The window of months, as documented; the portfolio's window form reads it, for the page, its exports and
+    the API alike (it owns the rule: a month from 2000 to 2100)."""
+
+    start: Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description="The first month, YYYY-MM.")] = absent()
+    months: Annotated[int, Field(ge=1, le=MAX_MONTHS, description="How many months.")] = DEFAULT_MONTHS

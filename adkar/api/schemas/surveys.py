@@ -9,7 +9,7 @@ from pydantic import Field
 
 from ...surveys import invitations, waves
 from ..fields import Day, Ids, OneOf, OptionalId, Text, Whole
-from .base import Answer, Body, list_of
+from .base import Answer, Body, Query, list_of
 from .common import Count, Id, Url
 
 # --- answers ---------------------------------------------------------------------------------------------
@@ -71,6 +71,13 @@ class PersonalLinks(Answer):
 
 SurveyList = list_of(Survey)
 WaveList = list_of(Wave)
+
+
+class Language(Query):
+    lang: Annotated[
+        str, Field(description="A language the survey has (e.g. fr, de, fr-CA); English when it has not.")
+    ] = "en"
+
 
 # --- bodies ----------------------------------------------------------------------------------------------
 

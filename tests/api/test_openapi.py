@@ -196,3 +196,20 @@ def test_two_models_of_one_name_are_refused():
     assert set(schemas([Thing])) == {"Thing"}
     with pytest.raises(ValueError, match="Thing"):
         schemas([Thing, Other])
+
+
+def test_query_parameters_come_from_their_models(document):
+    actions = document["paths"]["/api/v1/initiatives/{initiative_id}/actions"]["get"]
+    query = [p for p in actions["parameters"] if p["in"] == "query"]
+    assert query == [
+        {
+            "name": "group_id",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+            "description": query[0]["description"],
+        }
+    ]
+    library = document["paths"]["/api/v1/action-library"]["get"]
+    assert [p["name"] for p in library["parameters"]] == ["element"]
+    assert "404" not in library["responses"]  # query parameters are not path parameters

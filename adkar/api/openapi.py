@@ -70,9 +70,10 @@ def schemas(models: Iterable[type[BaseModel]]) -> dict[str, dict]:
         [(model, mode) for model in unique], ref_template=REF_TEMPLATE, schema_generator=_Untitled
     )
     found = document.get("$defs", {})
-    for (model, _), schema in refs.items():
-        if schema != ref(model.__name__):
-            raise ValueError(f"OpenAPI schema {model.__name__!r} is declared by two models")
+    clashes = [model.__name__ for (model, _), schema in refs.items() if schema != ref(model.__name__)]
+    clashes += [name for name in found if "__" in name]  # a model used only inside others, qualified
+    if clashes:
+        raise ValueError(f"OpenAPI schemas declared by two models each: {', '.join(sorted(clashes))}")
     return dict(sorted(found.items()))
 
 
@@ -91,9 +92,9 @@ def operation(
     """Document the view below a route decorator.
 
     `responses` maps a success status to the model of its JSON answer (None: no body); `body` is the model
-    the view reads its body with, `query` the model of its query parameters. `errors` adds statuses beyond the ones implied (401 unless `public`;
-    400/413/415 with a `body`; 404 with path parameters; 409 on writes; 429 always). `method` is needed only
-    when one view serves several methods.
+    the view reads its body with, `query` the model of its query parameters. `errors` adds statuses beyond
+    the ones implied (401 unless `public`; 400/413/415 with a `body`; 404 with path parameters; 409 on
+    writes; 429 always). `method` is needed only when one view serves several methods.
     """
 
     def decorate(view: F) -> F:

@@ -4,182 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request, url_for
+from flask import url_for
 
 from ..access import GROUP_INITIATIVE, load_initiative
 from ..actions import library, services
 from ..actions.effects import Effect, action_effect
-from ..actions.models import (
-    ACTION_STATUSES,
-    RESISTANCE_REASONS,
-    RESISTANCE_STATUSES,
-    Action,
-    LibraryEntry,
-    ResistanceEntry,
-)
-from ..actions.seed import DESCRIPTION_MAX, TITLE_MAX
-from ..elements import ELEMENTS
+from ..actions.models import Action, LibraryEntry, ResistanceEntry
 from ..extensions import db
 from ..plan.models import Initiative, StakeholderGroup
 from ..readiness.figures import InitiativeReadiness, initiative_report
 from ..validation import ValidationFailed
 from . import bp
 from .auth import api_user, require_writer
-from .crud import api_record, create_operation, delete_operation, items, patched, update_operation
+from .crud import api_record, create_operation, delete_operation, items, update_operation
 from .http import created, json_response, no_content
-from .openapi import component, list_of, operation
-from .payload import Choice, Date, Element, Fields, Integer, OptionalId, String, read_body
-from .serialise import DATE, DATETIME, ID, URL, iso_date, iso_datetime
+from .openapi import operation
+from .payload import read_body, read_changes, read_query
+from .schemas import actions as schema
+from .schemas.base import Body
+from .serialise import iso_date, iso_datetime
 
 TAG = "actions"
-MEAN = {"type": "number", "minimum": 1, "maximum": 5}
-
-ACTION_FIELDS = Fields(
-    group_id=Integer(minimum=1, description="A stakeholder group of the initiative."),
-    element=Element(description="The ADKAR element the action helps people reach."),
-    what=String(max_length=services.WHAT_MAX, multiline=True, description="What will be done."),
-    owner=String(max_length=services.OWNER_MAX, description="Who is accountable (a name, free text)."),
-    starts_on=Date(),
-    due_on=Date(description="Not before starts_on."),
-    status=Choice(choices=ACTION_STATUSES, default="planned"),
-    library_entry_id=OptionalId(default=None, description="The library entry the action comes from, if any."),
-)
-ACTION_CHANGE = Fields(
-    **{k: v for k, v in ACTION_FIELDS.fields.items() if k not in ("group_id", "library_entry_id")}
-)
-RESISTANCE_FIELDS = Fields(
-    group_id=Integer(minimum=1, description="A stakeholder group of the initiative."),
-    what=String(max_length=services.WHAT_MAX, multiline=True, description="What people resist."),
-    reason=Choice(choices=RESISTANCE_REASONS, description="Why, in Prosci's common sources of resistance."),
-    people=Integer(
-        minimum=1, maximum=10_000_000, description="How many people; at most the group's headcount."
-    ),
-    response=String(max_length=services.RESPONSE_MAX, blank=True, multiline=True, default=""),
-    status=Choice(choices=RESISTANCE_STATUSES, default="open"),
-    logged_on=Date(description="When it was noticed."),
-)
-RESISTANCE_CHANGE = Fields(**{k: v for k, v in RESISTANCE_FIELDS.fields.items() if k != "group_id"})
-LIBRARY_FIELDS = Fields(
-    element=Element(),
-    title=String(max_length=TITLE_MAX, description="Unique within its element (ignoring case)."),
-    description=String(max_length=DESCRIPTION_MAX, blank=True, multiline=True, default=""),
-)
-
-EFFECT = component(
-    "ActionEffect",
-    {
-        "type": ["object", "null"],
-        "description": "The group's mean for the action's element in the last visible wave closing on or before "
-        "the start date and the first visible wave opening on or after it; null when either is missing.",
-        "properties": {
-            "element": {"enum": list(ELEMENTS)},
-            "before": {
-                "type": "object",
-                "properties": {"wave": {"type": "string"}, "closes_on": DATE, "mean": MEAN},
-                "required": ["wave", "closes_on", "mean"],
-                "additionalProperties": False,
-            },
-            "after": {
-                "type": "object",
-                "properties": {"wave": {"type": "string"}, "opens_on": DATE, "mean": MEAN},
-                "required": ["wave", "opens_on", "mean"],
-                "additionalProperties": False,
-            },
-            "change": {"type": "number"},
-            "direction": {"enum": ["up", "down", "flat"], "description": "Judged on one-decimal means."},
-        },
-        "required": ["element", "before", "after", "change", "direction"],
-        "additionalProperties": False,
-    },
-)
-ACTION = component(
-    "Action",
-    {
-        "type": "object",
-        "description": "A step of a group's ADKAR action plan.",
-        "properties": {
-            "id": ID,
-            "group_id": ID,
-            "element": {"enum": list(ELEMENTS)},
-            "what": {"type": "string"},
-            "owner": {"type": "string"},
-            "starts_on": DATE,
-            "due_on": DATE,
-            "status": {"enum": list(ACTION_STATUSES)},
-            "library_entry_id": {"type": ["integer", "null"]},
-            "effect": EFFECT,
-            "created_at": DATETIME,
-            "updated_at": DATETIME,
-            "url": URL,
-        },
-        "required": [
-            "id",
-            "group_id",
-            "element",
-            "what",
-            "owner",
-            "starts_on",
-            "due_on",
-            "status",
-            "library_entry_id",
-            "effect",
-            "created_at",
-            "updated_at",
-            "url",
-        ],
-        "additionalProperties": False,
-    },
-)
-RESISTANCE = component(
-    "ResistanceEntry",
-    {
-        "type": "object",
-        "description": "Resistance seen in a group: what, why, by how many, and the response.",
-        "properties": {
-            "id": ID,
-            "group_id": ID,
-            "what": {"type": "string"},
-            "reason": {"enum": list(RESISTANCE_REASONS)},
-            "people": {"type": "integer", "minimum": 1},
-            "response": {"type": "string"},
-            "status": {"enum": list(RESISTANCE_STATUSES)},
-            "logged_on": DATE,
-            "created_at": DATETIME,
-            "updated_at": DATETIME,
-            "url": URL,
-        },
-        "required": [
-            "id",
-            "group_id",
-            "what",
-            "reason",
-            "people",
-            "response",
-            "status",
-            "logged_on",
-            "created_at",
-            "updated_at",
-            "url",
-        ],
-        "additionalProperties": False,
-    },
-)
-LIBRARY_ENTRY = component(
-    "LibraryEntry",
-    {
-        "type": "object",
-        "description": "A suggested action for an ADKAR element, shared by every initiative.",
-        "properties": {
-            "id": ID,
-            "element": {"enum": list(ELEMENTS)},
-            "title": {"type": "string"},
-            "description": {"type": "string"},
-            "url": URL,
-        },
-        "required": ["id", "element", "title", "description", "url"],
-        "additionalProperties": False,
-    },
-)
 
 
 def effect_json(effect: Effect | None) -> dict | None:
@@ -255,20 +100,17 @@ def library_json(entry: LibraryEntry) -> dict[str, Any]:
 
 def _group_filter(initiative: Initiative) -> int | None:
     """?group_id= narrows a list to one group of the initiative (400 for anything else)."""
-    raw = request.args.get("group_id")
-    if raw is None:
-        return None
-    group_ids = {g.id for g in initiative.groups}
-    if not raw.isdigit() or int(raw) not in group_ids:
+    group_id = read_query(schema.GroupFilter).group_id
+    if group_id is not None and group_id not in {g.id for g in initiative.groups}:
         raise ValidationFailed.one("group_id must be the id of one of the initiative's groups.", "group_id")
-    return int(raw)
+    return group_id
 
 
-def _group_body(initiative_id: int, fields: Fields) -> tuple[Initiative, StakeholderGroup, dict]:
+def _group_body(initiative_id: int, body: type[Body]) -> tuple[Initiative, StakeholderGroup, dict]:
     """For a new record of a group: the writable initiative, the body's group of it (a group_id problem
     otherwise) and the body's other values."""
     initiative = load_initiative(api_user(), initiative_id, write=True)
-    values = read_body(fields)
+    values = read_body(body)
     return initiative, services.initiative_group(initiative, values.pop("group_id")), values
 
 
@@ -283,7 +125,8 @@ def _action(action_id: int, *, write: bool = False) -> Action:
 @operation(
     summary="The action plans of an initiative, by group and start date",
     tag=TAG,
-    responses={200: list_of(ACTION)},
+    responses={200: schema.ActionList},
+    query=schema.GroupFilter,
     errors=(400,),
     description="`?group_id=` narrows the list to one group. Each action carries its measured effect.",
 )
@@ -296,15 +139,17 @@ def list_actions(initiative_id: int):
 
 
 @bp.post("/initiatives/<id:initiative_id>/actions")
-@create_operation(summary="Add an action to a group's plan", tag=TAG, fields=ACTION_FIELDS, schema=ACTION)
+@create_operation(
+    summary="Add an action to a group's plan", tag=TAG, body=schema.ActionIn, answer=schema.Action
+)
 def create_action(initiative_id: int):
-    initiative, group, values = _group_body(initiative_id, ACTION_FIELDS)
+    initiative, group, values = _group_body(initiative_id, schema.ActionIn)
     action = services.create_action(group=group, actor=api_user(), **values)
     return created(action_json(action, initiative_report(initiative)))
 
 
 @bp.get("/actions/<id:action_id>")
-@operation(summary="One action", tag=TAG, responses={200: ACTION})
+@operation(summary="One action", tag=TAG, responses={200: schema.Action})
 def get_action(action_id: int):
     action = _action(action_id)
     return json_response(action_json(action, initiative_report(action.group.initiative)))
@@ -312,11 +157,14 @@ def get_action(action_id: int):
 
 @bp.patch("/actions/<id:action_id>")
 @update_operation(
-    summary="Change some fields of an action (its status, say)", tag=TAG, fields=ACTION_CHANGE, schema=ACTION
+    summary="Change some fields of an action (its status, say)",
+    tag=TAG,
+    body=schema.ActionChanges,
+    answer=schema.Action,
 )
 def update_action(action_id: int):
     action = _action(action_id, write=True)
-    services.update_action(action=action, actor=api_user(), **patched(ACTION_CHANGE, action))
+    services.update_action(action=action, actor=api_user(), **read_changes(schema.ActionChanges, action))
     return json_response(action_json(action, initiative_report(action.group.initiative)))
 
 
@@ -338,7 +186,8 @@ def _resistance(resistance_id: int, *, write: bool = False) -> ResistanceEntry:
 @operation(
     summary="The resistance log of an initiative, by group, newest first",
     tag=TAG,
-    responses={200: list_of(RESISTANCE)},
+    responses={200: schema.ResistanceList},
+    query=schema.GroupFilter,
     errors=(400,),
     description="`?group_id=` narrows the list to one group.",
 )
@@ -349,14 +198,16 @@ def list_resistance(initiative_id: int):
 
 
 @bp.post("/initiatives/<id:initiative_id>/resistance")
-@create_operation(summary="Log resistance in a group", tag=TAG, fields=RESISTANCE_FIELDS, schema=RESISTANCE)
+@create_operation(
+    summary="Log resistance in a group", tag=TAG, body=schema.ResistanceIn, answer=schema.ResistanceEntry
+)
 def create_resistance(initiative_id: int):
-    _, group, values = _group_body(initiative_id, RESISTANCE_FIELDS)
+    _, group, values = _group_body(initiative_id, schema.ResistanceIn)
     return created(resistance_json(services.create_resistance(group=group, actor=api_user(), **values)))
 
 
 @bp.get("/resistance/<id:resistance_id>")
-@operation(summary="One resistance entry", tag=TAG, responses={200: RESISTANCE})
+@operation(summary="One resistance entry", tag=TAG, responses={200: schema.ResistanceEntry})
 def get_resistance(resistance_id: int):
     return json_response(resistance_json(_resistance(resistance_id)))
 
@@ -365,12 +216,12 @@ def get_resistance(resistance_id: int):
 @update_operation(
     summary="Change some fields of a resistance entry (its status or response, say)",
     tag=TAG,
-    fields=RESISTANCE_CHANGE,
-    schema=RESISTANCE,
+    body=schema.ResistanceChanges,
+    answer=schema.ResistanceEntry,
 )
 def update_resistance(resistance_id: int):
     entry = _resistance(resistance_id, write=True)
-    services.update_resistance(entry=entry, actor=api_user(), **patched(RESISTANCE_CHANGE, entry))
+    services.update_resistance(entry=entry, actor=api_user(), **read_changes(schema.ResistanceChanges, entry))
     return json_response(resistance_json(entry))
 
 
@@ -388,31 +239,29 @@ def delete_resistance(resistance_id: int):
 @operation(
     summary="The action library, in ADKAR order",
     tag=TAG,
-    responses={200: list_of(LIBRARY_ENTRY)},
+    responses={200: schema.LibraryEntryList},
+    query=schema.ElementFilter,
     errors=(400,),
     description="`?element=` narrows the list to one ADKAR element.",
 )
 def list_library():
-    element = request.args.get("element")
-    if element is not None and element not in ELEMENTS:
-        raise ValidationFailed.one(f"element must be one of: {', '.join(ELEMENTS)}.", "element")
-    return items(library.entries(element), library_json)
+    return items(library.entries(read_query(schema.ElementFilter).element), library_json)
 
 
 @bp.post("/action-library")
 @create_operation(
     summary="Add an action to the library (practitioners and admins)",
     tag=TAG,
-    fields=LIBRARY_FIELDS,
-    schema=LIBRARY_ENTRY,
+    body=schema.LibraryEntryIn,
+    answer=schema.LibraryEntry,
 )
 def create_library_entry():
     user = require_writer()
-    return created(library_json(library.create_entry(actor=user, **read_body(LIBRARY_FIELDS))))
+    return created(library_json(library.create_entry(actor=user, **read_body(schema.LibraryEntryIn))))
 
 
 @bp.get("/action-library/<id:entry_id>")
-@operation(summary="One library entry", tag=TAG, responses={200: LIBRARY_ENTRY})
+@operation(summary="One library entry", tag=TAG, responses={200: schema.LibraryEntry})
 def get_library_entry(entry_id: int):
     return json_response(library_json(db.get_or_404(LibraryEntry, entry_id)))
 
@@ -421,13 +270,13 @@ def get_library_entry(entry_id: int):
 @update_operation(
     summary="Change some fields of a library entry (practitioners and admins)",
     tag=TAG,
-    fields=LIBRARY_FIELDS,
-    schema=LIBRARY_ENTRY,
+    body=schema.LibraryEntryChanges,
+    answer=schema.LibraryEntry,
 )
 def update_library_entry(entry_id: int):
     user = require_writer()
     entry = db.get_or_404(LibraryEntry, entry_id)
-    library.update_entry(entry=entry, actor=user, **patched(LIBRARY_FIELDS, entry))
+    library.update_entry(entry=entry, actor=user, **read_changes(schema.LibraryEntryChanges, entry))
     return json_response(library_json(entry))
 
 

@@ -15,7 +15,8 @@ from ..rules.roles import may_write
 from . import bp
 from .http import json_response
 from .openapi import operation
-from .serialise import USER, user_json
+from .schemas.plan import User as UserAnswer
+from .serialise import user_json
 
 PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
 TOKEN_KEY = "adkar.api_token"  # noqa: S105 - a WSGI environ key, not a secret
@@ -105,6 +106,6 @@ def require_writer() -> User:
 
 
 @bp.get("/me")
-@operation(summary="The user this token belongs to", tag="account", responses={200: USER})
+@operation(summary="The user this token belongs to", tag="account", responses={200: UserAnswer})
 def me():
     return json_response(user_json(api_user()))

@@ -6,7 +6,7 @@ from flask import abort
 
 from ..access import load_initiative
 from ..changes import services as service
-from ..changes.models import CHANGE_STATES, CHANGE_TYPES, ChangeRecord
+from ..changes.models import ChangeRecord
 from ..changes.services import ChangeRisk
 from ..plan.models import Milestone
 from ..readiness.figures import gates, initiative_report
@@ -15,109 +15,14 @@ from . import bp
 from .auth import api_user
 from .crud import WRITE_ERRORS, api_record, delete_operation, items
 from .http import json_response, no_content
-from .openapi import component, list_of, operation
-from .payload import Choice, Fields, String, read_body
-from .rows import RowList, problems_at_json_paths, row_shape_problems
-from .serialise import DATE, DATETIME, ID, iso_date, iso_datetime
+from .openapi import operation
+from .payload import read_body
+from .rows import problems_at_json_paths, row_shape_problems
+from .schemas import change_records as schema
+from .serialise import iso_date, iso_datetime
 
 TAG = "change records"
-RECORD_KEYS = ("milestone_id", "number", "type", "state", "url")
-
-RECORD_FIELDS = Fields(
-    number=String(
-        max_length=40,
-        pattern=f"^{service.NUMBER.pattern}$",
-        description="The change's number in the ITSM tool, e.g. CHG0031234.",
-    ),
-    type=Choice(choices=CHANGE_TYPES),
-    state=Choice(choices=CHANGE_STATES),
-    url=String(
-        max_length=service.URL_MAX,
-        blank=True,
-        default="",
-        pattern=service.URL_SHAPE,
-        description="A link to the record (https:// or http://), or empty.",
-    ),
-)
-CHANGE_RECORD = component(
-    "ChangeRecord",
-    {
-        "type": "object",
-        "description": "The IT change record that delivers a milestone.",
-        "properties": {
-            "milestone_id": ID,
-            "number": {"type": "string"},
-            "type": {"enum": list(CHANGE_TYPES)},
-            "state": {"enum": list(CHANGE_STATES)},
-            "url": {"type": "string", "description": "An http(s) link, or empty."},
-            "updated_at": DATETIME,
-        },
-        "required": ["milestone_id", "number", "type", "state", "url", "updated_at"],
-        "additionalProperties": False,
-    },
-)
-CHANGE_RISK = component(
-    "ChangeRisk",
-    {
-        "type": "object",
-        "description": "A milestone's change record beside its readiness gate. `risk` is true when the change is "
-        "scheduled or implementing while the gate is not ready (not_ready or no_data).",
-        "properties": {
-            "milestone_id": ID,
-            "milestone": {"type": "string"},
-            "due": DATE,
-            "gate_status": {"enum": ["ready", "not_ready", "no_data"]},
-            "overridden": {
-                "type": "boolean",
-                "description": "The gate was passed with a written justification.",
-            },
-            "risk": {"type": "boolean"},
-            "change_record": {"oneOf": [CHANGE_RECORD, {"type": "null"}]},
-        },
-        "required": [
-            "milestone_id",
-            "milestone",
-            "due",
-            "gate_status",
-            "overridden",
-            "risk",
-            "change_record",
-        ],
-        "additionalProperties": False,
-    },
-)
-RECORD_IN = component(
-    "ChangeRecordIn",
-    {
-        "type": "object",
-        "properties": {
-            "milestone_id": {**ID, "description": "A milestone of the initiative."},
-            **{k: v for k, v in RECORD_FIELDS.schema()["properties"].items()},
-        },
-        "required": ["milestone_id", "number", "type", "state"],
-        "additionalProperties": False,
-    },
-)
-IMPORT_RESULT = component(
-    "ChangeRecordImportResult",
-    {
-        "type": "object",
-        "properties": {
-            "created": {"type": "integer", "minimum": 0},
-            "updated": {"type": "integer", "minimum": 0},
-        },
-        "required": ["created", "updated"],
-        "additionalProperties": False,
-    },
-)
-IMPORT = Fields(
-    records=RowList(
-        noun="change records",
-        max_rows=service.MAX_ROWS,
-        row=RECORD_IN,
-        description="Each replaces the milestone's record, if it has one; all or none.",
-    )
-)
+RECORD_KEYS = tuple(schema.ChangeRecordIn.model_fields)
 
 
 def risk_json(risk: ChangeRisk) -> dict:
@@ -159,7 +64,7 @@ def read_records(records: list) -> list[dict]:
 @operation(
     summary="Every milestone with its change record and whether the change outruns its people",
     tag=TAG,
-    responses={200: list_of(CHANGE_RISK)},
+    responses={200: schema.ChangeRiskList},
 )
 def list_change_records(initiative_id: int):
     initiative = load_initiative(api_user(), initiative_id)
@@ -171,15 +76,15 @@ def list_change_records(initiative_id: int):
 @operation(
     summary="Import change records for several milestones (all or nothing)",
     tag=TAG,
-    body=IMPORT.schema(),
-    responses={201: IMPORT_RESULT},
+    body=schema.ChangeRecordImport,
+    responses={201: schema.ChangeRecordImportResult},
     errors=WRITE_ERRORS,
     description="Problems carry `row` (the index in `records`, from 0), `column` and `field` (its JSON path).",
 )
 def import_change_records(initiative_id: int):
     user = api_user()
     initiative = load_initiative(user, initiative_id, write=True)
-    rows = read_records(read_body(IMPORT)["records"])
+    rows = read_records(read_body(schema.ChangeRecordImport)["records"])
     with problems_at_json_paths("records"):
         created_count, updated = service.import_change_records(
             initiative=initiative, actor=user, rows=rows, source="api"
@@ -191,7 +96,7 @@ def import_change_records(initiative_id: int):
 @operation(
     summary="A milestone's change record (null when it has none)",
     tag=TAG,
-    responses={200: {"oneOf": [CHANGE_RECORD, {"type": "null"}]}},
+    responses={200: schema.MaybeChangeRecord},
 )
 def get_change_record(milestone_id: int):
     milestone = api_record(Milestone, milestone_id)
@@ -203,14 +108,14 @@ def get_change_record(milestone_id: int):
 @operation(
     summary="Link a milestone to its change record, or replace the link",
     tag=TAG,
-    body=RECORD_FIELDS.schema(),
-    responses={200: CHANGE_RECORD},
+    body=schema.ChangeRecordFields,
+    responses={200: schema.ChangeRecord},
     errors=WRITE_ERRORS,
 )
 def put_change_record(milestone_id: int):
     user = api_user()
     milestone = api_record(Milestone, milestone_id, write=True)
-    values = read_body(RECORD_FIELDS)
+    values = read_body(schema.ChangeRecordFields)
     record = service.set_change_record(
         milestone=milestone,
         actor=user,

@@ -1,7 +1,7 @@
 """The shapes every record endpoint of the API shares, so each resource states only what is its own.
 
-A record is found through its initiative (404 when not visible, 403 for a change without the right), a PATCH
-merges the fields sent into the stored ones, and create/change/delete are documented the same way everywhere.
+A record is found through its initiative (404 when not visible, 403 for a change without the right), and
+create/change/delete are documented the same way everywhere.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from ..access import OWN_INITIATIVE, load_record
 from .auth import api_user
 from .http import json_response
 from .openapi import operation
-from .payload import Fields, read_body
+from .schemas.base import Answer, Body, Changes
 
 R = TypeVar("R")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -30,42 +30,34 @@ def api_record(
     return load_record(api_user(), model, record_id, write=write, initiative_of=initiative_of)
 
 
-def patched(fields: Fields, record: object, **stored: Any) -> dict[str, Any]:
-    """Every field after a PATCH: the body's value where one is sent, the record's otherwise, so services
-    always receive a whole record. `stored` gives the values not held in an attribute of the field's name."""
-    changes = read_body(fields, partial=True)
-    current = {name: stored[name] if name in stored else getattr(record, name) for name in fields.fields}
-    return current | changes
-
-
 def items(records: Iterable[R], to_json: Callable[[R], dict]) -> Response:
     """A list answer: {"items": [...]}, an object so fields can be added later."""
     return json_response({"items": [to_json(record) for record in records]})
 
 
 def create_operation(
-    *, summary: str, tag: str, fields: Fields, schema: dict, **extra: Any
+    *, summary: str, tag: str, body: type[Body], answer: type[Answer], **extra: Any
 ) -> Callable[[F], F]:
     """Document a POST that takes the whole body and answers 201 with the new record."""
     return operation(
         summary=summary,
         tag=tag,
-        body=fields.schema(),
-        responses={201: schema},
+        body=body,
+        responses={201: answer},
         errors=WRITE_ERRORS,
         **extra,
     )
 
 
 def update_operation(
-    *, summary: str, tag: str, fields: Fields, schema: dict, **extra: Any
+    *, summary: str, tag: str, body: type[Changes], answer: type[Answer], **extra: Any
 ) -> Callable[[F], F]:
     """Document a PATCH that takes any of the fields and answers the changed record."""
     return operation(
         summary=summary,
         tag=tag,
-        body=fields.schema(partial=True),
-        responses={200: schema},
+        body=body,
+        responses={200: answer},
         errors=WRITE_ERRORS,
         **extra,
     )

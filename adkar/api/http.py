@@ -12,7 +12,7 @@ from ..errors import error_response
 from ..extensions import db
 from ..validation import ValidationFailed
 from . import bp
-from .payload import MAX_ID
+from .fields import MAX_ID
 
 
 class IdConverter(BaseConverter):

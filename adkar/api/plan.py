@@ -10,70 +10,15 @@ from ..access import access_level, load_initiative, visible_initiatives_query
 from ..accounts.models import User
 from ..extensions import db
 from ..plan import services
-from ..plan.models import (
-    APPROACHES,
-    MEMBER_ROLES,
-    Initiative,
-    InitiativeMember,
-    Milestone,
-    StakeholderGroup,
-)
-from ..plan.services import DEFAULT_THRESHOLD, DESCRIPTION_MAX, MAX_HEADCOUNT, NAME_MAX
-from ..plan.templates import MILESTONE_KINDS
+from ..plan.models import Initiative, InitiativeMember, Milestone, StakeholderGroup
 from . import bp
 from .auth import api_user, require_writer
-from .crud import (
-    WRITE_ERRORS,
-    api_record,
-    create_operation,
-    delete_operation,
-    items,
-    patched,
-    update_operation,
-)
+from .crud import WRITE_ERRORS, api_record, create_operation, delete_operation, items, update_operation
 from .http import created, json_response, no_content
-from .openapi import list_of, operation
-from .payload import Boolean, Choice, Date, Element, Email, Fields, IdList, Integer, Share, String, read_body
-from .serialise import (
-    GROUP,
-    INITIATIVE,
-    MEMBER,
-    MILESTONE,
-    group_json,
-    initiative_json,
-    member_json,
-    milestone_json,
-)
-
-INITIATIVE_CHANGE = Fields(
-    name=String(max_length=200),
-    description=String(max_length=5000, blank=True, multiline=True, default=""),
-    approach=Choice(choices=APPROACHES, description="How the technology is delivered."),
-    go_live=Date(description="The day the change goes live."),
-)
-INITIATIVE_NEW = Fields(
-    **INITIATIVE_CHANGE.fields,
-    template=Boolean(default=False, description="Add the approach's usual milestones, dated from go_live."),
-)
-GROUP_FIELDS = Fields(
-    name=String(max_length=NAME_MAX, description="Unique within the initiative (ignoring case)."),
-    headcount=Integer(minimum=1, maximum=MAX_HEADCOUNT, description="How many people the group holds."),
-    description=String(max_length=DESCRIPTION_MAX, blank=True, multiline=True, default=""),
-)
-MILESTONE_FIELDS = Fields(
-    name=String(max_length=200),
-    kind=Choice(choices=MILESTONE_KINDS),
-    due=Date(),
-    target_element=Element(description="The element people must have reached by `due`."),
-    threshold=Share(
-        default=DEFAULT_THRESHOLD, description="The share of each group that must have reached it."
-    ),
-    group_ids=IdList(default=(), description="Groups of this initiative the gate reads; empty means all."),
-)
-MEMBER_FIELDS = Fields(
-    email=Email(description="An existing user's email."),
-    role=Choice(choices=MEMBER_ROLES, description="practitioner: co-runs the plan; sponsor: reads it."),
-)
+from .openapi import operation
+from .payload import read_body, read_changes
+from .schemas import plan as schema
+from .serialise import group_json, initiative_json, member_json, milestone_json
 
 TAG = "plan"
 
@@ -86,7 +31,7 @@ def _initiative_json(initiative: Initiative, user: User) -> dict:
 
 
 @bp.get("/initiatives")
-@operation(summary="Initiatives the token's user can see", tag=TAG, responses={200: list_of(INITIATIVE)})
+@operation(summary="Initiatives the token's user can see", tag=TAG, responses={200: schema.InitiativeList})
 def list_initiatives():
     user = api_user()
     query = visible_initiatives_query(user).options(selectinload(Initiative.owner))
@@ -97,19 +42,19 @@ def list_initiatives():
 @create_operation(
     summary="Create an initiative owned by the token's user",
     tag=TAG,
-    fields=INITIATIVE_NEW,
-    schema=INITIATIVE,
+    body=schema.InitiativeIn,
+    answer=schema.Initiative,
 )
 def create_initiative():
     user = require_writer()
-    values = read_body(INITIATIVE_NEW)
+    values = read_body(schema.InitiativeIn)
     use_template = values.pop("template")
     initiative = services.create_initiative(owner=user, use_template=use_template, **values)
     return created(_initiative_json(initiative, user))
 
 
 @bp.get("/initiatives/<id:initiative_id>")
-@operation(summary="One initiative", tag=TAG, responses={200: INITIATIVE})
+@operation(summary="One initiative", tag=TAG, responses={200: schema.Initiative})
 def get_initiative(initiative_id: int):
     user = api_user()
     return json_response(_initiative_json(load_initiative(user, initiative_id), user))
@@ -117,12 +62,17 @@ def get_initiative(initiative_id: int):
 
 @bp.patch("/initiatives/<id:initiative_id>")
 @update_operation(
-    summary="Change some fields of an initiative", tag=TAG, fields=INITIATIVE_CHANGE, schema=INITIATIVE
+    summary="Change some fields of an initiative",
+    tag=TAG,
+    body=schema.InitiativeChanges,
+    answer=schema.Initiative,
 )
 def update_initiative(initiative_id: int):
     user = api_user()
     initiative = load_initiative(user, initiative_id, write=True)
-    services.update_initiative(initiative=initiative, actor=user, **patched(INITIATIVE_CHANGE, initiative))
+    services.update_initiative(
+        initiative=initiative, actor=user, **read_changes(schema.InitiativeChanges, initiative)
+    )
     return json_response(_initiative_json(initiative, user))
 
 
@@ -138,33 +88,36 @@ def delete_initiative(initiative_id: int):
 
 
 @bp.get("/initiatives/<id:initiative_id>/groups")
-@operation(summary="The stakeholder groups of an initiative", tag=TAG, responses={200: list_of(GROUP)})
+@operation(summary="The stakeholder groups of an initiative", tag=TAG, responses={200: schema.GroupList})
 def list_groups(initiative_id: int):
     return items(load_initiative(api_user(), initiative_id).groups, group_json)
 
 
 @bp.post("/initiatives/<id:initiative_id>/groups")
-@create_operation(summary="Add a stakeholder group", tag=TAG, fields=GROUP_FIELDS, schema=GROUP)
+@create_operation(summary="Add a stakeholder group", tag=TAG, body=schema.GroupIn, answer=schema.Group)
 def create_group(initiative_id: int):
     user = api_user()
     initiative = load_initiative(user, initiative_id, write=True)
-    group = services.create_group(initiative=initiative, actor=user, **read_body(GROUP_FIELDS))
+    group = services.create_group(initiative=initiative, actor=user, **read_body(schema.GroupIn))
     return created(group_json(group))
 
 
 @bp.get("/groups/<id:group_id>")
-@operation(summary="One stakeholder group", tag=TAG, responses={200: GROUP})
+@operation(summary="One stakeholder group", tag=TAG, responses={200: schema.Group})
 def get_group(group_id: int):
     return json_response(group_json(api_record(StakeholderGroup, group_id)))
 
 
 @bp.patch("/groups/<id:group_id>")
 @update_operation(
-    summary="Change some fields of a stakeholder group", tag=TAG, fields=GROUP_FIELDS, schema=GROUP
+    summary="Change some fields of a stakeholder group",
+    tag=TAG,
+    body=schema.GroupChanges,
+    answer=schema.Group,
 )
 def update_group(group_id: int):
     group = api_record(StakeholderGroup, group_id, write=True)
-    services.update_group(group=group, actor=api_user(), **patched(GROUP_FIELDS, group))
+    services.update_group(group=group, actor=api_user(), **read_changes(schema.GroupChanges, group))
     return json_response(group_json(group))
 
 
@@ -182,7 +135,7 @@ def delete_group(group_id: int):
 @operation(
     summary="The milestones of an initiative, by due date",
     tag=TAG,
-    responses={200: list_of(MILESTONE)},
+    responses={200: schema.MilestoneList},
 )
 def list_milestones(initiative_id: int):
     initiative = load_initiative(api_user(), initiative_id)
@@ -197,28 +150,34 @@ def list_milestones(initiative_id: int):
 
 @bp.post("/initiatives/<id:initiative_id>/milestones")
 @create_operation(
-    summary="Add a milestone with its readiness gate", tag=TAG, fields=MILESTONE_FIELDS, schema=MILESTONE
+    summary="Add a milestone with its readiness gate",
+    tag=TAG,
+    body=schema.MilestoneIn,
+    answer=schema.Milestone,
 )
 def create_milestone(initiative_id: int):
     user = api_user()
     initiative = load_initiative(user, initiative_id, write=True)
-    milestone = services.create_milestone(initiative=initiative, actor=user, **read_body(MILESTONE_FIELDS))
+    milestone = services.create_milestone(initiative=initiative, actor=user, **read_body(schema.MilestoneIn))
     return created(milestone_json(milestone))
 
 
 @bp.get("/milestones/<id:milestone_id>")
-@operation(summary="One milestone", tag=TAG, responses={200: MILESTONE})
+@operation(summary="One milestone", tag=TAG, responses={200: schema.Milestone})
 def get_milestone(milestone_id: int):
     return json_response(milestone_json(api_record(Milestone, milestone_id)))
 
 
 @bp.patch("/milestones/<id:milestone_id>")
 @update_operation(
-    summary="Change some fields of a milestone", tag=TAG, fields=MILESTONE_FIELDS, schema=MILESTONE
+    summary="Change some fields of a milestone",
+    tag=TAG,
+    body=schema.MilestoneChanges,
+    answer=schema.Milestone,
 )
 def update_milestone(milestone_id: int):
     milestone = api_record(Milestone, milestone_id, write=True)
-    values = patched(MILESTONE_FIELDS, milestone, group_ids=[g.id for g in milestone.groups])
+    values = read_changes(schema.MilestoneChanges, milestone, group_ids=[g.id for g in milestone.groups])
     services.update_milestone(milestone=milestone, actor=api_user(), **values)
     return json_response(milestone_json(milestone))
 
@@ -237,7 +196,7 @@ def delete_milestone(milestone_id: int):
 @operation(
     summary="Who besides the owner has access to an initiative",
     tag=TAG,
-    responses={200: list_of(MEMBER)},
+    responses={200: schema.MemberList},
 )
 def list_members(initiative_id: int):
     initiative = load_initiative(api_user(), initiative_id)
@@ -256,14 +215,14 @@ def list_members(initiative_id: int):
     summary="Give an existing user access, or change their role",
     description="201 when the user is added, 200 when an existing member's role is changed.",
     tag=TAG,
-    body=MEMBER_FIELDS.schema(),
-    responses={200: MEMBER, 201: MEMBER},
+    body=schema.MemberIn,
+    responses={200: schema.Member, 201: schema.Member},
     errors=WRITE_ERRORS,
 )
 def add_member(initiative_id: int):
     user = api_user()
     initiative = load_initiative(user, initiative_id, write=True)
-    values = read_body(MEMBER_FIELDS)
+    values = read_body(schema.MemberIn)
     existed = db.session.scalar(
         select(InitiativeMember.user_id)
         .join(User, User.id == InitiativeMember.user_id)

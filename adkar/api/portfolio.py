@@ -12,64 +12,8 @@ from ..validation import Problem, ValidationFailed
 from . import bp
 from .auth import require_writer
 from .http import json_response
-from .openapi import component, operation
-from .serialise import DATE, ID
-
-MONTH = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "description": "YYYY-MM"}
-CHANGE = {
-    "type": "object",
-    "properties": {
-        "initiative_id": ID,
-        "initiative": {"type": "string"},
-        "name": {"type": "string", "description": "The milestone's name, or Go-live."},
-        "date": DATE,
-        "go_live": {"type": "boolean"},
-    },
-    "required": ["initiative_id", "initiative", "name", "date", "go_live"],
-    "additionalProperties": False,
-}
-PORTFOLIO = component(
-    "Portfolio",
-    {
-        "type": "object",
-        "description": "Changes per stakeholder group and month. Groups are matched across initiatives by name "
-        "(ignoring case and surrounding spaces); a change is a milestone that impacts the group or a go-live.",
-        "properties": {
-            "months": {"type": "array", "items": MONTH},
-            "groups": {
-                "type": "array",
-                "description": "Busiest first; only groups hit by a change in the window.",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "name": {"type": "string"},
-                        "initiatives": {"type": "array", "items": {"type": "string"}},
-                        "total": {"type": "integer", "minimum": 0},
-                        "months": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "properties": {
-                                    "month": MONTH,
-                                    "changes": {"type": "integer", "minimum": 0},
-                                    "go_lives": {"type": "integer", "minimum": 0},
-                                    "initiatives": {"type": "integer", "minimum": 0},
-                                    "items": {"type": "array", "items": CHANGE},
-                                },
-                                "required": ["month", "changes", "go_lives", "initiatives", "items"],
-                                "additionalProperties": False,
-                            },
-                        },
-                    },
-                    "required": ["name", "initiatives", "total", "months"],
-                    "additionalProperties": False,
-                },
-            },
-        },
-        "required": ["months", "groups"],
-        "additionalProperties": False,
-    },
-)
+from .openapi import operation
+from .schemas.portfolio import Portfolio, Window
 
 
 def _window() -> tuple:
@@ -83,7 +27,8 @@ def _window() -> tuple:
 @operation(
     summary="Change saturation: changes per stakeholder group and month across initiatives",
     tag="portfolio",
-    responses={200: PORTFOLIO},
+    responses={200: Portfolio},
+    query=Window,
     errors=(400, 403),
     description=(
         f"`?start=YYYY-MM&months=N` (1 to {MAX_MONTHS}) chooses the window; by default {DEFAULT_MONTHS} months "

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort
 
-from ..elements import LIKERT_MAX, LIKERT_MIN
 from ..surveys.definitions import registry
 from ..surveys.models import Wave
 from ..surveys.responses import imports
@@ -13,72 +12,19 @@ from . import bp
 from .auth import api_user
 from .crud import WRITE_ERRORS, api_record
 from .http import json_response
-from .openapi import component, operation
-from .payload import Fields, Integer, read_body
-from .rows import RowList
+from .openapi import operation
+from .payload import read_body
+from .schemas.responses import ImportResult, ResponseImport
 
 TAG = "responses"
-
-# Their answers are checked against the wave's survey once the list is read.
-IMPORTED_RESPONSE = component(
-    "ImportedResponse",
-    {
-        "type": "object",
-        "description": "One person's answers, by item id (GET /surveys lists each survey's items).",
-        "properties": {
-            "answers": {
-                "type": "object",
-                "additionalProperties": {
-                    "oneOf": [
-                        {"type": "integer", "minimum": LIKERT_MIN, "maximum": LIKERT_MAX},
-                        {"type": "string", "maxLength": 10_000},
-                    ]
-                },
-                "description": "ADKAR items: a whole number from 1 to 5 (all required); "
-                "free-text items (the comment): text, optional.",
-            }
-        },
-        "required": ["answers"],
-        "additionalProperties": False,
-    },
-)
-IMPORT = Fields(
-    group_id=Integer(
-        minimum=1, description="The stakeholder group the responses belong to (one of the wave's)."
-    ),
-    responses=RowList(
-        noun="responses",
-        max_rows=imports.MAX_ROWS,
-        row=IMPORTED_RESPONSE,
-        shape='{"answers": {...}}',
-        description=f"The answer sets to store, at most {imports.MAX_ROWS:,}.",
-    ),
-)
-IMPORT_RESULT = component(
-    "ImportResult",
-    {
-        "type": "object",
-        "properties": {
-            "created": {"type": "integer", "minimum": 1, "description": "Responses stored."},
-            "held": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "The group's imported answers still held: imports are published in batches "
-                "of at least k of their own, so they never make a group visible on their own below k.",
-            },
-        },
-        "required": ["created", "held"],
-        "additionalProperties": False,
-    },
-)
 
 
 @bp.post("/waves/<id:wave_id>/responses")
 @operation(
     summary="Import responses collected elsewhere into a wave",
     tag=TAG,
-    body=IMPORT.schema(),
-    responses={201: IMPORT_RESULT},
+    body=ResponseImport,
+    responses={201: ImportResult},
     errors=WRITE_ERRORS,
     description=(
         "All or nothing: when any response has a problem nothing is stored, and `problems` lists each one "
@@ -95,7 +41,7 @@ def import_responses(wave_id: int):
     defn = registry.get(wave.survey_key)
     if defn is None:
         abort(404, f"The survey {wave.survey_key!r} of this wave is not installed.")
-    values = read_body(IMPORT)
+    values = read_body(ResponseImport)
     problems = imports.group_problems(wave, values["group_id"])
     try:
         rows = imports.rows_from_payload(defn, values["responses"])

@@ -1,39 +1,20 @@
 """Bulk bodies: a list of row objects stored all or nothing, whose problems name the row, column and JSON path.
 
-The list is checked as one field; each row's shape afterwards, so a client hears about every row at once.
+The list is checked as one field (fields.Rows); each row's shape here afterwards, and the values by the
+service, so a client hears about every row at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
+from pydantic_core import PydanticCustomError
+
 from ..validation import Problem, ValidationFailed
-from .payload import Field, FieldError
-
-
-@dataclass(frozen=True, kw_only=True)
-class RowList(Field):
-    """From 1 to `max_rows` rows, each described by the `row` schema; `shape` shows a row in messages."""
-
-    noun: str
-    max_rows: int
-    row: dict
-    shape: str = ""
-
-    def check(self, value: Any) -> list:
-        if not isinstance(value, list):
-            raise FieldError(
-                f"Expected a list of {self.noun}" + (f", each {self.shape}." if self.shape else ".")
-            )
-        if not 1 <= len(value) <= self.max_rows:
-            raise FieldError(f"Send from 1 to {self.max_rows:,} {self.noun} per request.")
-        return value
-
-    def schema(self) -> dict:
-        return {"type": "array", "minItems": 1, "maxItems": self.max_rows, "items": self.row}
+from .fields import Kind
 
 
 def row_shape_problems(
@@ -59,6 +40,17 @@ def row_shape_problems(
             if key not in item
         ]
     return problems
+
+
+def row_value(
+    row: type[BaseModel], item: dict, key: str, *, index: int, path: str
+) -> tuple[Any, list[Problem]]:
+    """`item[key]` converted by the kind the row model declares for it: (value, []) or (None, [its problem])."""
+    kind = next(m for m in row.model_fields[key].metadata if isinstance(m, Kind))
+    try:
+        return kind.convert(item[key]), []
+    except PydanticCustomError as exc:
+        return None, [Problem(exc.message(), field=f"{path}.{key}", row=index, column=key)]
 
 
 @contextmanager

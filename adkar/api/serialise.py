@@ -1,4 +1,4 @@
-"""Plan records as JSON, each beside the OpenAPI schema that promises its shape."""
+"""Plan records as JSON, in the shapes their models in schemas/plan.py declare."""
 
 from __future__ import annotations
 
@@ -7,17 +7,7 @@ from datetime import date, datetime
 from flask import url_for
 
 from ..accounts.models import User
-from ..elements import ELEMENTS
-from ..plan.models import APPROACHES, MEMBER_ROLES, Initiative, InitiativeMember, Milestone, StakeholderGroup
-from ..plan.templates import MILESTONE_KINDS
-from ..rules.roles import ROLES
-from .openapi import component
-from .payload import MAX_ID
-
-ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-DATE = {"type": "string", "format": "date"}
-DATETIME = {"type": "string", "format": "date-time", "description": "UTC"}
-URL = {"type": "string", "description": "A path on this server"}
+from ..plan.models import Initiative, InitiativeMember, Milestone, StakeholderGroup
 
 
 def iso_date(value: date) -> str:
@@ -27,101 +17,6 @@ def iso_date(value: date) -> str:
 def iso_datetime(value: datetime) -> str:
     """Stored times are naive UTC; say so with a Z."""
     return value.isoformat(timespec="seconds") + "Z"
-
-
-def _closed(properties: dict, description: str = "") -> dict:
-    schema = {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties),
-        "additionalProperties": False,
-    }
-    return {"description": description, **schema} if description else schema
-
-
-PERSON = component(
-    "Person",
-    _closed(
-        {"id": ID, "email": {"type": "string"}, "name": {"type": "string"}}, "A user, as others see them."
-    ),
-)
-USER = component(
-    "User",
-    _closed(
-        {"id": ID, "email": {"type": "string"}, "name": {"type": "string"}, "role": {"enum": list(ROLES)}},
-        "The user a token belongs to.",
-    ),
-)
-INITIATIVE = component(
-    "Initiative",
-    _closed(
-        {
-            "id": ID,
-            "name": {"type": "string"},
-            "description": {"type": "string"},
-            "approach": {"enum": list(APPROACHES)},
-            "go_live": DATE,
-            "owner": PERSON,
-            "access": {"enum": ["read", "write"], "description": "What the token's user may do with it."},
-            "created_at": DATETIME,
-            "url": URL,
-            "groups_url": URL,
-            "milestones_url": URL,
-            "members_url": URL,
-        },
-        "A technology rollout whose people's readiness is tracked.",
-    ),
-)
-GROUP = component(
-    "Group",
-    _closed(
-        {
-            "id": ID,
-            "initiative_id": ID,
-            "name": {"type": "string"},
-            "headcount": {"type": "integer", "minimum": 1},
-            "description": {"type": "string"},
-            "created_at": DATETIME,
-            "url": URL,
-        },
-        "A stakeholder group: people the change affects in the same way.",
-    ),
-)
-MILESTONE = component(
-    "Milestone",
-    _closed(
-        {
-            "id": ID,
-            "initiative_id": ID,
-            "name": {"type": "string"},
-            "kind": {"type": "string", "description": f"Usually one of: {', '.join(MILESTONE_KINDS)}."},
-            "due": DATE,
-            "target_element": {"enum": list(ELEMENTS)},
-            "threshold": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
-            "group_ids": {
-                "type": "array",
-                "items": ID,
-                "description": "The groups the gate reads; empty means every group of the initiative.",
-            },
-            "created_at": DATETIME,
-            "url": URL,
-        },
-        "A readiness gate: the share of each impacted group that must have reached an element by a date.",
-    ),
-)
-MEMBER = component(
-    "Member",
-    _closed(
-        {
-            "user_id": ID,
-            "email": {"type": "string"},
-            "name": {"type": "string"},
-            "role": {"enum": list(MEMBER_ROLES)},
-            "url": URL,
-        },
-        "Someone besides the owner with access: a practitioner co-runs the plan, a sponsor reads it.",
-    ),
-)
 
 
 def person_json(user: User) -> dict:

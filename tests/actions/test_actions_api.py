@@ -91,9 +91,10 @@ def test_action_lifecycle_with_effect(api, cast, tokens):
     assert api.get(f"/initiatives/{iid}/actions?group_id={cast.desk.id}", tokens["sponsor"]).get_json() == {
         "items": []
     }
-    assert problem_fields(api.get(f"/initiatives/{iid}/actions?group_id=abc", tokens["owner"])) == {
-        "group_id"
-    }
+    for bad in ("abc", "\u00b2", "0", "99999999999", "999999"):  # not digits, a superscript, no such group
+        assert problem_fields(api.get(f"/initiatives/{iid}/actions?group_id={bad}", tokens["owner"])) == {
+            "group_id"
+        }
     assert api.delete(f"/actions/{created['id']}", tokens["owner"]).status_code == 204
     assert count(Action) == 0
     assert audit_actions(iid)[-3:] == ["action.create", "action.update", "action.delete"]

@@ -8,8 +8,8 @@ import jsonschema_rs
 import pytest
 from flask import Blueprint, Flask
 
-from adkar.api import openapi
-from adkar.api.openapi import build, component, operation
+from adkar.api.openapi import build, operation, schemas
+from adkar.api.schemas.base import Answer
 
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
@@ -68,7 +68,7 @@ def test_the_document_is_well_formed_openapi_3_1(document):
                 assert "401" in statuses, (path, method)
             if "requestBody" in op:
                 assert {"400", "415"} <= statuses, (path, method)
-                body = op["requestBody"]["content"]["application/json"]["schema"]
+                body = _resolve(document, op["requestBody"]["content"]["application/json"]["schema"])
                 assert body["type"] == "object" and body["additionalProperties"] is False
             for name in re.findall(r"\{(\w+)\}", path):
                 params = {p["name"]: p for p in op["parameters"] if p["in"] == "path"}
@@ -77,6 +77,13 @@ def test_the_document_is_well_formed_openapi_3_1(document):
             if method in {"post", "patch", "put", "delete"} and op.get("security") != []:
                 assert "403" in statuses, (path, method)
     assert len(operation_ids) == len(set(operation_ids)), "operationIds must be unique"
+
+
+def _resolve(document: dict, schema: dict) -> dict:
+    """The component a schema refers to (bodies and answers are named models), or the schema itself."""
+    if "$ref" not in schema:
+        return schema
+    return document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
 
 
 def _refs(node):
@@ -116,7 +123,7 @@ def test_every_schema_is_valid_json_schema(document):
 def test_error_responses_share_one_schema(document):
     error = document["components"]["schemas"]["Error"]
     assert error["required"] == ["error"]
-    assert set(error["properties"]["error"]["required"]) == {"status", "message"}
+    assert set(_resolve(document, error["properties"]["error"])["required"]) == {"status", "message"}
     for name, response in document["components"]["responses"].items():
         assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}, (
             name
@@ -126,7 +133,7 @@ def test_error_responses_share_one_schema(document):
 
 def test_request_schemas_follow_the_field_declarations(document):
     create = document["paths"]["/api/v1/initiatives/{initiative_id}/milestones"]["post"]
-    body = create["requestBody"]["content"]["application/json"]["schema"]
+    body = _resolve(document, create["requestBody"]["content"]["application/json"]["schema"])
     assert body["required"] == ["name", "kind", "due", "target_element"]
     assert body["properties"]["threshold"] == {
         "type": "number",
@@ -136,8 +143,14 @@ def test_request_schemas_follow_the_field_declarations(document):
         "default": 0.8,
     }
     patch = document["paths"]["/api/v1/milestones/{milestone_id}"]["patch"]
-    partial = patch["requestBody"]["content"]["application/json"]["schema"]
+    partial = _resolve(document, patch["requestBody"]["content"]["application/json"]["schema"])
     assert "required" not in partial and partial["minProperties"] == 1
+
+
+class Thing(Answer):
+    """A toy answer."""
+
+    id: int
 
 
 def _toy_app() -> Flask:
@@ -146,7 +159,7 @@ def _toy_app() -> Flask:
     toy = Blueprint("api", __name__)
 
     @toy.get("/things/<int:thing_id>")
-    @operation(summary="A thing", tag="toy", responses={200: {"type": "object"}})
+    @operation(summary="A thing", tag="toy", responses={200: Thing})
     def thing(thing_id: int):
         return {}
 
@@ -175,9 +188,28 @@ def test_a_route_without_operation_is_caught_by_the_drift_check():
     assert _routes(app) - documented == {("/api/v1/things", "post")}
 
 
-def test_component_names_cannot_be_reused_for_another_schema(monkeypatch):
-    monkeypatch.setattr(openapi, "_SCHEMAS", dict(openapi._SCHEMAS))
-    assert component("Thing", {"type": "object"}) == {"$ref": "#/components/schemas/Thing"}
-    assert component("Thing", {"type": "object"}) == {"$ref": "#/components/schemas/Thing"}
+def test_two_models_of_one_name_are_refused():
+    class Other(Answer):
+        name: str
+
+    Other.__name__ = "Thing"
+    assert set(schemas([Thing])) == {"Thing"}
     with pytest.raises(ValueError, match="Thing"):
-        component("Thing", {"type": "string"})
+        schemas([Thing, Other])
+
+
+def test_query_parameters_come_from_their_models(document):
+    actions = document["paths"]["/api/v1/initiatives/{initiative_id}/actions"]["get"]
+    query = [p for p in actions["parameters"] if p["in"] == "query"]
+    assert query == [
+        {
+            "name": "group_id",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+            "description": query[0]["description"],
+        }
+    ]
+    library = document["paths"]["/api/v1/action-library"]["get"]
+    assert [p["name"] for p in library["parameters"]] == ["element"]
+    assert "404" not in library["responses"]  # query parameters are not path parameters

@@ -1,0 +1,110 @@
+"""Declarations of survey definitions, waves and personal links."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import Field
+
+from ...surveys.invitations import services as invitations
+from ...surveys.waves import services as waves
+from ..fields import Day, Ids, OneOf, OptionalId, Text, Whole
+from .base import Answer, Body, Query, list_of
+from .common import Count, Id, Url
+
+# --- answers ---------------------------------------------------------------------------------------------
+
+
+class SurveyItem(Answer):
+    id: str
+    type: str
+    element: str | None
+    required: bool
+    text: str
+
+
+class Survey(Answer):
+    """A survey definition, with its items in order."""
+
+    key: str
+    title: str
+    items: list[SurveyItem]
+
+
+class WaveGroup(Answer):
+    """A group in a wave: invitations issued, responses received, their ratio (null when nobody was invited).
+    An open link counts the group's headcount as invited; imports count as responses only. Responded is
+    published plus held: answers are held, sealed, until k of one kind (personal, open link, import) can be
+    published together, so scores never move by one person."""
+
+    group_id: Id
+    name: str
+    invited: Count
+    responded: Count
+    published: Count
+    held: Count
+    response_rate: Annotated[float, Field(ge=0)] | None
+
+
+class Wave(Answer):
+    """A survey wave: one survey sent to some groups between two dates."""
+
+    id: Id
+    initiative_id: Id
+    name: str
+    survey: str
+    purpose: str
+    opens_on: date
+    closes_on: date
+    group_ids: list[Id]
+    milestone_id: Id | None
+    status: Annotated[str, OneOf(("scheduled", "open", "closed"))]
+    groups: list[WaveGroup]
+    url: Url
+
+
+class PersonalLinks(Answer):
+    """New single-use survey links, absolute URLs. They are not stored: keep them now."""
+
+    links: list[Annotated[str, Field(json_schema_extra={"format": "uri"})]]
+
+
+SurveyList = list_of(Survey)
+WaveList = list_of(Wave)
+
+
+class Language(Query):
+    lang: Annotated[
+        str, Field(description="A language the survey has (e.g. fr, de, fr-CA); English when it has not.")
+    ] = "en"
+
+
+# --- bodies ----------------------------------------------------------------------------------------------
+
+
+class WaveIn(Body):
+    """A new survey wave of the initiative."""
+
+    name: Annotated[str, Text(max_length=waves.MAX_NAME)]
+    survey: Annotated[str, Text(max_length=80), Field(description="A survey key from GET /api/v1/surveys.")]
+    opens_on: Annotated[date, Day(), Field(description="The first day people can answer.")]
+    closes_on: Annotated[
+        date, Day(), Field(description="The last day people can answer (included); not before opens_on.")
+    ]
+    group_ids: Annotated[
+        list[int], Ids(), Field(description="At least one stakeholder group of the initiative.")
+    ]
+    milestone_id: Annotated[
+        int | None, OptionalId(), Field(description="The milestone of the initiative this wave informs.")
+    ] = None
+    purpose: Annotated[str, Text(max_length=waves.MAX_PURPOSE, blank=True, multiline=True)] = ""
+
+
+class LinksIn(Body):
+    """How many personal links to create, for which group."""
+
+    group_id: Annotated[int, Whole(minimum=1), Field(description="One of the wave's groups.")]
+    count: Annotated[
+        int, Whole(minimum=1, maximum=invitations.MAX_BATCH), Field(description="How many single-use links.")
+    ]

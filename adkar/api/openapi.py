@@ -39,7 +39,11 @@ ERROR_RESPONSES: dict[int, tuple[str, str]] = {
     401: ("Unauthorized", "No API token, or one that is unknown, revoked or belongs to a disabled user."),
     403: ("Forbidden", "The token's user may read this but not change it (sponsors read only)."),
     404: ("NotFound", "Nothing with this id is visible to the token's user."),
-    409: ("Conflict", "Another change got there first; nothing was stored. Read again and retry."),
+    409: (
+        "Conflict",
+        "Another change got there first, or the record's state does not allow it yet (a stage whose criteria are "
+        "unmet: `problems` lists them); nothing was stored.",
+    ),
     413: ("PayloadTooLarge", "The body is larger than the server accepts."),
     415: ("UnsupportedMediaType", "The body was not sent as application/json."),
     429: ("TooManyRequests", "Rate limit reached; wait for the time in Retry-After."),

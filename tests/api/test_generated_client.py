@@ -268,6 +268,22 @@ def test_a_generated_client_calls_every_operation(app, factory, generated):
     usage = call("get_usage", 200, initiative_id=iid)
     assert len(call("get_portfolio", 200, start=f"{day:%Y-%m}", months=2).months) == 2
 
+    # governance: stage, sign-offs (the token's user is named, so it may decide)
+    assert call("get_stage", 200, initiative_id=iid).stage == "defined"
+    go_live = {
+        "name": "Go-live",
+        "kind": "go-live",
+        "due": str(day + timedelta(days=60)),
+        "target_element": "ability",
+    }
+    call("create_milestone", 201, initiative_id=iid, body=body("MilestoneIn")(go_live))
+    named = {"stage": "decided", "role": "change_manager", "approver_id": owner.id}
+    sign_off = call("name_sign_off", 201, initiative_id=iid, body=body("SignOffIn")(named))
+    decision = body("DecisionIn")({"decision": "approved", "comment": "Scope agreed"})
+    assert call("decide_sign_off", 200, sign_off_id=sign_off.id, body=decision).decision == "approved"
+    moved = call("move_stage", 200, initiative_id=iid, body=body("StageMove")({"to": "detailed"}))
+    assert (moved.stage, moved.next_stage) == ("detailed", "decided")
+
     # deletes, last
     call("delete_figure", 204, figure_id=usage.figures[0].id)
     call("delete_change_record", 204, milestone_id=milestone.id)

@@ -69,6 +69,8 @@ def _import_route_modules() -> None:
     from .changes import views as changes_views  # noqa: F401
     from .dashboard import views as dashboard_views  # noqa: F401
     from .governance import views as governance_views  # noqa: F401
+    from .kpis import benefit_views, io_views  # noqa: F401
+    from .kpis import views as kpi_views  # noqa: F401
     from .portfolio import views as portfolio_views  # noqa: F401
     from .surveys.respond import views as respond_views  # noqa: F401
     from .surveys.responses import views as responses_views  # noqa: F401
@@ -85,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from .changes import bp as change_records_bp
     from .dashboard import bp as dashboard_bp
     from .governance import bp as governance_bp
+    from .kpis import bp as kpis_bp
     from .plan import bp as plan_bp
     from .portfolio import bp as portfolio_bp
     from .surveys.respond import bp as respond_bp
@@ -103,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(adoption_bp)
     app.register_blueprint(change_records_bp)
     app.register_blueprint(governance_bp)
+    app.register_blueprint(kpis_bp)
     app.register_blueprint(portfolio_bp)
     app.register_blueprint(vendor_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

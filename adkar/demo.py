@@ -89,8 +89,104 @@ def load_demo(*, password: str) -> bool:
         rng=random.Random(20261122),  # noqa: S311 - demo data, not security
     )
     _load_action_and_adoption_demo(initiative, groups, owner, users["sponsor"])
+    _load_kpi_demo(owner)
     _load_governance_demo(owner, users["sponsor"])
     return True
+
+
+# name, unit, direction, baseline, target, days from go-live it is due, legacy, source,
+# then (days from go-live, value) measurements: the portal's tickets resolve faster after go-live.
+DEMO_KPIS = (
+    (
+        "Ticket resolution hours",
+        "hours",
+        "decrease",
+        30.0,
+        18.0,
+        90,
+        False,
+        "ITSM report: mean hours from open to resolved",
+        ((-28, 31.0), (-21, 30.0), (-14, 30.5), (-7, 29.5), (0, 29.0), (7, 27.0), (14, 24.5), (21, 22.5)),
+    ),
+    (
+        "First-contact resolution",
+        "%",
+        "increase",
+        58.0,
+        70.0,
+        60,
+        False,
+        "ITSM report: share resolved by the first agent",
+        ((-21, 58.0), (-7, 59.0), (0, 60.0), (7, 64.0), (14, 67.5), (21, 70.5)),
+    ),
+    (
+        "Calls to the old hotline",
+        "per week",
+        "decrease",
+        420.0,
+        None,
+        None,
+        True,  # the portal replaces the hotline: a legacy measure the change is meant to empty
+        "Telephony report",
+        ((-14, 425.0), (0, 410.0), (14, 260.0), (21, 190.0)),
+    ),
+)
+
+
+def _load_kpi_demo(owner: User) -> None:
+    """Outcome KPIs and a benefit for the portal (live three weeks), and a KPI without data for the migration."""
+    from .kpis import services as kpis
+    from .kpis.measurements import import_measurements
+
+    portal = db.session.scalar(select(Initiative).where(Initiative.name == PORTFOLIO_NAME))
+    migration = db.session.scalar(select(Initiative).where(Initiative.name == DEMO_NAME))
+    if portal is not None:
+        rows = []
+        for name, unit, direction, baseline, target, due, legacy, source, points in DEMO_KPIS:
+            kpi = kpis.create_kpi(
+                initiative=portal,
+                actor=owner,
+                name=name,
+                unit=unit,
+                direction=direction,
+                baseline=baseline,
+                target=target,
+                owner="Priya Practitioner",
+                due_on=None if due is None else portal.go_live + timedelta(days=due),
+                source=source,
+                legacy=legacy,
+                explanation="",
+            )
+            rows += [
+                {"kpi_id": kpi.id, "day": min(portal.go_live + timedelta(days=d), today()), "value": v}
+                for d, v in points
+            ]
+        import_measurements(initiative=portal, actor=owner, rows=rows, source="demo")
+        kpis.create_benefit(
+            initiative=portal,
+            actor=owner,
+            name="Service desk cost saved per year",
+            unit="EUR",
+            baseline=0,
+            target=120_000,
+            forecast=95_000,
+            actual=40_000,
+        )
+    if migration is not None:
+        kpis.create_kpi(
+            initiative=migration,
+            actor=owner,
+            name="Platform uptime",
+            unit="%",
+            direction="increase",
+            baseline=99.2,
+            target=99.9,
+            owner="Operations lead",
+            due_on=migration.go_live + timedelta(days=60),
+            source="Monitoring",
+            legacy=False,
+            explanation="",
+        )
 
 
 def _load_governance_demo(owner: User, sponsor: User) -> None:

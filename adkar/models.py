@@ -6,6 +6,7 @@ from .adoption.models import AdoptionSettings, UsageFigure
 from .audit.models import AuditEvent
 from .changes.models import ChangeRecord
 from .governance.models import SignOff, StageEntry
+from .kpis.models import Benefit, Kpi, KpiMeasurement
 from .plan.models import (
     GateOverride,
     Initiative,
@@ -21,11 +22,14 @@ __all__ = [
     "AdoptionSettings",
     "ApiToken",
     "AuditEvent",
+    "Benefit",
     "ChangeRecord",
     "GateOverride",
     "Initiative",
     "InitiativeMember",
     "Invitation",
+    "Kpi",
+    "KpiMeasurement",
     "LibraryEntry",
     "Milestone",
     "ResistanceEntry",

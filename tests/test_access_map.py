@@ -33,6 +33,9 @@ from adkar.adoption.models import UsageFigure
 from adkar.changes.services import set_change_record
 from adkar.extensions import db
 from adkar.governance import services as governance
+from adkar.kpis import services as kpis
+from adkar.kpis.measurements import import_measurements
+from adkar.kpis.models import KpiMeasurement
 from adkar.plan.models import GateOverride
 from adkar.surveys.models import Invitation, Wave, WaveGroup
 
@@ -60,6 +63,9 @@ INITIATIVE_SCOPED = frozenset(
         "resistance_id",
         "figure_id",
         "sign_off_id",
+        "kpi_id",
+        "measurement_id",
+        "benefit_id",
         "member_id",
         "response_id",
     }
@@ -169,6 +175,37 @@ def build_world(app: Flask) -> World:
         sign_off = governance.name_sign_off(
             initiative=initiative, stage="decided", role="change_manager", approver_id=owner.id, actor=owner
         )
+        kpi = kpis.create_kpi(
+            initiative=initiative,
+            actor=owner,
+            name="Ticket resolution hours",
+            unit="hours",
+            direction="decrease",
+            baseline=30,
+            target=18,
+            owner="Service desk lead",
+            due_on=date.today() + timedelta(days=60),
+            source="ITSM",
+            legacy=False,
+            explanation="",
+        )
+        import_measurements(
+            initiative=initiative,
+            actor=owner,
+            rows=[{"kpi_id": kpi.id, "day": date.today() - timedelta(days=2), "value": 26}],
+            source="csv",
+        )
+        measurement_id = db.session.scalar(select(KpiMeasurement.id).where(KpiMeasurement.kpi_id == kpi.id))
+        benefit = kpis.create_benefit(
+            initiative=initiative,
+            actor=owner,
+            name="Cost saved",
+            unit="EUR",
+            baseline=0,
+            target=100000,
+            forecast=80000,
+            actual=None,
+        )
         owner_token, _ = create_api_token(user=people["owner"], name="owner's script")
         for name, person in people.items():
             world.emails[name] = person.email
@@ -188,6 +225,9 @@ def build_world(app: Flask) -> World:
             "resistance_id": resistance.id,
             "figure_id": figure_id,
             "sign_off_id": sign_off.id,
+            "kpi_id": kpi.id,
+            "measurement_id": measurement_id,
+            "benefit_id": benefit.id,
             "entry_id": entry.id,
             "initiative:other": others.id,  # not a URL parameter: the stranger's own initiative
         }

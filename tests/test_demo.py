@@ -126,3 +126,21 @@ def test_the_adoption_page_shows_speed_and_ultimate_utilisation_to_the_demo_prac
     migration = _initiative(DEMO_NAME)
     other = client.get(f"/initiatives/{migration.id}/adoption").get_data(as_text=True)
     assert re.search(r'data-kpi="speed_of_adoption">Not yet<', other)
+
+
+def test_the_demo_shows_outcome_kpis_and_a_benefit(demo):
+    from adkar.kpis.measurements import kpi_views
+    from adkar.kpis.services import initiative_benefits
+
+    portal, migration = _initiative(PORTFOLIO_NAME), _initiative(DEMO_NAME)
+    # Resolution hours 27, 24.5, 22.5 over the last two weeks fall ~0.32 an hour a day: 18 within 90 days.
+    assert {v.kpi.name: v.status for v in kpi_views(portal.id)} == {
+        "Calls to the old hotline": "no_target",
+        "First-contact resolution": "met",
+        "Ticket resolution hours": "on_track",
+    }
+    assert [v.kpi.legacy for v in kpi_views(portal.id)] == [True, False, False]
+    assert [(b.name, b.actual) for b in initiative_benefits(portal.id)] == [
+        ("Service desk cost saved per year", 40000.0)
+    ]
+    assert [v.status for v in kpi_views(migration.id)] == ["no_data"]

@@ -19,7 +19,7 @@ _SECONDS_PER_DAY = 86_400.0
 
 @dataclass(frozen=True)
 class Projection:
-    """`projected` at the target date (clipped to [0, 1]); `slope` in share per day; paces in share per week.
+    """`projected` at the target date (clipped to [0, 1] unless asked not to); `slope` in share per day; paces in share per week.
 
     `projected`, `slope` and `pace` are None with fewer than two points; `required_pace` is None without a
     threshold, without points, when the last point already meets the threshold, or when no day remains.
@@ -63,10 +63,13 @@ def _slope(points: list[tuple[float, float]]) -> float:
     return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
 
 
-def project(points: Iterable[tuple[date, float]], *, at: date, threshold: float | None = None) -> Projection:
+def project(
+    points: Iterable[tuple[date, float]], *, at: date, threshold: float | None = None, clip: bool = True
+) -> Projection:
     """Projection and pace of a share from (closing date, value) points, read at the date `at`.
 
     Give the points in wave order (closing date, then creation): of two on one date the later wins.
+    `clip=False` leaves `projected` unclipped, for measures that are not shares (hours, counts, money).
     """
     line = _one_per_date(points)
     if not line:
@@ -79,5 +82,7 @@ def project(points: Iterable[tuple[date, float]], *, at: date, threshold: float 
     if len(line) < 2:
         return Projection(None, None, None, required_pace)
     slope = _slope(line[-SLOPE_POINTS:])
-    projected = min(1.0, max(0.0, last_value + slope * days_left))
+    projected = last_value + slope * days_left
+    if clip:
+        projected = min(1.0, max(0.0, projected))
     return Projection(projected, slope, slope * DAYS_PER_WEEK, required_pace)

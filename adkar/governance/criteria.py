@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..kpis.status import MET, NO_TARGET, STATUS_LABELS
 from .models import APPROVED, APPROVER_ROLE_LABELS, REJECTED, STAGE_LABELS, STAGES
 
 # Change-record states at which the go-live change has been carried out (ITSM: review after implement).
@@ -35,11 +36,23 @@ class GoLiveFact:
 
 
 @dataclass(frozen=True)
+class KpiFact:
+    """An outcome KPI's status (adkar.kpis.status), whether a miss is explained, and whether it is a legacy
+    measure (one the change contradicts, so it never holds up closing)."""
+
+    name: str
+    status: str
+    explained: bool = False
+    legacy: bool = False
+
+
+@dataclass(frozen=True)
 class Facts:
     groups: int
     milestones: int
     go_live: GoLiveFact | None
     sign_offs: Sequence[SignOffFact] = field(default_factory=tuple)
+    kpis: Sequence[KpiFact] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -65,6 +78,8 @@ def criteria(stage: str, facts: Facts) -> list[Criterion]:
         checks += _plan_criteria(facts)
     if stage == "implemented":
         checks += _go_live_criteria(facts)
+    if stage == "closed":
+        checks += _kpi_criteria(facts)
     checks += _sign_off_criteria(stage, facts)
     return checks
 
@@ -115,6 +130,26 @@ def _go_live_criteria(facts: Facts) -> list[Criterion]:
                 "The go-live change record is implemented",
                 go_live.change_state in IMPLEMENTED_CHANGE_STATES,
                 f"Change record state: {go_live.change_state}",
+            )
+        )
+    return checks
+
+
+def _kpi_criteria(facts: Facts) -> list[Criterion]:
+    """Every KPI with a target is met, or its miss is explained; legacy KPIs are left out."""
+    counted = [k for k in facts.kpis if k.status != NO_TARGET and not k.legacy]
+    if not counted:
+        return [
+            Criterion("Every KPI with a target is met or its miss explained", True, "No KPI with a target")
+        ]
+    checks = []
+    for kpi in counted:
+        words = STATUS_LABELS[kpi.status]
+        if kpi.status != MET and kpi.explained:
+            words += ", explained"
+        checks.append(
+            Criterion(
+                f"KPI “{kpi.name}” is met or its miss explained", kpi.status == MET or kpi.explained, words
             )
         )
     return checks

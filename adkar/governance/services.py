@@ -12,12 +12,13 @@ from ..audit import services as audit
 from ..changes.services import records_by_milestone
 from ..database import begin_write
 from ..extensions import db
+from ..kpis.measurements import kpi_views
 from ..plan.models import Initiative, Milestone
 from ..readiness.figures import gate, initiative_report
 from ..timeutil import utc_now
 from ..validation import Problem, ValidationFailed
 from . import criteria
-from .criteria import Criterion, Facts, GoLiveFact, SignOffFact
+from .criteria import Criterion, Facts, GoLiveFact, KpiFact, SignOffFact
 from .models import (
     APPROVED,
     APPROVER_ROLE_LABELS,
@@ -108,6 +109,10 @@ def facts(initiative: Initiative, *, with_gate: bool = True) -> Facts:
         sign_offs=[
             SignOffFact(s.stage, s.role, s.approver.display_name, s.decision)
             for s in sign_offs(initiative.id)
+        ],
+        kpis=[
+            KpiFact(v.kpi.name, v.status, explained=bool(v.kpi.explanation.strip()), legacy=v.kpi.legacy)
+            for v in kpi_views(initiative.id)
         ],
     )
 

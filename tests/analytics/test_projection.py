@@ -98,3 +98,11 @@ def test_accepts_datetimes_and_timestamps():
 def test_refuses_missing_values():
     with pytest.raises(ValueError, match="finite"):
         project(points((0, 0.2), (1, float("nan"))), at=day(2))
+
+
+def test_without_clipping_a_measure_that_is_not_a_share_projects_past_one_and_below_zero():
+    # Ticket hours 40 -> 30 -> 20 every 10 days: slope -1 a day; from 20 on day 20, 30 days on: -10.
+    falling = points((0, 40.0), (10, 30.0), (20, 20.0))
+    assert project(falling, at=day(50), clip=False).projected == pytest.approx(-10.0)
+    assert project(falling, at=day(50)).projected == 0.0  # a share stays clipped, as the spec says
+    assert project(points((0, 0.5), (10, 0.9)), at=day(20), clip=False).projected == pytest.approx(1.3)

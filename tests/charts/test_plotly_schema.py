@@ -42,7 +42,7 @@ def demo_pages(app, client, runner) -> dict[str, dict]:
     assert signed_in.status_code == 302
     urls = ["/portfolio"]
     for initiative_id in initiative_ids:
-        urls += [f"/initiatives/{initiative_id}{page}" for page in ("", "/dashboard", "/adoption")]
+        urls += [f"/initiatives/{initiative_id}{page}" for page in ("", "/dashboard", "/adoption", "/kpis")]
     urls += [f"/waves/{wave_id}/readiness" for wave_id in wave_ids]
     figures: dict[str, dict] = {}
     for url in urls:
@@ -60,6 +60,7 @@ def test_every_embedded_chart_passes_plotlys_schema(demo_pages):
         "plan-timeline",
         "portfolio-heatmap",
         "usage-adoption",
+        "kpi-trend",
         "readiness-trend",
         "readiness-heatmap",
         "adkar-profile",

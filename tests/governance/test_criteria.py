@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adkar.governance.criteria import Facts, GoLiveFact, SignOffFact, criteria, next_stage, unmet
+from adkar.governance.criteria import Facts, GoLiveFact, KpiFact, SignOffFact, criteria, next_stage, unmet
 
 PLANNED = Facts(groups=3, milestones=4, go_live=GoLiveFact("Go-live", "not_ready", False, None))
 
@@ -92,3 +92,37 @@ def test_closed_needs_the_controllers_approval():
     assert unmet("closed", done) == []
     only_finance = Facts(3, 4, PLANNED.go_live, [SignOffFact("closed", "finance", "Fay", "approved")])
     assert labels(unmet("closed", only_finance)) == ["A controller signs off"]
+
+
+def test_closed_needs_every_kpi_with_a_target_met_or_explained():
+    controller = [SignOffFact("closed", "controller", "Cole", "approved")]
+    kpis = [
+        KpiFact("Ticket resolution hours", "met"),
+        KpiFact("First-contact resolution", "off_track"),
+        KpiFact("Uptime", "on_track", explained=True),  # not met by closing, and the team says why
+        KpiFact("Cost saved", "no_target"),  # nothing to meet
+        KpiFact("Calls to the old hotline", "off_track", legacy=True),  # the change contradicts it
+        KpiFact("Deployment frequency", "no_data"),
+    ]
+    facts = Facts(3, 4, PLANNED.go_live, controller, kpis)
+    assert [(c.label, c.found) for c in unmet("closed", facts)] == [
+        ("KPI “First-contact resolution” is met or its miss explained", "Off track"),
+        ("KPI “Deployment frequency” is met or its miss explained", "No data"),
+    ]
+    assert [c.found for c in criteria("closed", facts)][:3] == ["Met", "Off track", "On track, explained"]
+
+
+def test_closed_without_kpis_with_targets_says_so_and_needs_only_the_controller():
+    only_legacy = Facts(3, 4, PLANNED.go_live, kpis=[KpiFact("Old hotline calls", "off_track", legacy=True)])
+    first = criteria("closed", only_legacy)[0]
+    assert (first.label, first.met, first.found) == (
+        "Every KPI with a target is met or its miss explained",
+        True,
+        "No KPI with a target",
+    )
+    assert labels(unmet("closed", only_legacy)) == ["A controller signs off"]
+
+
+def test_kpis_do_not_hold_up_the_earlier_stages():
+    missed = Facts(3, 4, GoLiveFact("Go-live", "ready", False, None), kpis=[KpiFact("Uptime", "off_track")])
+    assert unmet("implemented", missed) == []

@@ -13,7 +13,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
+from datetime import date
 from typing import IO, Any
 
 from .validation import Problem, ValidationFailed
@@ -240,3 +241,26 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     for row in rows:
         writer.writerow(neutralise_row("" if v is None else v for v in row))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_day(text: str) -> date | None:
+    """A cell written YYYY-MM-DD as a date; None for any other shape or a day not in the calendar."""
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def name_or_id(text: str, by_name: Mapping[str, int], ids: Set[int]) -> int | None:
+    """The record a cell names: by its case-folded name first (a record may be called "2024"), then by id."""
+    key = text.strip().casefold()
+    if key in by_name:
+        return by_name[key]
+    if key.isdigit() and int(key) in ids:
+        return int(key)
+    return None

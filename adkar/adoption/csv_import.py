@@ -5,7 +5,6 @@ Every problem of the file is reported at once, by row and column; the service th
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import IO
 
@@ -23,7 +22,6 @@ COLUMNS = (
     ),
 )
 FIELD_COLUMNS = {"group_id": "group", "date": "date", "active_users": "active_users"}
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def example_csv(initiative: Initiative) -> bytes:
@@ -41,7 +39,7 @@ def parse_usage_csv(upload: bytes | IO[bytes], initiative: Initiative) -> list[d
     rows = []
     for record in records:
         row = record["row"]
-        group_id = _group_id(record["group"], by_name, ids)
+        group_id = csvio.name_or_id(record["group"], by_name, ids)
         if group_id is None:
             message = (
                 f"No group “{record['group']}” in this initiative."
@@ -49,7 +47,7 @@ def parse_usage_csv(upload: bytes | IO[bytes], initiative: Initiative) -> list[d
                 else "The group is required."
             )
             problems.append(Problem(message, row=row, column="group"))
-        day = _date(record["date"])
+        day = csvio.iso_day(record["date"])
         if day is None:
             problems.append(
                 Problem(f"“{record['date']}” is not a date written YYYY-MM-DD.", row=row, column="date")
@@ -66,20 +64,6 @@ def parse_usage_csv(upload: bytes | IO[bytes], initiative: Initiative) -> list[d
         raise ValidationFailed(problems)
     return rows
 
-
-def _group_id(text: str, by_name: dict[str, int], ids: set[int]) -> int | None:
-    """A name first (a group may be called "2024"), then an id of this initiative's groups."""
-    key = text.strip().casefold()
-    if key in by_name:
-        return by_name[key]
-    if key.isdigit() and int(key) in ids:
-        return int(key)
-    return None
-
-
-def _date(text: str) -> date | None:
-    if not _ISO_DATE.fullmatch(text):
-        return None
     try:
         return date.fromisoformat(text)
     except ValueError:

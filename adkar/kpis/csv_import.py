@@ -20,7 +20,6 @@ COLUMNS = (
     ("value", "The measured value in the KPI's unit: a number, decimals with a full stop (12.5)."),
 )
 FIELD_COLUMNS = {"kpi_id": "kpi", "date": "date", "value": "value"}
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # No thousands separators: "1,200" might be 1.2 or 1200 depending on who wrote it, so it is refused.
 _DECIMAL = re.compile(r"[+-]?\d+(\.\d+)?")
 
@@ -46,13 +45,13 @@ def parse_kpi_csv(upload: bytes | IO[bytes], kpis: list[Kpi]) -> list[dict]:
     rows = []
     for record in records:
         row = record["row"]
-        kpi_id = _kpi_id(record["kpi"], by_name, ids)
+        kpi_id = csvio.name_or_id(record["kpi"], by_name, ids)
         if kpi_id is None:
             message = (
                 f"No KPI “{record['kpi']}” in this initiative." if record["kpi"] else "The KPI is required."
             )
             problems.append(Problem(message, row=row, column="kpi"))
-        day = _date(record["date"])
+        day = csvio.iso_day(record["date"])
         if day is None:
             problems.append(
                 Problem(f"“{record['date']}” is not a date written YYYY-MM-DD.", row=row, column="date")
@@ -71,20 +70,6 @@ def parse_kpi_csv(upload: bytes | IO[bytes], kpis: list[Kpi]) -> list[dict]:
         raise ValidationFailed(problems)
     return rows
 
-
-def _kpi_id(text: str, by_name: dict[str, int], ids: set[int]) -> int | None:
-    """A name first (a KPI may be called "2024"), then an id of this initiative's KPIs."""
-    key = text.strip().casefold()
-    if key in by_name:
-        return by_name[key]
-    if key.isdigit() and int(key) in ids:
-        return int(key)
-    return None
-
-
-def _date(text: str) -> date | None:
-    if not _ISO_DATE.fullmatch(text):
-        return None
     try:
         return date.fromisoformat(text)
     except ValueError:

@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import cli, database, errors, log_redaction, migrate, security, sessions, templating
     from .accounts import auth
     from .extensions import csrf, db, limiter, login_manager
+    from .jobs import queue as jobs_queue
     from .surveys.definitions import registry
 
     log_redaction.init_app(app)
@@ -40,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    jobs_queue.init_app(app)
     _register_blueprints(app)
     return app
 
@@ -72,6 +74,7 @@ def _import_route_modules() -> None:
     from .kpis import benefit_views, io_views  # noqa: F401
     from .kpis import views as kpi_views  # noqa: F401
     from .portfolio import views as portfolio_views  # noqa: F401
+    from .surveys.invitations import delivery  # noqa: F401 - registers the e-mail job handlers
     from .surveys.respond import views as respond_views  # noqa: F401
     from .surveys.responses import views as responses_views  # noqa: F401
     from .surveys.waves import views as waves_views  # noqa: F401

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from .accounts import services as accounts
 from .accounts.models import User
 from .extensions import db
+from .jobs.cli import worker
 from .rules.roles import ROLES
 
 
@@ -25,6 +26,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_db)
     app.cli.add_command(restore_db)
     app.cli.add_command(release_answers)
+    app.cli.add_command(worker)
 
 
 @click.command("init-db")

@@ -47,6 +47,9 @@ def defaults(instance_path: str) -> dict:
         "SMTP_SENDER": "adkar@localhost",
         "PUBLIC_URL": None,
         "SURVEYS_DIR": None,
+        # Empty: an embedded SQLite queue in the instance folder; redis://... for several worker hosts.
+        "QUEUE_URL": "",
+        "MAIL_CHUNK": 20,
     }
 
 

@@ -1,7 +1,12 @@
 """Sending email over SMTP: one connection per batch, plain text with an HTML alternative.
 
 Configuration (ADKAR_ prefix in the environment): SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD,
-SMTP_STARTTLS and SMTP_SENDER. Failures raise MailError with a message that is safe to show on a page.
+SMTP_STARTTLS and SMTP_SENDER. Failures raise MailError with a message that is safe to show on a page:
+RecipientRefused is final for that address, RecipientDeferred (a 4xx answer) is worth trying again later,
+any other MailError means the connection itself is gone.
+
+Every message says `Auto-Submitted: auto-generated` (RFC 3834) so out-of-office replies stay away; an
+internationalised domain is sent in punycode, and a non-ASCII mailbox name needs a server offering SMTPUTF8.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
+import idna
 from flask import current_app
 
 DEFAULT_TIMEOUT_SECONDS = 30
@@ -26,7 +32,11 @@ class MailError(Exception):
 
 
 class RecipientRefused(MailError):
-    """The server refused this one address; the connection is still usable for the others."""
+    """The server refused this one address for good; the connection is still usable for the others."""
+
+
+class RecipientDeferred(MailError):
+    """The server answered 4xx for this message (mailbox busy, greylisting): try it again later."""
 
 
 @dataclass(frozen=True)
@@ -35,16 +45,36 @@ class Mail:
     subject: str
     text: str
     html: str
+    to_name: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def transport_address(address: str) -> str:
+    """The address as it goes on the wire: the domain in punycode (IDNA 2008), the mailbox name as given."""
+    local, _, domain = address.strip().rpartition("@")
+    if not local or not domain:
+        return address.strip()
+    try:
+        ascii_domain = domain if domain.isascii() else idna.encode(domain, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        return address.strip()
+    return f"{local}@{ascii_domain}"
 
 
 def build_message(mail: Mail, *, sender: str) -> EmailMessage:
-    """A standards-conforming message: From, To, Subject, Date, Message-ID, text and HTML parts."""
+    """A standards-conforming message: From, To (with the name), Subject, Date, Message-ID,
+    Auto-Submitted, any extra headers (List-Unsubscribe), text and HTML parts."""
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = mail.to
+    to = transport_address(mail.to)
+    local, _, domain = to.rpartition("@")
+    message["To"] = Address(display_name=mail.to_name.strip(), username=local, domain=domain) if local else to
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = make_msgid(domain=_domain(sender))
+    message["Auto-Submitted"] = "auto-generated"
+    for name, value in mail.headers:
+        message[name] = value
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
     return message
@@ -71,11 +101,27 @@ class Mailer:
         self.sender = sender
 
     def send(self, mail: Mail) -> None:
+        to = transport_address(mail.to)
+        try:
+            self._smtp.ehlo_or_helo_if_needed()
+        except (smtplib.SMTPException, OSError) as exc:
+            raise MailError(f"The connection to the mail server failed: {exc}") from exc
+        if not to.isascii() and not self._smtp.has_extn("smtputf8"):
+            raise RecipientRefused(
+                f"{mail.to} has a non-ASCII mailbox name and the mail server does not offer SMTPUTF8."
+            )
         message = build_message(mail, sender=self.sender)
         try:
-            refused = self._smtp.send_message(message)
+            refused = self._smtp.send_message(message, to_addrs=[to])
         except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _text in exc.recipients.values()]
+            if codes and all(400 <= code < 500 for code in codes):
+                raise RecipientDeferred(f"The mail server deferred {mail.to} ({codes[0]}).") from exc
             raise RecipientRefused(f"The mail server refused {mail.to}.") from exc
+        except smtplib.SMTPNotSupportedError as exc:
+            raise RecipientRefused(
+                f"{mail.to} needs SMTPUTF8, which the mail server does not offer."
+            ) from exc
         except smtplib.SMTPSenderRefused as exc:
             raise MailError(
                 f"The mail server refused the sender address {self.sender} (check ADKAR_SMTP_SENDER)."
@@ -83,7 +129,7 @@ class Mailer:
         except smtplib.SMTPDataError as exc:
             if 500 <= exc.smtp_code < 600:
                 raise RecipientRefused(f"The mail server refused the message to {mail.to}.") from exc
-            raise MailError(f"The mail server did not accept the message ({exc.smtp_code}).") from exc
+            raise RecipientDeferred(f"The mail server deferred the message ({exc.smtp_code}).") from exc
         except (smtplib.SMTPException, OSError) as exc:
             raise MailError(f"The connection to the mail server failed while sending: {exc}") from exc
         if refused:

@@ -6,6 +6,7 @@ from .adoption.models import AdoptionSettings, UsageFigure
 from .audit.models import AuditEvent
 from .changes.models import ChangeRecord
 from .governance.models import SignOff, StageEntry
+from .jobs.models import Job
 from .kpis.models import Benefit, Kpi, KpiMeasurement
 from .plan.models import (
     GateOverride,
@@ -15,7 +16,15 @@ from .plan.models import (
     StakeholderGroup,
     milestone_groups,
 )
-from .surveys.models import Invitation, Response, SubmissionReceipt, Wave, WaveGroup
+from .surveys.models import (
+    Invitation,
+    MailDelivery,
+    MailOptOut,
+    Response,
+    SubmissionReceipt,
+    Wave,
+    WaveGroup,
+)
 
 __all__ = [
     "Action",
@@ -28,9 +37,12 @@ __all__ = [
     "Initiative",
     "InitiativeMember",
     "Invitation",
+    "Job",
     "Kpi",
     "KpiMeasurement",
     "LibraryEntry",
+    "MailDelivery",
+    "MailOptOut",
     "Milestone",
     "ResistanceEntry",
     "Response",

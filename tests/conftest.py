@@ -34,6 +34,7 @@ BASE_CONFIG = {
     "RATELIMIT_ENABLED": False,
     "SERVER_NAME": "adkar.test",
     "PUBLIC_URL": "http://adkar.test",
+    "QUEUE_URL": "immediate",
 }
 
 

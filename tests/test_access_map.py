@@ -33,6 +33,7 @@ from adkar.adoption.models import UsageFigure
 from adkar.changes.services import set_change_record
 from adkar.extensions import db
 from adkar.governance import services as governance
+from adkar.jobs.models import Job
 from adkar.kpis import services as kpis
 from adkar.kpis.measurements import import_measurements
 from adkar.kpis.models import KpiMeasurement
@@ -46,7 +47,7 @@ log = logging.getLogger(__name__)
 
 # Routes anyone may use: signing in, the API description, and the respondents' survey pages.
 PUBLIC_RULES = frozenset({"/login", "/api/v1/openapi.json", "/thank-you"})
-PUBLIC_PREFIXES = ("/static/", "/s/", "/o/")
+PUBLIC_PREFIXES = ("/static/", "/s/", "/o/", "/u/")
 # A signed-in user's own housekeeping, which a sponsor may do too.
 SELF_SERVICE_RULES = frozenset({"/logout", "/account/password", "/account/tokens"})
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -68,6 +69,7 @@ INITIATIVE_SCOPED = frozenset(
         "benefit_id",
         "member_id",
         "response_id",
+        "job_id",
     }
 )
 # Parameters naming something shared by every initiative: the action library's entries.
@@ -206,6 +208,9 @@ def build_world(app: Flask) -> World:
             forecast=80000,
             actual=None,
         )
+        job = Job(kind="invitations.email", status="done", initiative_id=initiative.id, wave_id=wave.id)
+        db.session.add(job)
+        db.session.flush()
         owner_token, _ = create_api_token(user=people["owner"], name="owner's script")
         for name, person in people.items():
             world.emails[name] = person.email
@@ -229,6 +234,7 @@ def build_world(app: Flask) -> World:
             "measurement_id": measurement_id,
             "benefit_id": benefit.id,
             "entry_id": entry.id,
+            "job_id": job.id,
             "initiative:other": others.id,  # not a URL parameter: the stranger's own initiative
         }
     return world

@@ -5,17 +5,23 @@ from __future__ import annotations
 from flask import abort, url_for
 
 from ..access import load_initiative
+from ..extensions import db
+from ..jobs.models import Job
 from ..surveys.definitions import registry
 from ..surveys.definitions.survey import to_api_dict
+from ..surveys.invitations import sending
 from ..surveys.invitations import services as invitations
 from ..surveys.models import Wave
 from ..surveys.waves import services as waves
+from ..validation import ValidationFailed
 from . import bp
 from .auth import api_user
 from .crud import WRITE_ERRORS, api_record, create_operation, items
 from .http import created, json_response
+from .jobs import job_json
 from .openapi import operation
 from .payload import read_body, read_query
+from .schemas import jobs as jobs_schema
 from .schemas import surveys as schema
 
 TAG = "surveys"
@@ -122,18 +128,37 @@ def get_wave(wave_id: int):
 
 @bp.post("/waves/<id:wave_id>/invitations")
 @operation(
-    summary="Create single-use personal links for a group",
+    summary="Create single-use personal links for a group, or e-mail one to each recipient",
     tag=TAG,
-    body=schema.LinksIn,
-    responses={201: schema.PersonalLinks},
+    body=schema.InvitationsIn,
+    responses={201: schema.PersonalLinks, 202: jobs_schema.Job},
     errors=WRITE_ERRORS,
-    description="Each link works once and counts as one invitation of the group. Only a hash of each link is "
-    "kept, so this answer is the one chance to read them. A closed wave refuses (400).",
+    description="send=links: each link works once and counts as one invitation of the group; only a hash of "
+    "each link is kept, so this answer is the one chance to read them. send=email: the e-mails go out from a "
+    "background worker (202 with the job; GET /api/v1/jobs/{id} follows it); addresses already invited to "
+    "the wave, or unsubscribed, are skipped. A closed wave refuses (400).",
 )
 def create_links(wave_id: int):
     user = api_user()
     wave = api_record(Wave, wave_id, write=True)
-    values = read_body(schema.LinksIn)
+    values = read_body(schema.InvitationsIn)
+    if values["send"] == "email":
+        if not values["recipients"]:
+            raise ValidationFailed.one("With send=email, give at least one recipient.", "recipients")
+        queued = sending.queue_invitations(
+            wave=wave,
+            group_id=values["group_id"],
+            recipients=[sending.Recipient(r.email, r.name, r.language) for r in values["recipients"]],
+            actor=user,
+            send_when=values["send_when"],
+        )
+        if queued.job_id is None:
+            raise ValidationFailed.one(
+                "Every recipient was already invited to this wave or has unsubscribed.", "recipients"
+            )
+        return json_response(job_json(db.get_or_404(Job, queued.job_id)), 202)
+    if values["count"] is None:
+        raise ValidationFailed.one("With send=links, give count (how many links).", "count")
     tokens = invitations.issue_links(
         wave=wave, group_id=values["group_id"], count=values["count"], actor=user
     )

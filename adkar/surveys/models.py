@@ -92,6 +92,43 @@ class Invitation(Model):
     last_sent_at: Mapped[datetime | None]
 
 
+class MailDelivery(Model):
+    """One e-mail of an invitation or reminder job, to one person: the delivery state that makes a batch
+    lose nobody and send nobody two copies (adkar.surveys.invitations.delivery).
+
+    pending -> sending -> sent | retry (due again at next_attempt_at) | failed (final, `error` says why)
+    | skipped (the address unsubscribed). `invitation_id` is the link the e-mail carries, for a reminder the
+    link it renews. `unsubscribe_hash` is the hash of the one-click unsubscribe token in its headers.
+    """
+
+    __tablename__ = "mail_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("stakeholder_groups.id", ondelete="CASCADE"))
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"))
+    reminder: Mapped[bool] = mapped_column(default=False)
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(12), default="en")
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(String(300))
+    sent_at: Mapped[datetime | None]
+    unsubscribe_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class MailOptOut(Model):
+    """An address that asked for no more survey e-mail (List-Unsubscribe); kept as a hash of the address."""
+
+    __tablename__ = "mail_opt_outs"
+
+    address_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
 class SubmissionReceipt(Model):
     """One row per consumed token or open-link form nonce; the primary key forbids a second answer."""
 

@@ -188,9 +188,15 @@ def test_a_generated_client_calls_every_operation(app, factory, generated):
     call("list_waves", 200, initiative_id=iid)
     call("get_wave", 200, wave_id=wave.id)
     links = call(
-        "create_links", 201, wave_id=wave.id, body=body("LinksIn")({"group_id": group.id, "count": 2})
+        "create_links", 201, wave_id=wave.id, body=body("InvitationsIn")({"group_id": group.id, "count": 2})
     )
     assert len(links.links) == 2
+    emailed = body("InvitationsIn")(
+        {"group_id": group.id, "send": "email", "recipients": [{"email": "ana@example.com", "name": "Ana"}]}
+    )
+    job = call("create_links", 202, wave_id=wave.id, body=emailed)
+    assert job.counts.total == 1
+    assert call("get_job", 200, job_id=job.id).id == job.id
     answers = {"answers": {"aw1": 4, "de1": 4, "kn1": 3, "ab1": 3, "re1": 2}}
     imported = body("ResponseImport")({"group_id": group.id, "responses": [answers] * 5})
     call("import_responses", 201, wave_id=wave.id, body=imported)

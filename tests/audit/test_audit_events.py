@@ -37,8 +37,10 @@ from adkar.adoption.models import UsageFigure
 from adkar.audit.models import AuditEvent
 from adkar.changes import services as change_records
 from adkar.extensions import db
+from adkar.jobs.models import Job
 from adkar.plan import services as plan
 from adkar.plan.models import Initiative, Milestone, StakeholderGroup
+from adkar.surveys.invitations import sending
 from adkar.surveys.invitations import services as invitations
 from adkar.surveys.models import Wave
 from adkar.surveys.waves import services as waves
@@ -464,18 +466,21 @@ def email_invitations(client, cast: Cast) -> Expected:
     login(client, cast.owner)
     data = {"email-group": cast.desk.id, "email-emails": "ana@example.com\nbob@example.com"}
     assert client.post(f"/waves/{wave.id}/emails", data=data).status_code == 302
-    detail = {"group_id": cast.desk.id, "sent": 2, "refused": 0, "not_sent": 0}
+    detail = {"group_id": cast.desk.id, "queued": 2, "job_id": latest(Job).id}
     return Expected("invitation.email", cast.owner, "wave", wave.id, cast.initiative.id, detail)
 
 
 def reminders(client, cast: Cast) -> Expected:
     wave = open_wave(cast)
-    invitations.invite_by_email(
-        wave=wave, group_id=cast.field.id, emails=["cy@example.com", "di@example.com"], actor=cast.owner
+    sending.queue_invitations(
+        wave=wave,
+        group_id=cast.field.id,
+        recipients=[sending.Recipient("cy@example.com"), sending.Recipient("di@example.com")],
+        actor=cast.owner,
     )
     login(client, cast.member)
     assert client.post(f"/waves/{wave.id}/reminders", data={"remind-group": 0}).status_code == 302
-    detail = {"group_id": None, "sent": 2, "refused": 0, "not_sent": 0}
+    detail = {"group_id": None, "queued": 2, "job_id": latest(Job).id}
     return Expected("invitation.remind", cast.member, "wave", wave.id, cast.initiative.id, detail)
 
 

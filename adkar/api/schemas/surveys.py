@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ...surveys.invitations import sending
 from ...surveys.invitations import services as invitations
 from ...surveys.waves import services as waves
 from ..fields import Day, Ids, OneOf, OptionalId, Text, Whole
@@ -101,10 +102,36 @@ class WaveIn(Body):
     purpose: Annotated[str, Text(max_length=waves.MAX_PURPOSE, blank=True, multiline=True)] = ""
 
 
-class LinksIn(Body):
-    """How many personal links to create, for which group."""
+class RecipientIn(Body):
+    """One person to e-mail: the address, optionally the name (in the To header and the greeting) and the
+    language of the e-mail (a survey language; English otherwise)."""
+
+    email: Annotated[str, Text(max_length=254)]
+    name: Annotated[str, Text(max_length=200, blank=True)] = ""
+    language: Annotated[str, Text(max_length=12, blank=True)] = ""
+
+
+class InvitationsIn(Body):
+    """Personal links for a group: `send: "links"` answers 201 with `count` new links; `send: "email"`
+    queues an e-mail with its own link to each of `recipients` and answers 202 with the job."""
 
     group_id: Annotated[int, Whole(minimum=1), Field(description="One of the wave's groups.")]
+    send: Annotated[str, OneOf(("links", "email"))] = "links"
     count: Annotated[
-        int, Whole(minimum=1, maximum=invitations.MAX_BATCH), Field(description="How many single-use links.")
-    ]
+        int | None,
+        Field(
+            default=None,
+            ge=1,
+            le=invitations.MAX_BATCH,
+            description="With send=links: how many single-use links.",
+        ),
+    ] = None
+    recipients: Annotated[
+        list[RecipientIn] | None,
+        Field(max_length=sending.MAX_EMAIL_BATCH, description="With send=email: who to e-mail."),
+    ] = None
+    send_when: Annotated[
+        str,
+        OneOf(("now", "open")),
+        Field(description="With send=email: now, or on the opening day of a wave that has not opened."),
+    ] = "now"

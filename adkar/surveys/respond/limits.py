@@ -105,6 +105,10 @@ link_checks = limiter.shared_limit(
     exempt_when=names_a_real_link,
     deduct_when=failed,
 )
+# Unsubscribe tokens (/u/<token>) share the failure budget of survey links: guessing them costs the same.
+unsubscribe_checks = limiter.shared_limit(
+    lambda: current_app.config["TOKEN_RATE_LIMIT"], scope=LINK_SCOPE, deduct_when=failed
+)
 open_link_posts = limiter.limit(
     lambda: current_app.config["OPEN_LINK_RATE_LIMIT"],
     scope=OPEN_POST_SCOPE,

@@ -32,6 +32,7 @@ from ..definitions.survey import (
     resolve_language,
     survey_title,
 )
+from ..invitations import unsubscribe as opt_out
 from . import bp, limits
 from . import services as respondent
 
@@ -49,6 +50,24 @@ def personal(token: str):
 @limits.open_link_posts
 def open_link(token: str):
     return _respond("open", token)
+
+
+@bp.route("/u/<token>", methods=["GET", "POST"], endpoint="unsubscribe")
+@limits.unsubscribe_checks
+def unsubscribe(token: str):
+    """GET asks to confirm (mail scanners follow links); POST, from the page or a mail client's one-click
+    button (RFC 8058, body List-Unsubscribe=One-Click), unsubscribes. Unknown tokens get a 404 page."""
+    lang = opt_out.language_of(token)
+    if lang is None:
+        return _message_page(_language(None), title="link_invalid", body=(), status=404)
+    if request.method == "POST":
+        opt_out.unsubscribe(token)
+        return _message_page(lang, title="unsubscribed_title", body=("unsubscribed_body",), status=200)
+    messages = _messages()
+    html = render_template(
+        "respond/unsubscribe.html", lang=lang, t=_translator(messages, lang), action=request.path
+    )
+    return _private(current_app.make_response((html, 200)))
 
 
 @bp.get("/thank-you")
@@ -237,11 +256,11 @@ def _private(response):
 
 # --- keeping tokens out of access logs --------------------------------------------------------------------
 
-_TOKEN_PATH = re.compile(r"/([so])/[^\s\"'?#/]+")
+_TOKEN_PATH = re.compile(r"/([sou])/[^\s\"'?#/]+")
 
 
 class RedactTokens(logging.Filter):
-    """Rewrites /s/<token> and /o/<token> in log lines to /s/[token], whatever logger formatted them."""
+    """Rewrites /s/<token>, /o/<token> and /u/<token> in log lines to /s/[token], whatever logger formatted them."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:

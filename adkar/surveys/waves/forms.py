@@ -20,11 +20,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ... import dates
+from ...plan.forms import choices
 from ...plan.models import Initiative
 from ...timeutil import today as current_day
 from ...validation import ValidationFailed
 from ..definitions import registry
 from ..definitions.survey import survey_title
+from ..invitations.sending import MAX_EMAIL_BATCH
 from ..invitations.services import MAX_BATCH
 from ..models import Wave
 from .services import MAX_NAME, MAX_PURPOSE, default_survey
@@ -152,8 +154,14 @@ class EmailInviteForm(FlaskForm):
     emails = TextAreaField(
         "Email addresses",
         validators=[DataRequired(message="Give at least one email address.")],
-        description=f"One per line, or separated by commas; up to {MAX_BATCH:,}. "
-        "Everyone gets their own link; addresses already invited to this wave are skipped.",
+        description=f'One per line, or separated by commas, "Name <address>" keeps the name; up to '
+        f"{MAX_EMAIL_BATCH:,}. Everyone gets their own link; addresses already invited to this wave are skipped.",
+    )
+    send_when = SelectField(
+        "Send",
+        choices=choices({"now": "Now", "open": "On the day the wave opens"}),
+        default="now",
+        description="Messages go out from the background worker; this page shows their progress.",
     )
 
     def for_wave(self, wave: Wave) -> EmailInviteForm:

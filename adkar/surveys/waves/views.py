@@ -16,12 +16,12 @@ from ...config import min_group_size
 from ...csvio import write_csv
 from ...extensions import db
 from ...forms import EmptyForm, choice_label, validated
-from ...mail import MailError
 from ...plan.models import Initiative
 from ...plan.views import register_plan_panel
 from ...validation import ValidationFailed
 from ..definitions import registry
 from ..definitions.survey import survey_title
+from ..invitations import mail_jobs, sending
 from ..invitations import services as invitations
 from ..models import Wave
 from ..responses import exports
@@ -172,6 +172,7 @@ def _render_wave(wave: Wave, status: int = 200, **forms):
         # The exports' own rule (surveys.responses.exports): the page offers downloads exactly when they hold rows.
         "exports_open": exports.withheld_reason(total.published, k) is None,
         "email_counts": invitations.email_counts(wave),
+        "mail_jobs": mail_jobs.wave_jobs(wave) if can_write else [],
         "open_links": {wg.group_id: wg.open_link_hash is not None for wg in wave.wave_groups},
         "has_responses": waves.has_responses(wave),
         "can_write": can_write,
@@ -271,19 +272,17 @@ def emails(wave_id: int):
     if not form.validate_on_submit():
         return _render_wave(wave, 400, email_form=form)
     try:
-        report = invitations.invite_by_email(
+        queued = sending.queue_invitations(
             wave=wave,
             group_id=form.group.data,
-            emails=invitations.parse_addresses(form.emails.data or ""),
+            recipients=sending.recipients_from_text(form.emails.data or ""),
             actor=current_user,
+            send_when=form.send_when.data or "now",
         )
     except ValidationFailed as exc:
         form.emails.errors = [p.message for p in exc.problems]
         return _render_wave(wave, 400, email_form=form)
-    except MailError as exc:
-        form.form_errors.append(str(exc))
-        return _render_wave(wave, 503, email_form=form)
-    _flash_report(report, "invitation")
+    _flash_queued(queued, "invitation")
     return redirect(url_for("waves.show", wave_id=wave_id))
 
 
@@ -296,33 +295,39 @@ def reminders(wave_id: int):
         return _render_wave(wave, 400, reminder_form=form)
     group_id = None if form.group.data == ALL_GROUPS else form.group.data
     try:
-        report = invitations.send_reminders(wave=wave, group_id=group_id, actor=current_user)
+        queued = sending.queue_reminders(wave=wave, group_id=group_id, actor=current_user)
     except ValidationFailed as exc:
         form.form_errors.extend(p.message for p in exc.problems)
         return _render_wave(wave, 400, reminder_form=form)
-    except MailError as exc:
-        form.form_errors.append(str(exc))
-        return _render_wave(wave, 503, reminder_form=form)
-    if not report.sent and report.complete:
+    if not queued.queued:
         flash("Nobody to remind: everyone emailed has answered, or nobody was emailed yet.", "info")
     else:
-        _flash_report(report, "reminder")
+        _flash_queued(queued, "reminder")
     return redirect(url_for("waves.show", wave_id=wave_id))
 
 
-def _flash_report(report: invitations.MailReport, noun: str) -> None:
-    plural = "s" if report.sent != 1 else ""
-    flash(f"{report.sent:,} {noun}{plural} sent.", "success" if report.complete else "warning")
-    if report.already_invited:
-        shown = ", ".join(report.already_invited[:10])
-        more = f" and {len(report.already_invited) - 10:,} more" if len(report.already_invited) > 10 else ""
+def _flash_queued(queued: sending.Queued, noun: str) -> None:
+    if queued.queued:
+        plural = "s" if queued.queued != 1 else ""
+        flash(f"{queued.queued:,} {noun}{plural} queued; the progress is shown below.", "success")
+    if queued.already_invited:
+        shown = ", ".join(queued.already_invited[:10])
+        more = f" and {len(queued.already_invited) - 10:,} more" if len(queued.already_invited) > 10 else ""
         flash(f"Already invited to this wave, so skipped: {shown}{more}. Send a reminder instead.", "info")
-    if report.refused:
-        shown = ", ".join(report.refused[:10])
-        more = f" and {len(report.refused) - 10:,} more" if len(report.refused) > 10 else ""
-        flash(f"The mail server refused {shown}{more}; check these addresses.", "error")
-    if report.error:
-        flash(f"{report.not_sent:,} could not be sent: {report.error} Try again later.", "error")
+    if queued.unsubscribed:
+        shown = ", ".join(queued.unsubscribed[:10])
+        more = f" and {len(queued.unsubscribed) - 10:,} more" if len(queued.unsubscribed) > 10 else ""
+        flash(f"Unsubscribed from survey e-mail, so not sent: {shown}{more}.", "info")
+    if queued.over_headcount:
+        flash(queued.over_headcount, "warning")
+
+
+@bp.get("/waves/<int:wave_id>/jobs.json")
+@login_required
+def job_progress(wave_id: int):
+    """The wave's recent e-mail jobs, for the page's live progress (static/js/job-progress.js)."""
+    wave = _load_wave(wave_id, write=True)
+    return jsonify({"jobs": [p.as_dict() for p in mail_jobs.wave_jobs(wave)]})
 
 
 @bp.post("/waves/<int:wave_id>/open-link")

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from . import runner
 from .queue import IMMEDIATE, queue
 
 
@@ -23,4 +24,5 @@ def worker(threads: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     consumer = queue().huey.create_consumer(workers=threads, worker_type="thread", periodic=True)
     click.echo(f"adkar worker: {threads} threads on {type(queue().huey).__name__}; Ctrl-C stops.")
+    runner.minute()  # at once: jobs a stopped worker left, or whose queue message was lost, go on now
     consumer.run()

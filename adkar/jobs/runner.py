@@ -12,6 +12,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import cast
 
+from flask import current_app
 from sqlalchemy import CursorResult, or_, select, update
 
 from .. import events
@@ -22,9 +23,15 @@ from .models import FINISHED, Job
 from .queue import queue
 from .registry import Done, WaitUntil, handler_for, periodic_work
 
-LEASE = timedelta(minutes=2)
+DEFAULT_LEASE_SECONDS = 120
 MAX_CRASHES = 3  # a handler that raises this often is a bug, not bad luck: the job fails
 log = logging.getLogger(__name__)
+
+
+def lease_length() -> timedelta:
+    """How long a worker may hold a job between renewals (ADKAR_JOB_LEASE_SECONDS): a killed worker's
+    job waits this long before another worker takes it over."""
+    return timedelta(seconds=float(current_app.config.get("JOB_LEASE_SECONDS") or DEFAULT_LEASE_SECONDS))
 
 
 class _Lease:
@@ -37,7 +44,7 @@ class _Lease:
         result = db.session.execute(
             update(Job)
             .where(Job.id == self.job_id, Job.lease_owner == self.owner)
-            .values(lease_until=utc_now() + LEASE)
+            .values(lease_until=utc_now() + lease_length())
         )
         db.session.commit()
         return cast(CursorResult, result).rowcount == 1
@@ -54,7 +61,9 @@ def _take(job_id: int, now: datetime) -> _Lease | None:
             or_(Job.lease_until.is_(None), Job.lease_until < now),
             or_(Job.next_run_at.is_(None), Job.next_run_at <= now),
         )
-        .values(lease_until=now + LEASE, lease_owner=owner, status="running", attempts=Job.attempts + 1)
+        .values(
+            lease_until=now + lease_length(), lease_owner=owner, status="running", attempts=Job.attempts + 1
+        )
     )
     taken = cast(CursorResult, result).rowcount == 1
     if taken:
@@ -127,7 +136,6 @@ def due_jobs(now: datetime) -> list[int]:
                 Job.status.not_in(FINISHED),
                 or_(Job.lease_until.is_(None), Job.lease_until < now),
                 or_(Job.next_run_at.is_(None), Job.next_run_at <= now),
-                Job.created_at < now - timedelta(seconds=30),
             )
             .order_by(Job.id)
         )

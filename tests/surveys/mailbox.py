@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import socket
 from collections.abc import Iterator
@@ -33,6 +34,7 @@ class Mailbox:
     refuse: set[str] = field(default_factory=set)
     defer: dict[str, int] = field(default_factory=dict)
     drop_after: int | None = None
+    delay: float = 0.0  # seconds the server takes to accept each message (a slow relay)
     envelopes: list[list[str]] = field(default_factory=list)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -45,6 +47,8 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.drop_after is not None and len(self.messages) >= self.drop_after:
             self.drop_after = None
             server.transport.close()

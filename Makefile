@@ -32,8 +32,10 @@ run: install
 	@echo "  adkar is running at http://$(HOST):$(PORT)/"
 	@echo "  Demo sign-in: practitioner@demo.adkar.test / demo-password"
 	@echo "  (also sponsor@demo.adkar.test and admin@demo.adkar.test, same password)"
+	@echo "  A background worker sends e-mail; Ctrl-C stops it and the web server."
 	@echo ""
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	$(BIN)/flask worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 # Style, types (mypy, [tool.mypy]) and the layering contract ([tool.importlinter] in pyproject.toml).
 lint: install-test

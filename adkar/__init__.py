@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import cli, database, errors, log_redaction, migrate, security, sessions, templating
     from .accounts import auth
+    from .alerts import cli as alerts_cli
     from .extensions import csrf, db, limiter, login_manager
     from .surveys.definitions import registry
 
@@ -40,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    alerts_cli.init_app(app)
     _register_blueprints(app)
     return app
 
@@ -64,6 +66,7 @@ def _import_route_modules() -> None:
     # isort: split
     # After plan's own modules (dashboard.views imports plan.views), so the plan routes keep their order.
     from .accounts import views as accounts_views  # noqa: F401
+    from .alerts import views as alerts_views  # noqa: F401
     from .adoption import views as adoption_views  # noqa: F401
     from .audit import views as audit_views  # noqa: F401
     from .changes import views as changes_views  # noqa: F401
@@ -81,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     _import_route_modules()
     from .accounts import bp as accounts_bp
     from .actions import bp as actions_bp
+    from .alerts import bp as alerts_bp
     from .adoption import bp as adoption_bp
     from .api import bp as api_bp
     from .audit import bp as audit_bp
@@ -96,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from .vendor import bp as vendor_bp
 
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(alerts_bp)
     app.register_blueprint(plan_bp)
     app.register_blueprint(waves_bp)
     app.register_blueprint(respond_bp)

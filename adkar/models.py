@@ -2,6 +2,7 @@
 
 from .accounts.models import ApiToken, User
 from .actions.models import Action, LibraryEntry, ResistanceEntry
+from .alerts.models import AlertPreference, AlertSent
 from .adoption.models import AdoptionSettings, UsageFigure
 from .audit.models import AuditEvent
 from .changes.models import ChangeRecord
@@ -20,6 +21,8 @@ from .surveys.models import Invitation, Response, SubmissionReceipt, Wave, WaveG
 __all__ = [
     "Action",
     "AdoptionSettings",
+    "AlertPreference",
+    "AlertSent",
     "ApiToken",
     "AuditEvent",
     "Benefit",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 
-from ..plan.forms import MultiCheckboxField
+from ..plan.forms import MultiCheckboxField, choices
 from .kinds import KIND_LABELS
 
 
 class AlertPreferencesForm(FlaskForm):
     kinds = MultiCheckboxField(
         "Send me an e-mail when",
-        choices=list(KIND_LABELS.items()),
+        choices=choices(KIND_LABELS),
         description="Alerts come only for initiatives you can open. Clear every box to get none.",
     )

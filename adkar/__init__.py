@@ -66,8 +66,8 @@ def _import_route_modules() -> None:
     # isort: split
     # After plan's own modules (dashboard.views imports plan.views), so the plan routes keep their order.
     from .accounts import views as accounts_views  # noqa: F401
-    from .alerts import views as alerts_views  # noqa: F401
     from .adoption import views as adoption_views  # noqa: F401
+    from .alerts import views as alerts_views  # noqa: F401
     from .audit import views as audit_views  # noqa: F401
     from .changes import views as changes_views  # noqa: F401
     from .dashboard import views as dashboard_views  # noqa: F401
@@ -84,8 +84,8 @@ def _register_blueprints(app: Flask) -> None:
     _import_route_modules()
     from .accounts import bp as accounts_bp
     from .actions import bp as actions_bp
-    from .alerts import bp as alerts_bp
     from .adoption import bp as adoption_bp
+    from .alerts import bp as alerts_bp
     from .api import bp as api_bp
     from .audit import bp as audit_bp
     from .changes import bp as change_records_bp

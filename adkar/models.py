@@ -2,8 +2,8 @@
 
 from .accounts.models import ApiToken, User
 from .actions.models import Action, LibraryEntry, ResistanceEntry
-from .alerts.models import AlertPreference, AlertSent
 from .adoption.models import AdoptionSettings, UsageFigure
+from .alerts.models import AlertPreference, AlertSent
 from .audit.models import AuditEvent
 from .changes.models import ChangeRecord
 from .governance.models import SignOff, StageEntry

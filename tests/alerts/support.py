@@ -50,7 +50,9 @@ def declining_field(cast: Cast, day: date) -> None:
     )
 
 
-def open_wave(cast: Cast, day: date, *, closes_in: int, desk_invited: int = 20, field_invited: int = 10) -> int:
+def open_wave(
+    cast: Cast, day: date, *, closes_in: int, desk_invited: int = 20, field_invited: int = 10
+) -> int:
     """An open wave closing in `closes_in` days: 5 published answers in each group, links issued."""
     wave_id = wave(
         cast.initiative,

@@ -30,7 +30,9 @@ def sign_in(app, email: str):
 
 
 def checked(page: str) -> list[str]:
-    return sorted(re.findall(r'<input checked id="kinds-\d+" name="kinds" type="checkbox" value="([a-z_]+)"', page))
+    return sorted(
+        re.findall(r'<input checked id="kinds-\d+" name="kinds" type="checkbox" value="([a-z_]+)"', page)
+    )
 
 
 def stored(app, user_id: int) -> dict[str, bool]:

@@ -27,7 +27,9 @@ def test_a_gate_whose_group_is_projected_below_the_threshold_alerts(app, cast, f
     # field: 0.4 now, +0.02 a day; at day+5 it projects to 0.7 < 0.8
     soon = factory.milestone(cast.initiative, name="Go-live", due=day + timedelta(days=5))
     # at day+20 it projects to 0.4 + 0.02 * 30 = 1.0: not projected to miss, though not ready today
-    later = factory.milestone(cast.initiative, name="Hypercare", kind="hypercare", due=day + timedelta(days=20))
+    later = factory.milestone(
+        cast.initiative, name="Hypercare", kind="hypercare", due=day + timedelta(days=20)
+    )
     # already past: history, not an alert
     factory.milestone(cast.initiative, name="UAT", kind="uat", due=day - timedelta(days=1))
 
@@ -47,7 +49,10 @@ def test_a_gate_whose_group_is_projected_below_the_threshold_alerts(app, cast, f
     )
     assert "- Service desk" not in body  # ready: not part of the alert
     assert f"http://adkar.test/initiatives/{cast.initiative.id}/dashboard" in body
-    assert gate_mail[0]["Subject"].strip() == "[Service desk migration] Go-live is projected to miss its readiness gate"
+    assert (
+        gate_mail[0]["Subject"].strip()
+        == "[Service desk migration] Go-live is projected to miss its readiness gate"
+    )
     assert sent == len(mailbox.messages)
 
 
@@ -117,7 +122,7 @@ def test_the_threshold_and_window_are_settings(app, cast, mailbox):
     now = weekday_now()
     open_wave(cast, now.date(), closes_in=5)  # desk 25%, field 50%
     app.config.update(ALERT_PARTICIPATION_DAYS=5, ALERT_PARTICIPATION_RATE=0.6)
-    [(user, alert)] = [(u, a) for u, a in due_mail(now=now) if u.email == cast.member.email]
+    [(_user, alert)] = [(u, a) for u, a in due_mail(now=now) if u.email == cast.member.email]
     assert [g["name"] for g in alert.context["groups"]] == ["Service desk", "Field engineers"]
 
 
@@ -172,7 +177,9 @@ def test_a_change_in_review_or_without_a_record_is_no_alert(app, cast, factory, 
     declining_field(cast, day)
     milestone = factory.milestone(cast.initiative, name="Field live", due=day + timedelta(days=20))
     factory.milestone(cast.initiative, name="Bare", due=day + timedelta(days=20))
-    set_change_record(milestone=milestone, actor=cast.owner, number="CHG1", change_type="normal", state="review")
+    set_change_record(
+        milestone=milestone, actor=cast.owner, number="CHG1", change_type="normal", state="review"
+    )
     assert not [a for _, a in due_mail(now=now) if a.kind == "change_ahead_of_people"]
 
 

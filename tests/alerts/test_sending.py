@@ -153,7 +153,11 @@ def test_the_weekly_digest_goes_out_on_monday_once(app, cast, factory, mailbox):
     open_wave(cast, monday, closes_in=6)  # not within 3 days: no participation alert
     log_resistance(cast, weekday_now())  # logged before Monday: counted in the digest's 7 days
     governance.name_sign_off(
-        initiative=cast.initiative, stage="detailed", role="sponsor", approver_id=cast.sponsor.id, actor=cast.owner
+        initiative=cast.initiative,
+        stage="detailed",
+        role="sponsor",
+        approver_id=cast.sponsor.id,
+        actor=cast.owner,
     )
     before = now - timedelta(days=1)
     assert [s for s in _digests(before, mailbox)] == []
@@ -167,7 +171,10 @@ def test_the_weekly_digest_goes_out_on_monday_once(app, cast, factory, mailbox):
     assert f"- Go-live ({(monday + timedelta(days=5)).isoformat()}): Not ready, projected to miss" in body
     # adoption: the latest wave with a visible overall figure is the open one, 10 of 10 reached ability
     assert "ADOPTION\r\n100% (Pulse closing in 6, 10 responses)" in body
-    assert f"- Pulse closing in 6, closes {(monday + timedelta(days=6)).isoformat()}: 10 of 30 invited (33.3%)" in body
+    assert (
+        f"- Pulse closing in 6, closes {(monday + timedelta(days=6)).isoformat()}: 10 of 30 invited (33.3%)"
+        in body
+    )
     assert "1 resistance entry logged in the last 7 days." in body
     assert "- Detailed: Sponsor, " in body
     assert send_due_alerts(now=now + timedelta(hours=2)) == 0

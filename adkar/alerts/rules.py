@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from fractions import Fraction
 from typing import Any
 
 import pandas as pd
@@ -71,7 +70,7 @@ def missing_groups(gate: Mapping[str, Any], *, due: date, today: date) -> list[M
         for cell in gate["groups"]
         if cell["status"] != "ready"
         and cell["projected"] is not None
-        and Fraction(cell["projected"]) < threshold
+        and exact(cell["projected"]) < threshold
     ]
 
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
@@ -122,9 +123,14 @@ def _not_sent(pending: list[tuple[User, rules.Alert]]) -> list[tuple[User, rules
 
 
 def _record(user_id: int, alert: rules.Alert, now: datetime) -> None:
+    """Note a mail that left; a run started alongside may have noted it first (the unique key says so)."""
     begin_write()
     db.session.add(AlertSent(user_id=user_id, kind=alert.kind, dedupe_key=alert.key, sent_at=now))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        log.warning("alert %s %s was also sent by another run", alert.kind, alert.key)
 
 
 def send_due_alerts(*, now: datetime) -> int:

@@ -192,3 +192,12 @@ def test_a_closed_initiative_sends_nothing(app, cast, mailbox):
     db.session.add(StageEntry(initiative_id=cast.initiative.id, stage="closed", note="Done"))
     db.session.commit()
     assert send_due_alerts(now=now) == 0
+
+
+def test_an_aware_now_is_read_as_utc(app, cast, mailbox):
+    from datetime import UTC
+
+    now = weekday_now().replace(tzinfo=UTC)
+    log_resistance(cast, now)
+    assert send_due_alerts(now=now) == 2
+    assert send_due_alerts(now=now.astimezone(UTC)) == 0

@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import cli, database, errors, log_redaction, migrate, security, sessions, templating
     from .accounts import auth
+    from .alerts import cli as alerts_cli
     from .extensions import csrf, db, limiter, login_manager
     from .jobs import queue as jobs_queue
     from .surveys.definitions import registry
@@ -42,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     jobs_queue.init_app(app)
+    alerts_cli.init_app(app)
     _register_blueprints(app)
     return app
 
@@ -67,6 +69,8 @@ def _import_route_modules() -> None:
     # After plan's own modules (dashboard.views imports plan.views), so the plan routes keep their order.
     from .accounts import views as accounts_views  # noqa: F401
     from .adoption import views as adoption_views  # noqa: F401
+    from .alerts import schedule as alerts_schedule  # noqa: F401 - registers the periodic alerts
+    from .alerts import views as alerts_views  # noqa: F401
     from .audit import views as audit_views  # noqa: F401
     from .changes import views as changes_views  # noqa: F401
     from .dashboard import views as dashboard_views  # noqa: F401
@@ -85,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .actions import bp as actions_bp
     from .adoption import bp as adoption_bp
+    from .alerts import bp as alerts_bp
     from .api import bp as api_bp
     from .audit import bp as audit_bp
     from .changes import bp as change_records_bp
@@ -99,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     from .vendor import bp as vendor_bp
 
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(alerts_bp)
     app.register_blueprint(plan_bp)
     app.register_blueprint(waves_bp)
     app.register_blueprint(respond_bp)

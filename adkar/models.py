@@ -3,6 +3,7 @@
 from .accounts.models import ApiToken, User
 from .actions.models import Action, LibraryEntry, ResistanceEntry
 from .adoption.models import AdoptionSettings, UsageFigure
+from .alerts.models import AlertPreference, AlertSent
 from .audit.models import AuditEvent
 from .changes.models import ChangeRecord
 from .governance.models import SignOff, StageEntry
@@ -29,6 +30,8 @@ from .surveys.models import (
 __all__ = [
     "Action",
     "AdoptionSettings",
+    "AlertPreference",
+    "AlertSent",
     "ApiToken",
     "AuditEvent",
     "Benefit",

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from flask import current_app
+from huey.exceptions import TaskLockedException
 from sqlalchemy import CursorResult, or_, select, update
 
 from .. import events
@@ -149,9 +150,14 @@ def minute(now: datetime | None = None) -> None:
     for job_id in due_jobs(now):
         queue().enqueue(job_id)
     db.session.rollback()
+    huey = queue().huey
     for name, work in periodic_work().items():
         try:
-            work(now)
+            # One worker at a time per kind of work, across hosts: the lock lives in the queue's store.
+            with huey.lock_task(f"adkar.periodic.{name}"):
+                work(now)
+        except TaskLockedException:
+            log.info("periodic work %s is running on another worker; skipped", name)
         except Exception:
             db.session.rollback()
             log.exception("periodic work %s failed", name)

@@ -78,7 +78,10 @@ def _import_route_modules() -> None:
     from .kpis import benefit_views, io_views  # noqa: F401
     from .kpis import views as kpi_views  # noqa: F401
     from .portfolio import views as portfolio_views  # noqa: F401
-    from .surveys.invitations import delivery  # noqa: F401 - registers the e-mail job handlers
+    from .surveys.invitations import (
+        delivery,  # noqa: F401 - registers the e-mail job handlers
+        schedule,  # noqa: F401 - registers the scheduled reminders
+    )
     from .surveys.respond import views as respond_views  # noqa: F401
     from .surveys.responses import views as responses_views  # noqa: F401
     from .surveys.waves import views as waves_views  # noqa: F401

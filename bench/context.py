@@ -48,6 +48,8 @@ class Context:
             "ADKAR_ENV": "production",
             "ADKAR_SECRET_KEY": self.secret_key,
             "ADKAR_RATELIMIT_STORAGE_URI": "memory://",
+            "ADKAR_QUEUE_URL": f"sqlite:///{self.workdir / 'queue.sqlite3'}",
+            "ADKAR_PUBLIC_URL": "https://adkar.bench.test",
             **dict.fromkeys(RAISED_KEYS, RAISED_LIMIT),
         }
 

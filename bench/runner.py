@@ -16,7 +16,7 @@ from adkar.extensions import db
 from adkar.migrate import upgrade
 from adkar.surveys.definitions import registry
 
-from . import checks, engines, figures, importing, office, plain, reads, seed, submission
+from . import checks, engines, figures, importing, mailing, office, plain, reads, seed, submission
 from .context import APP_SPEC, Context
 from .datagen import SURVEY_KEY, Layout
 from .loader import Loader, rollout_cells, wave_cells
@@ -102,6 +102,7 @@ def _run(target: engines.Target, options: Options, rng: np.random.Generator, wor
     with Server(APP_SPEC, chosen, ctx.app_env(), workdir, f"{target.name}-app") as server:
         reads.run(ctx, server)
         importing.run(ctx, server)
+        mailing.run(ctx, server)
     office.run(ctx, chosen)  # a server of its own, with the production rate limits
     say(target.name, "checking the tallies against GROUP BY")
     checks.tallies_match(ctx)

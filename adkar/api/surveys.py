@@ -9,6 +9,7 @@ from ..extensions import db
 from ..jobs.models import Job
 from ..surveys.definitions import registry
 from ..surveys.definitions.survey import to_api_dict
+from ..surveys.invitations import schedule as reminder_schedule
 from ..surveys.invitations import sending
 from ..surveys.invitations import services as invitations
 from ..surveys.models import Wave
@@ -45,6 +46,7 @@ def wave_json(wave: Wave) -> dict:
         "milestone_id": wave.milestone_id,
         "status": waves.wave_status(wave),
         "groups": [g.as_dict() for g in waves.wave_progress(wave)],
+        "reminder_days": list(wave.reminder_days or []),
         "url": url_for("api.get_wave", wave_id=wave.id),
     }
 
@@ -124,6 +126,24 @@ def create_wave(initiative_id: int):
 )
 def get_wave(wave_id: int):
     return json_response(wave_json(api_record(Wave, wave_id)))
+
+
+@bp.put("/waves/<id:wave_id>/reminder-schedule")
+@operation(
+    summary="Set the days after opening on which non-responders are reminded by e-mail",
+    tag=TAG,
+    body=schema.ReminderScheduleIn,
+    responses={200: schema.Wave},
+    errors=WRITE_ERRORS,
+    description="A background worker reminds, on each of these days, everyone e-mailed who has not answered "
+    "(each with a new link). A day missed while no worker ran is caught up once.",
+)
+def set_reminder_schedule(wave_id: int):
+    user = api_user()
+    wave = api_record(Wave, wave_id, write=True)
+    values = read_body(schema.ReminderScheduleIn)
+    reminder_schedule.set_reminder_days(wave=wave, days=values["days"], actor=user)
+    return json_response(wave_json(wave))
 
 
 @bp.post("/waves/<id:wave_id>/invitations")

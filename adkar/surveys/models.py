@@ -39,6 +39,26 @@ class Wave(Model):
     wave_groups: Mapped[list[WaveGroup]] = relationship(
         back_populates="wave", cascade="all, delete-orphan", order_by="WaveGroup.group_id"
     )
+    reminder_schedule: Mapped[ReminderSchedule | None] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def reminder_days(self) -> list[int]:
+        return list(self.reminder_schedule.days) if self.reminder_schedule else []
+
+    @property
+    def reminders_done(self) -> list[int]:
+        return list(self.reminder_schedule.done) if self.reminder_schedule else []
+
+
+class ReminderSchedule(Model):
+    """Automatic reminders of a wave: the days after opening (opening day = 0) on which e-mailed
+    non-responders are reminded, and the days already done (adkar.surveys.invitations.schedule)."""
+
+    __tablename__ = "reminder_schedules"
+
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"), primary_key=True)
+    days: Mapped[list] = mapped_column(JSON, default=list)
+    done: Mapped[list] = mapped_column(JSON, default=list)
 
 
 class WaveGroup(Model):

@@ -78,6 +78,9 @@ class ApiClient:
     def post(self, path: str, token: str | None, **kwargs):
         return self.call("POST", path, token, **kwargs)
 
+    def put(self, path: str, token: str | None, **kwargs):
+        return self.call("PUT", path, token, **kwargs)
+
     def patch(self, path: str, token: str | None, **kwargs):
         return self.call("PATCH", path, token, **kwargs)
 

@@ -197,6 +197,10 @@ def test_a_generated_client_calls_every_operation(app, factory, generated):
     job = call("create_links", 202, wave_id=wave.id, body=emailed)
     assert job.counts.total == 1
     assert call("get_job", 200, job_id=job.id).id == job.id
+    scheduled = call(
+        "set_reminder_schedule", 200, wave_id=wave.id, body=body("ReminderScheduleIn")({"days": [3, 5]})
+    )
+    assert scheduled.reminder_days == [3, 5]
     answers = {"answers": {"aw1": 4, "de1": 4, "kn1": 3, "ab1": 3, "re1": 2}}
     imported = body("ResponseImport")({"group_id": group.id, "responses": [answers] * 5})
     call("import_responses", 201, wave_id=wave.id, body=imported)

@@ -114,3 +114,15 @@ def test_sending_on_the_opening_day_answers_a_waiting_job(api, cast, setup, mail
     assert job["status"] == "waiting" and job["counts"]["pending"] == 1
     assert job["next_run_at"] == f"{later['opens_on']}T00:00:00Z"
     assert mailbox.messages == []
+
+
+def test_the_reminder_schedule_is_set_through_the_api(api, cast, setup):
+    wave_id = new_wave(api, cast, setup)
+    path = f"/waves/{wave_id}/reminder-schedule"
+    saved = api.put(path, cast.owner.token, json={"days": [6, 3]})
+    assert saved.status_code == 200 and saved.get_json()["reminder_days"] == [3, 6]
+    assert api.get(f"/waves/{wave_id}", cast.sponsor.token).get_json()["reminder_days"] == [3, 6]
+    assert "reminder_days" in problem_fields(api.put(path, cast.owner.token, json={"days": [99]}))
+    assert api.put(path, cast.sponsor.token, json={"days": []}).status_code == 403
+    assert api.put(path, cast.stranger.token, json={"days": []}).status_code == 404
+    assert api.get(f"/waves/{wave_id}", cast.owner.token).get_json()["reminder_days"] == [3, 6]

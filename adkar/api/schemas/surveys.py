@@ -62,6 +62,9 @@ class Wave(Answer):
     milestone_id: Id | None
     status: Annotated[str, OneOf(("scheduled", "open", "closed"))]
     groups: list[WaveGroup]
+    reminder_days: list[int] = Field(
+        description="Days after opening on which e-mailed non-responders are reminded automatically."
+    )
     url: Url
 
 
@@ -100,6 +103,13 @@ class WaveIn(Body):
         int | None, OptionalId(), Field(description="The milestone of the initiative this wave informs.")
     ] = None
     purpose: Annotated[str, Text(max_length=waves.MAX_PURPOSE, blank=True, multiline=True)] = ""
+
+
+class ReminderScheduleIn(Body):
+    """The days after opening (1 to the wave's length, at most five) on which non-responders are reminded;
+    an empty list stops automatic reminders."""
+
+    days: Annotated[list[int], Field(max_length=10)]
 
 
 class RecipientIn(Body):

@@ -88,13 +88,16 @@ def clean_recipients(recipients: Iterable[Recipient], *, limit: int = MAX_EMAIL_
     return list(clean.values())
 
 
-def base_url() -> str:
-    """Where the e-mailed links point: ADKAR_PUBLIC_URL, else the address this request came to."""
+def base_url(fallback: str | None = None) -> str:
+    """Where the e-mailed links point: ADKAR_PUBLIC_URL, else the address this request came to (a scheduled
+    job has no request: it gives the address its wave's invitations used)."""
     public = current_app.config.get("PUBLIC_URL")
     if public:
         return str(public)
     if has_request_context():
         return request.url_root
+    if fallback:
+        return fallback
     raise ValidationFailed.one("Set ADKAR_PUBLIC_URL so e-mailed links point at this server.", "wave")
 
 
@@ -200,7 +203,14 @@ def _headcount_warning(wave_group: WaveGroup, *, extra: int) -> str | None:
     )
 
 
-def queue_reminders(*, wave: Wave, group_id: int | None, actor: User) -> Queued:
+def queue_reminders(
+    *,
+    wave: Wave,
+    group_id: int | None,
+    actor: User,
+    base: str | None = None,
+    scheduled_day: int | None = None,
+) -> Queued:
     """A reminder, with a new link, to each e-mailed invitee (of one group or all) who has not answered."""
     status = wave_status(wave)
     if status != "open":
@@ -231,7 +241,7 @@ def queue_reminders(*, wave: Wave, group_id: int | None, actor: User) -> Queued:
     job = jobs.create(
         kind=REMINDER_KIND,
         total=len(pending),
-        params={"base_url": base_url(), "group_id": group_id},
+        params={"base_url": base_url(base), "group_id": group_id, "scheduled_day": scheduled_day},
         initiative_id=wave.initiative_id,
         wave_id=wave.id,
         created_by=actor.id,
@@ -259,7 +269,8 @@ def queue_reminders(*, wave: Wave, group_id: int | None, actor: User) -> Queued:
         target_type="wave",
         target_id=wave.id,
         initiative_id=wave.initiative_id,
-        detail={"group_id": group_id, "queued": len(rows), "job_id": job.id},
+        detail={"group_id": group_id, "queued": len(rows), "job_id": job.id}
+        | ({"scheduled_day": scheduled_day} if scheduled_day is not None else {}),
     )
     job_id = job.id
     db.session.commit()

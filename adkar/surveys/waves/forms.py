@@ -177,6 +177,15 @@ class ReminderForm(FlaskForm):
         return self
 
 
+class ReminderScheduleForm(FlaskForm):
+    days = StringField(
+        "Remind automatically on days",
+        validators=[Optional(), Length(max=60)],
+        description="Days after opening, e.g. 3, 6 (leave empty for no automatic reminders). Everyone e-mailed "
+        "who has not answered gets a new link on each of these days.",
+    )
+
+
 class OpenLinkForm(FlaskForm):
     group = SelectField("Group", coerce=int)
 

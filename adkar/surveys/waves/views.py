@@ -21,7 +21,7 @@ from ...plan.views import register_plan_panel
 from ...validation import ValidationFailed
 from ..definitions import registry
 from ..definitions.survey import survey_title
-from ..invitations import mail_jobs, sending
+from ..invitations import mail_jobs, schedule, sending
 from ..invitations import services as invitations
 from ..models import Wave
 from ..responses import exports
@@ -34,6 +34,7 @@ from .forms import (
     LinksForm,
     OpenLinkForm,
     ReminderForm,
+    ReminderScheduleForm,
     WaveForm,
     prefill_data,
     wave_form_data,
@@ -181,6 +182,10 @@ def _render_wave(wave: Wave, status: int = 200, **forms):
         or EmailInviteForm(prefix="email", formdata=None).for_wave(wave),
         "reminder_form": forms.get("reminder_form")
         or ReminderForm(prefix="remind", formdata=None).for_wave(wave),
+        "schedule_form": forms.get("schedule_form")
+        or ReminderScheduleForm(
+            prefix="schedule", formdata=None, data={"days": ", ".join(map(str, wave.reminder_days or []))}
+        ),
         "open_link_form": forms.get("open_link_form")
         or OpenLinkForm(prefix="open", formdata=None).for_wave(wave),
         "action_form": EmptyForm(),
@@ -320,6 +325,31 @@ def _flash_queued(queued: sending.Queued, noun: str) -> None:
         flash(f"Unsubscribed from survey e-mail, so not sent: {shown}{more}.", "info")
     if queued.over_headcount:
         flash(queued.over_headcount, "warning")
+
+
+@bp.post("/waves/<int:wave_id>/reminder-schedule")
+@login_required
+def reminder_schedule(wave_id: int):
+    wave = _load_wave(wave_id, write=True)
+    form = ReminderScheduleForm(prefix="schedule")
+    if not form.validate_on_submit():
+        return _render_wave(wave, 400, schedule_form=form)
+    try:
+        days = schedule.set_reminder_days(
+            wave=wave, days=schedule.parse_days(form.days.data or ""), actor=current_user
+        )
+    except ValidationFailed as exc:
+        form.days.errors = [p.message for p in exc.problems]
+        return _render_wave(wave, 400, schedule_form=form)
+    if days:
+        flash(
+            f"Non-responders will be reminded on day{'s' if len(days) > 1 else ''} "
+            f"{', '.join(map(str, days))} after opening.",
+            "success",
+        )
+    else:
+        flash("No automatic reminders for this wave.", "success")
+    return redirect(url_for("waves.show", wave_id=wave_id))
 
 
 @bp.get("/waves/<int:wave_id>/jobs.json")

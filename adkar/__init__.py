@@ -84,6 +84,7 @@ def _import_route_modules() -> None:
     )
     from .surveys.respond import views as respond_views  # noqa: F401
     from .surveys.responses import views as responses_views  # noqa: F401
+    from .surveys.waves import series_views  # noqa: F401 - also registers the series' minute sweep
     from .surveys.waves import views as waves_views  # noqa: F401
 
 

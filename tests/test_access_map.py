@@ -38,7 +38,7 @@ from adkar.kpis import services as kpis
 from adkar.kpis.measurements import import_measurements
 from adkar.kpis.models import KpiMeasurement
 from adkar.plan.models import GateOverride
-from adkar.surveys.models import Invitation, Wave, WaveGroup
+from adkar.surveys.models import Invitation, PulseSeries, Wave, WaveGroup
 
 from .accounts.helpers import signed_in
 from .factories import Factory
@@ -70,6 +70,7 @@ INITIATIVE_SCOPED = frozenset(
         "member_id",
         "response_id",
         "job_id",
+        "series_id",
     }
 )
 # Parameters naming something shared by every initiative: the action library's entries.
@@ -209,7 +210,18 @@ def build_world(app: Flask) -> World:
             actual=None,
         )
         job = Job(kind="invitations.email", status="done", initiative_id=initiative.id, wave_id=wave.id)
-        db.session.add(job)
+        pulse = PulseSeries(
+            initiative_id=initiative.id,
+            name="Pulse",
+            survey_key="adkar-pulse",
+            group_ids=[group.id],
+            every_days=21,
+            open_days=7,
+            starts_on=date.today(),
+            ends_on=date.today() + timedelta(days=90),
+            next_opens_on=date.today(),
+        )
+        db.session.add_all([job, pulse])
         db.session.flush()
         owner_token, _ = create_api_token(user=people["owner"], name="owner's script")
         for name, person in people.items():
@@ -235,6 +247,7 @@ def build_world(app: Flask) -> World:
             "benefit_id": benefit.id,
             "entry_id": entry.id,
             "job_id": job.id,
+            "series_id": pulse.id,
             "initiative:other": others.id,  # not a URL parameter: the stranger's own initiative
         }
     return world

@@ -61,6 +61,30 @@ class ReminderSchedule(Model):
     done: Mapped[list] = mapped_column(JSON, default=list)
 
 
+class PulseSeries(Model):
+    """A recurring pulse: a wave of `survey_key` to the same groups every `every_days` days, open for
+    `open_days`, from `starts_on` until `ends_on` (e.g. the end of hypercare); the worker creates each wave
+    the day before it opens (adkar.surveys.waves.series). `next_opens_on` is the next wave's opening day."""
+
+    __tablename__ = "pulse_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    survey_key: Mapped[str] = mapped_column(String(80))
+    group_ids: Mapped[list] = mapped_column(JSON)
+    every_days: Mapped[int]
+    open_days: Mapped[int]
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    reminder_days: Mapped[list] = mapped_column(JSON, default=list)
+    next_opens_on: Mapped[date | None]
+    waves_created: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
 class WaveGroup(Model):
     """A group included in a wave, with the counts readiness needs, kept up to date on every write.
 

@@ -5,7 +5,7 @@ Revises: 0007
 Create Date: 2026-12-07 15:47:06
 
 Jobs (status, counts, lease), one delivery row per e-mail of a job, unsubscribed addresses as hashes, and the
-days after opening on which a wave reminds its non-responders (issue 17).
+days after opening on which a wave reminds its non-responders, and recurring pulse series (issue 17).
 """
 
 import sqlalchemy as sa
@@ -79,6 +79,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_mail_deliveries_job_id'), ['job_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_mail_deliveries_wave_id'), ['wave_id'], unique=False)
 
+    op.create_table('pulse_series',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('initiative_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('survey_key', sa.String(length=80), nullable=False),
+    sa.Column('group_ids', sa.JSON(), nullable=False),
+    sa.Column('every_days', sa.Integer(), nullable=False),
+    sa.Column('open_days', sa.Integer(), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('reminder_days', sa.JSON(), nullable=False),
+    sa.Column('next_opens_on', sa.Date(), nullable=True),
+    sa.Column('waves_created', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_pulse_series_created_by_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['initiative_id'], ['initiatives.id'], name=op.f('fk_pulse_series_initiative_id_initiatives'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pulse_series'))
+    )
+    op.create_index('ix_pulse_series_initiative_id', 'pulse_series', ['initiative_id'], unique=False)
     op.create_table('reminder_schedules',
     sa.Column('wave_id', sa.Integer(), nullable=False),
     sa.Column('days', sa.JSON(), nullable=False),
@@ -90,6 +111,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('reminder_schedules')
+    op.drop_index('ix_pulse_series_initiative_id', table_name='pulse_series')
+    op.drop_table('pulse_series')
 
     with op.batch_alter_table('mail_deliveries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_mail_deliveries_wave_id'))

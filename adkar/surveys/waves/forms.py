@@ -199,3 +199,37 @@ class LinksCsvForm(FlaskForm):
 
     group = HiddenField(validators=[DataRequired()])
     tokens = HiddenField(validators=[DataRequired()])
+
+
+class PulseSeriesForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=MAX_NAME - 10)], default="Pulse")
+    survey = SelectField("Survey", validators=[DataRequired()])
+    groups = CheckboxesField("Stakeholder groups", coerce=int, validators=[Optional()])
+    every_days = IntegerField(
+        "Every (days)", validators=[InputRequired()], default=21, description="21 is every three weeks."
+    )
+    open_days = IntegerField("Each wave open for (days)", validators=[InputRequired()], default=7)
+    starts_on = DateField("First wave opens on", validators=[InputRequired()])
+    until_milestone = SelectField(
+        "Until",
+        coerce=int,
+        description="A milestone's date (e.g. the end of hypercare), or the date below.",
+    )
+    ends_on = DateField("Or until this date", validators=[Optional()])
+    reminder_days = StringField(
+        "Remind on days",
+        validators=[Optional(), Length(max=60)],
+        description="Days after each opening, e.g. 3, 5.",
+    )
+
+    def fill_choices(self, initiative: Initiative) -> PulseSeriesForm:
+        self.survey.choices = [(key, survey_title(d, "en")) for key, d in registry.definitions().items()]
+        self.groups.choices = [(g.id, f"{g.name} ({g.headcount:,} people)") for g in initiative.groups]
+        self.until_milestone.choices = [(NO_MILESTONE, "The date below")] + [
+            (m.id, f"{m.name} ({m.due.isoformat()})") for m in initiative.milestones
+        ]
+        return self
+
+    def ends(self, initiative: Initiative) -> date | None:
+        chosen = next((m for m in initiative.milestones if m.id == self.until_milestone.data), None)
+        return chosen.due if chosen else self.ends_on.data

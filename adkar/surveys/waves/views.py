@@ -25,7 +25,7 @@ from ..invitations import mail_jobs, schedule, sending
 from ..invitations import services as invitations
 from ..models import Wave
 from ..responses import exports
-from . import bp
+from . import bp, series
 from . import services as waves
 from .forms import (
     ALL_GROUPS,
@@ -421,6 +421,7 @@ def plan_waves(initiative: Initiative) -> dict:
             for w in rows
         ],
         "suggestions": waves.suggested_waves(initiative) if can_write else [],
+        "series": series.initiative_series(initiative.id),
         "can_write": can_write,
         "recommended": waves.RECOMMENDED_WAVES,
         "action_form": EmptyForm(),

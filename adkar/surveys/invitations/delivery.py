@@ -121,7 +121,8 @@ def _due(job_id: int, now: datetime):
 
 
 def _claim(job_id: int, size: int) -> list[_Planned]:
-    """The next due deliveries, each with a working link, marked `sending` and committed."""
+    """The next due deliveries, each with a working link, marked `sending` and committed: a few statements
+    for the whole chunk, whatever its size."""
     now = utc_now()
     begin_write()
     rows = list(
@@ -133,42 +134,23 @@ def _claim(job_id: int, size: int) -> list[_Planned]:
         db.session.rollback()
         return []
     unsubscribed = opted_out(r.email for r in rows)
-    planned: list[_Planned] = []
-    skipped = 0
     for row in rows:
         if row.email in unsubscribed:
             row.status, row.error = "skipped", "This address unsubscribed from survey e-mail."
-            skipped += 1
-            continue
-        item = _renew_link(row) if row.reminder else _new_link(row)
-        if item is None:
-            skipped += 1
-            continue
+    waiting = [r for r in rows if r.status != "skipped"]
+    planned = _new_links([r for r in waiting if not r.reminder]) + _renewed_links(
+        [r for r in waiting if r.reminder]
+    )
+    for item in planned:
+        row = next(r for r in waiting if r.id == item.delivery_id)
         row.status, row.attempts = "sending", row.attempts + 1
         row.unsubscribe_hash = hash_key(item.unsubscribe)
-        planned.append(item)
-    jobs.add_counts(job_id, failed=skipped)
+    jobs.add_counts(job_id, failed=len(rows) - len(planned))
     db.session.commit()
     return planned
 
 
-def _new_link(row: MailDelivery) -> _Planned | None:
-    already = db.session.scalar(
-        select(Invitation.id).where(
-            Invitation.wave_id == row.wave_id, func.lower(Invitation.email) == row.email
-        )
-    )
-    if already is not None:  # another job invited this address meanwhile
-        row.status, row.error = "skipped", "Already invited to this wave."
-        return None
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation(
-        wave_id=row.wave_id, group_id=row.group_id, token_hash=hash_key(token), email=row.email
-    )
-    db.session.add(invitation)
-    db.session.flush()
-    _add_invited(row.wave_id, row.group_id, 1)
-    row.invitation_id = invitation.id
+def _planned(row: MailDelivery, invitation: Invitation, token: str, old_hash: str | None) -> _Planned:
     return _Planned(
         delivery_id=row.id,
         invitation_id=invitation.id,
@@ -177,37 +159,70 @@ def _new_link(row: MailDelivery) -> _Planned | None:
         language=row.language,
         token=token,
         unsubscribe=secrets.token_urlsafe(24),
-        reminder=False,
-        old_hash=None,
-        group_id=row.group_id,
-        wave_id=row.wave_id,
-    )
-
-
-def _renew_link(row: MailDelivery) -> _Planned | None:
-    invitation = db.session.get(Invitation, row.invitation_id) if row.invitation_id else None
-    if invitation is None or invitation.used:
-        row.status, row.error = (
-            "skipped",
-            "Answered (or the link was withdrawn) before the reminder went out.",
-        )
-        return None
-    token = secrets.token_urlsafe(32)
-    old_hash = invitation.token_hash
-    invitation.token_hash = hash_key(token)
-    return _Planned(
-        delivery_id=row.id,
-        invitation_id=invitation.id,
-        to=row.email,
-        name=row.name,
-        language=row.language,
-        token=token,
-        unsubscribe=secrets.token_urlsafe(24),
-        reminder=True,
+        reminder=row.reminder,
         old_hash=old_hash,
         group_id=row.group_id,
         wave_id=row.wave_id,
     )
+
+
+def _new_links(rows: list[MailDelivery]) -> list[_Planned]:
+    """An invitation (a new personal link) per row; an address another job invited meanwhile is skipped."""
+    if not rows:
+        return []
+    wave_id = rows[0].wave_id
+    taken = set(
+        db.session.scalars(
+            select(func.lower(Invitation.email)).where(
+                Invitation.wave_id == wave_id, func.lower(Invitation.email).in_([r.email for r in rows])
+            )
+        )
+    )
+    fresh = []
+    for row in rows:
+        if row.email in taken:
+            row.status, row.error = "skipped", "Already invited to this wave."
+        else:
+            token = secrets.token_urlsafe(32)
+            invitation = Invitation(
+                wave_id=row.wave_id, group_id=row.group_id, token_hash=hash_key(token), email=row.email
+            )
+            fresh.append((row, invitation, token))
+    db.session.add_all([invitation for _row, invitation, _token in fresh])
+    db.session.flush()  # one INSERT for the chunk; the ids come back
+    per_group: dict[int, int] = {}
+    for row, invitation, _token in fresh:
+        row.invitation_id = invitation.id
+        per_group[row.group_id] = per_group.get(row.group_id, 0) + 1
+    for group_id, count in per_group.items():
+        _add_invited(wave_id, group_id, count)
+    return [_planned(row, invitation, token, None) for row, invitation, token in fresh]
+
+
+def _renewed_links(rows: list[MailDelivery]) -> list[_Planned]:
+    """A new token for each reminded invitation still unused; the others are skipped."""
+    if not rows:
+        return []
+    invitations = {
+        i.id: i
+        for i in db.session.scalars(
+            select(Invitation).where(Invitation.id.in_([r.invitation_id for r in rows if r.invitation_id]))
+        )
+    }
+    planned = []
+    for row in rows:
+        invitation = invitations.get(row.invitation_id or 0)
+        if invitation is None or invitation.used:
+            row.status, row.error = (
+                "skipped",
+                "Answered (or the link was withdrawn) before the reminder went out.",
+            )
+            continue
+        token = secrets.token_urlsafe(32)
+        old_hash = invitation.token_hash
+        invitation.token_hash = hash_key(token)
+        planned.append(_planned(row, invitation, token, old_hash))
+    return planned
 
 
 def _add_invited(wave_id: int, group_id: int, count: int) -> None:
@@ -221,17 +236,16 @@ def _add_invited(wave_id: int, group_id: int, count: int) -> None:
 def _settle(job_id: int, planned: list[_Planned], results: dict[int, tuple[str, str | None]]) -> None:
     now = utc_now()
     begin_write()
-    sent = failed = 0
+    rows = {
+        r.id: r for r in db.session.scalars(select(MailDelivery).where(MailDelivery.id.in_(list(results))))
+    }
+    sent_links, failed = [], 0
     for item in planned:
         outcome, error = results[item.delivery_id]
-        row = db.session.get(MailDelivery, item.delivery_id)
-        assert row is not None
+        row = rows[item.delivery_id]
         if outcome == "sent":
             row.status, row.sent_at, row.error, row.next_attempt_at = "sent", now, None, None
-            db.session.execute(
-                update(Invitation).where(Invitation.id == item.invitation_id).values(last_sent_at=now)
-            )
-            sent += 1
+            sent_links.append(item.invitation_id)
             continue
         _withdraw(item)
         row.error = (error or "")[:300]
@@ -242,7 +256,9 @@ def _settle(job_id: int, planned: list[_Planned], results: dict[int, tuple[str, 
             if outcome == "retry":
                 row.error = f"Gave up after {row.attempts} attempts: {error}"[:300]
             failed += 1
-    jobs.add_counts(job_id, succeeded=sent, failed=failed)
+    if sent_links:
+        db.session.execute(update(Invitation).where(Invitation.id.in_(sent_links)).values(last_sent_at=now))
+    jobs.add_counts(job_id, succeeded=len(sent_links), failed=failed)
     db.session.commit()
 
 

@@ -15,6 +15,7 @@ from .plan.models import (
     StakeholderGroup,
     milestone_groups,
 )
+from .plan.roster.models import Participant
 from .surveys.models import Invitation, Response, SubmissionReceipt, Wave, WaveGroup
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "KpiMeasurement",
     "LibraryEntry",
     "Milestone",
+    "Participant",
     "ResistanceEntry",
     "Response",
     "SignOff",

@@ -81,6 +81,9 @@ class ApiClient:
     def patch(self, path: str, token: str | None, **kwargs):
         return self.call("PATCH", path, token, **kwargs)
 
+    def put(self, path: str, token: str | None, **kwargs):
+        return self.call("PUT", path, token, **kwargs)
+
     def delete(self, path: str, token: str | None, **kwargs):
         return self.call("DELETE", path, token, **kwargs)
 

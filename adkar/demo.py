@@ -136,7 +136,7 @@ def _load_rosters(groups, owner: User) -> None:
                 "email": _ascii(f"{first}.{last}.{team}@example.com").lower(),
                 "name": f"{first} {last}",
                 "language": language,
-                "attributes": {"location": location, "team": group.name},
+                "attributes": {"location": location},
             }
             for first, last, language, location in (next(people) for _ in range(size))
         ]

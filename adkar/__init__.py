@@ -64,6 +64,7 @@ def _import_route_modules() -> None:
     from .actions import exports, library_views, resistance_views, views  # noqa: F401
     from .plan import group_views, milestone_views  # noqa: F401
     from .plan import views as plan_views  # noqa: F401
+    from .plan.roster import views as roster_views  # noqa: F401
 
     # isort: split
     # After plan's own modules (dashboard.views imports plan.views), so the plan routes keep their order.

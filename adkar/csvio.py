@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from datetime import date
 from typing import IO, Any
 
@@ -59,6 +59,7 @@ def read_csv(
     required: Sequence[str],
     optional: Sequence[str] = (),
     allow_extra: bool = False,
+    extras: bool = False,
     max_bytes: int = MAX_BYTES,
     max_rows: int = MAX_ROWS,
 ) -> list[dict[str, Any]]:
@@ -66,16 +67,40 @@ def read_csv(
 
     Values are trimmed strings ("" for an optional column the file lacks). Blank lines are skipped but
     still counted, so row numbers match what the user sees under the header. Raises ValidationFailed.
+    With `extras`, columns not named are kept too: each record's "extras" maps their header keys to values.
     """
-    names = [*required, *optional]
-    columns = [header_key(c) for c in names]
-    if "row" in columns or len(set(columns)) != len(columns):
-        raise ValueError("column names must be distinct and must not be 'row'")
+    columns = [header_key(c) for c in [*required, *optional]]
     text = _decode(_read_bytes(source, max_bytes))
     records = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text, columns))
+    return read_cells(
+        records,
+        required=required,
+        optional=optional,
+        allow_extra=allow_extra,
+        extras=extras,
+        max_rows=max_rows,
+    )
+
+
+def read_cells(
+    records: Iterator[list[str]],
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    allow_extra: bool = False,
+    extras: bool = False,
+    max_rows: int = MAX_ROWS,
+) -> list[dict[str, Any]]:
+    """read_csv's rules over rows of cell texts from any file format (a CSV reader, a spreadsheet's sheet)."""
+    names = [*required, *optional]
+    columns = [header_key(c) for c in names]
+    reserved = {"row", "extras"} if extras else {"row"}
+    if reserved & set(columns) or len(set(columns)) != len(columns):
+        raise ValueError(f"column names must be distinct and must not be {' or '.join(sorted(reserved))}")
     header = _read_header(records)
-    found = _column_positions(header, list(required), names, allow_extra)
+    found = _column_positions(header, list(required), names, allow_extra or extras)
     positions = {name: found[header_key(name)] for name in names}
+    kept = {i: key for i, key in enumerate(header) if key and key not in columns} if extras else {}
     rows: list[dict[str, Any]] = []
     problems: list[Problem] = []
     number = 0
@@ -98,17 +123,24 @@ def read_csv(
                 Problem("This row contains a NUL character; is the file really CSV text?", row=number)
             )
             continue
-        problems += _stray_values(cells, header, positions, number)
+        used = {**positions, **{key: index for index, key in kept.items()}}
+        problems += _stray_values(cells, header, used, number)
         record: dict[str, Any] = {"row": number}
         for key, index in positions.items():
-            value = cells[index] if index is not None and index < len(cells) else ""
-            record[key] = restore_cell(value.strip())
+            record[key] = _cell(cells, index)
+        if extras:
+            record["extras"] = {key: _cell(cells, index) for index, key in kept.items()}
         rows.append(record)
     if problems:
         raise ValidationFailed(problems)
     if not rows:
         raise ValidationFailed.one("The file has a header row but no data rows.")
     return rows
+
+
+def _cell(cells: list[str], index: int | None) -> str:
+    value = cells[index] if index is not None and index < len(cells) else ""
+    return restore_cell(value.strip())
 
 
 def _read_bytes(source: bytes | str | IO[bytes], max_bytes: int) -> bytes | str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -88,10 +89,60 @@ def load_demo(*, password: str) -> bool:
         purpose="Tell us how ready you feel for the new service desk platform.",
         rng=random.Random(20261122),  # noqa: S311 - demo data, not security
     )
+    _load_rosters(groups, owner)
     _load_action_and_adoption_demo(initiative, groups, owner, users["sponsor"])
     _load_kpi_demo(owner)
     _load_governance_demo(owner, users["sponsor"])
     return True
+
+
+# Rosters: per group, how many people are on it (the first names below, in turn), and whether the headcount
+# follows it. The two smallest groups are on their rosters in full; the others have a few people so far.
+DEMO_ROSTERS = {
+    "Service desk agents": (6, False),
+    "Team leads": (4, False),
+    "Field engineers": (5, False),
+    "Change advisory board": (9, True),
+    "Finance approvers": (3, False),
+    "Executive assistants": (4, True),
+}
+DEMO_PEOPLE = (
+    ("Ana", "García", "en", "Madrid"),
+    ("Luc", "Martin", "fr", "Lyon"),
+    ("Jonas", "Weber", "de", "Köln"),
+    ("Priya", "Shah", "en", "London"),
+    ("Chloé", "Dubois", "fr", "Genève"),
+    ("Lena", "Fischer", "de", "Zürich"),
+    ("Tom", "Okafor", "en", "Leeds"),
+    ("Inès", "Moreau", "fr", "Bruxelles"),
+    ("Max", "Schulz", "de", "Wien"),
+)
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def _load_rosters(groups, owner: User) -> None:
+    """Small rosters with clearly fake addresses (example.com), so the roster page and its exports show data."""
+    from .plan.roster import services as rosters
+
+    people = iter(DEMO_PEOPLE * len(groups))
+    for group in groups:
+        size, follows = DEMO_ROSTERS[group.name]
+        team = group.name.split()[0].lower()
+        rows = [
+            {
+                "email": _ascii(f"{first}.{last}.{team}@example.com").lower(),
+                "name": f"{first} {last}",
+                "language": language,
+                "attributes": {"location": location},
+            }
+            for first, last, language, location in (next(people) for _ in range(size))
+        ]
+        if follows:
+            rosters.set_headcount_follows_roster(group=group, actor=owner, follows=True)
+        rosters.replace_roster(group=group, rows=rows, actor=owner, source="demo")
 
 
 # name, unit, direction, baseline, target, days from go-live it is due, legacy, source,

@@ -17,6 +17,7 @@ from .plan.models import (
     StakeholderGroup,
     milestone_groups,
 )
+from .plan.roster.models import Participant
 from .surveys.models import (
     Invitation,
     MailDelivery,
@@ -49,6 +50,7 @@ __all__ = [
     "MailDelivery",
     "MailOptOut",
     "Milestone",
+    "Participant",
     "PulseSeries",
     "ReminderSchedule",
     "ResistanceEntry",

@@ -38,6 +38,7 @@ from adkar.kpis import services as kpis
 from adkar.kpis.measurements import import_measurements
 from adkar.kpis.models import KpiMeasurement
 from adkar.plan.models import GateOverride
+from adkar.plan.roster import services as rosters
 from adkar.surveys.models import Invitation, PulseSeries, Wave, WaveGroup
 
 from .accounts.helpers import signed_in
@@ -71,6 +72,7 @@ INITIATIVE_SCOPED = frozenset(
         "response_id",
         "job_id",
         "series_id",
+        "participant_id",
     }
 )
 # Parameters naming something shared by every initiative: the action library's entries.
@@ -78,10 +80,11 @@ SHARED = frozenset({"entry_id"})
 SHARED_PREFIXES = ("/action-library", "/api/v1/action-library")
 # Parameters naming something that belongs to a person (the owner's token, a member's account).
 PERSONAL = frozenset({"token_id", "user_id"})
-# GET pages a sponsor may be refused (403): forms for changes, file downloads, and the audit trail
-# (kept for the people who change the plan; sponsors see gate decisions on the dashboard).
+# GET pages a sponsor may be refused (403): forms for changes, file downloads, the audit trail (kept for
+# the people who change the plan; sponsors see gate decisions on the dashboard), and a group's roster of
+# participants (people's e-mail addresses: personal data, for those who run the change).
 WRITE_FORM_SEGMENTS = frozenset(
-    {"new", "edit", "delete", "import", "override", "close", "links", "emails", "audit"}
+    {"new", "edit", "delete", "import", "override", "close", "links", "emails", "audit", "participants"}
 )
 DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".json", ".html", ".pdf", ".png")
 VOLATILE_COLUMNS = frozenset({("api_tokens", "last_used_at")})
@@ -223,6 +226,7 @@ def build_world(app: Flask) -> World:
         )
         db.session.add_all([job, pulse])
         db.session.flush()
+        participant = rosters.add_participant(group=group, actor=owner, email="ana@example.com", name="Ana")
         owner_token, _ = create_api_token(user=people["owner"], name="owner's script")
         for name, person in people.items():
             world.emails[name] = person.email
@@ -245,6 +249,7 @@ def build_world(app: Flask) -> World:
             "kpi_id": kpi.id,
             "measurement_id": measurement_id,
             "benefit_id": benefit.id,
+            "participant_id": participant.id,
             "entry_id": entry.id,
             "job_id": job.id,
             "series_id": pulse.id,

@@ -243,12 +243,14 @@ class Rows(Kind):
     noun: str
     max_rows: int
     shape: str = ""
+    min_rows: int = 1
+    """0 where an empty list means something (a roster replaced by nobody)."""
 
     def convert(self, value: Any) -> list:
         if not isinstance(value, list):
             raise refuse(f"Expected a list of {self.noun}" + (f", each {self.shape}." if self.shape else "."))
-        if not 1 <= len(value) <= self.max_rows:
-            raise refuse(f"Send from 1 to {self.max_rows:,} {self.noun} per request.")
+        if not self.min_rows <= len(value) <= self.max_rows:
+            raise refuse(f"Send from {self.min_rows} to {self.max_rows:,} {self.noun} per request.")
         return value
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
@@ -256,4 +258,38 @@ class Rows(Kind):
         return core_schema.no_info_plain_validator_function(self.convert, json_schema_input_schema=documented)
 
     def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> dict:
-        return {**handler(schema), "minItems": 1, "maxItems": self.max_rows}
+        return {**handler(schema), "minItems": self.min_rows, "maxItems": self.max_rows}
+
+
+@dataclass(frozen=True)
+class TextMap(Kind):
+    """An object of names to one-line texts (a person's attributes): at most `max_items`, names and values
+    within their lengths. The service says which names it accepts."""
+
+    max_items: int = 20
+    key_max: int = 60
+    value_max: int = 200
+
+    def convert(self, value: Any) -> dict[str, str]:
+        if not isinstance(value, dict):
+            raise refuse("Expected an object of names to texts.")
+        if len(value) > self.max_items:
+            raise refuse(f"At most {self.max_items} names.")
+        clean = {}
+        for key, text in value.items():
+            if not 1 <= len(key) <= self.key_max:
+                raise refuse(f"Each name has 1 to {self.key_max} characters.")
+            if not isinstance(text, str) or _LINE_CONTROL.search(text) or len(text) > self.value_max:
+                raise refuse(
+                    f"The value of {json.dumps(key)} must be one line of text of at most {self.value_max} characters."
+                )
+            clean[key] = text
+        return clean
+
+    def schema(self) -> dict:
+        return {
+            "type": "object",
+            "additionalProperties": {"type": "string", "maxLength": self.value_max},
+            "propertyNames": {"minLength": 1, "maxLength": self.key_max},
+            "maxProperties": self.max_items,
+        }

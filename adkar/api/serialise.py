@@ -51,8 +51,10 @@ def group_json(group: StakeholderGroup) -> dict:
         "name": group.name,
         "headcount": group.headcount,
         "description": group.description,
+        "headcount_follows_roster": group.headcount_follows_roster,
         "created_at": iso_datetime(group.created_at),
         "url": url_for("api.get_group", group_id=group.id),
+        "participants_url": url_for("api.list_participants", group_id=group.id),
     }
 
 

@@ -87,7 +87,7 @@ def delete_group(group_id: int):
         then=url_for("plan.show", initiative_id=group.initiative_id, _anchor="groups"),
         initiative=group.initiative,
         what=f"the group “{group.name}”",
-        consequence="Its survey invitations and responses are deleted with it, and it leaves every milestone.",
+        consequence="Its roster, survey invitations and responses are deleted with it, and it leaves every milestone.",
         action=url_for("plan.delete_group", group_id=group.id),
     )
 

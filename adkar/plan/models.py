@@ -68,6 +68,8 @@ class StakeholderGroup(Model):
     name: Mapped[str] = mapped_column(String(120))
     headcount: Mapped[int]
     description: Mapped[str] = mapped_column(Text, default="")
+    # On: the headcount is the roster's size whenever the roster changes (adkar.plan.roster; docs/readiness.md).
+    headcount_follows_roster: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     initiative: Mapped[Initiative] = relationship(back_populates="groups")

@@ -16,6 +16,7 @@ from ..elements import ELEMENTS
 from ..extensions import db
 from ..validation import Problem, ValidationFailed
 from .models import APPROACHES, GateOverride, Initiative, InitiativeMember, Milestone, StakeholderGroup
+from .roster.models import Participant
 from .templates import suggested_milestones
 
 DEFAULT_THRESHOLD = 0.8
@@ -258,6 +259,7 @@ def create_groups(*, initiative: Initiative, actor: User, rows: Iterable[dict]) 
                     name=name,
                     headcount=item["headcount"],
                     description=description,
+                    headcount_follows_roster=bool(item.get("headcount_follows_roster", False)),
                 )
             )
     if problems:
@@ -278,31 +280,61 @@ def create_groups(*, initiative: Initiative, actor: User, rows: Iterable[dict]) 
 
 
 def create_group(
-    *, initiative: Initiative, actor: User, name: str, headcount: int, description: str = ""
+    *,
+    initiative: Initiative,
+    actor: User,
+    name: str,
+    headcount: int,
+    description: str = "",
+    headcount_follows_roster: bool = False,
 ) -> StakeholderGroup:
+    """One group. A new group has no roster yet: its headcount follows one from the first roster on."""
+    row = {
+        "name": name,
+        "headcount": headcount,
+        "description": description,
+        "headcount_follows_roster": headcount_follows_roster,
+    }
     try:
-        return create_groups(
-            initiative=initiative,
-            actor=actor,
-            rows=[{"name": name, "headcount": headcount, "description": description}],
-        )[0]
+        return create_groups(initiative=initiative, actor=actor, rows=[row])[0]
     except ValidationFailed as exc:
         for problem in exc.problems:
             problem.row = problem.column = None
         raise
 
 
+def _roster_size(group_id: int) -> int:
+    return db.session.scalar(select(func.count()).where(Participant.group_id == group_id)) or 0
+
+
 def update_group(
-    *, group: StakeholderGroup, actor: User, name: str, headcount: int, description: str
+    *,
+    group: StakeholderGroup,
+    actor: User,
+    name: str,
+    headcount: int,
+    description: str,
+    headcount_follows_roster: bool | None = None,
 ) -> StakeholderGroup:
+    """Change a group (None: the follow setting as it is). While its headcount follows a roster that has
+    people, the headcount is the roster's size: another number than the stored one or that is refused."""
     begin_write()
+    follows = group.headcount_follows_roster if headcount_follows_roster is None else headcount_follows_roster
     problems = group_problems(name, headcount, description)
     if not problems and name.strip().lower() in _existing_group_names(group.initiative, excluding=group.id):
         problems.append(Problem(f"A group named {name.strip()!r} exists already.", field="name"))
+    size = _roster_size(group.id) if follows else 0
+    if not problems and size and headcount not in (group.headcount, size):
+        message = (
+            f"The headcount follows the group's roster ({size:,} people). Change the roster, or stop the "
+            "headcount following it, to set another number."
+        )
+        problems.append(Problem(message, field="headcount"))
     if problems:
         db.session.rollback()
         raise ValidationFailed(problems)
-    group.name, group.headcount, group.description = name.strip(), headcount, description.strip()
+    group.name, group.headcount, group.description = name.strip(), size or headcount, description.strip()
+    group.headcount_follows_roster = follows
     audit.record(
         user_id=actor.id,
         action="group.update",

@@ -144,6 +144,12 @@ def test_a_generated_client_calls_every_operation(app, factory, generated):
     call("list_groups", 200, initiative_id=iid)
     call("get_group", 200, group_id=group.id)
     call("update_group", 200, group_id=group.id, body=body("GroupChanges")({"headcount": 12}))
+    roster = {
+        "participants": [{"email": "ana@example.com", "language": "fr", "attributes": {"site": "Lyon"}}]
+    }
+    replaced = call("replace_participants", 200, group_id=group.id, body=body("RosterIn")(roster))
+    assert (replaced.participants, replaced.added) == (1, 1)
+    assert [p.email for p in call("list_participants", 200, group_id=group.id).items] == ["ana@example.com"]
     milestone = call(
         "create_milestone",
         201,

@@ -9,6 +9,8 @@ import pytest
 from adkar.audit.models import AuditEvent
 from adkar.extensions import db
 from adkar.plan.models import Initiative, InitiativeMember, Milestone, StakeholderGroup
+from adkar.plan.roster import services as rosters
+from adkar.plan.roster.models import Participant
 
 from .helpers import count
 
@@ -38,6 +40,10 @@ POSTS = {
         "threshold": "80",
     },
     "/milestones/{m}/delete": {},
+    "/groups/{g}/participants/import": {},
+    "/groups/{g}/participants/add": {"email": "new@example.com", "language": "en"},
+    "/groups/{g}/participants/{p}/remove": {},
+    "/groups/{g}/participants/headcount": {"follows": "y"},
 }
 INITIATIVE_PAGES = [
     "/initiatives/{i}",
@@ -59,9 +65,11 @@ WRITE_PAGES = INITIATIVE_PAGES[1:]
 def ids(cast, factory) -> dict:
     group = factory.group(cast.initiative, "Agents")
     milestone = factory.milestone(cast.initiative)
+    participant = rosters.add_participant(group=group, actor=cast.owner, email="on-roster@example.com")
     return {
         "i": cast.initiative.id,
         "g": group.id,
+        "p": participant.id,
         "m": milestone.id,
         "member": cast.member.id,
         "stranger": cast.stranger.email,
@@ -73,7 +81,8 @@ def fill(template: str, ids: dict) -> str:
 
 
 def snapshot() -> tuple[int, ...]:
-    return tuple(count(m) for m in (Initiative, InitiativeMember, StakeholderGroup, Milestone, AuditEvent))
+    models = (Initiative, InitiativeMember, StakeholderGroup, Milestone, Participant, AuditEvent)
+    return tuple(count(m) for m in models)
 
 
 def test_the_post_list_covers_every_plan_post_route(app):
@@ -82,6 +91,7 @@ def test_the_post_list_covers_every_plan_post_route(app):
         .replace("<int:group_id>", "{g}")
         .replace("<int:milestone_id>", "{m}")
         .replace("<int:user_id>", "{member}")
+        .replace("<int:participant_id>", "{p}")
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith("plan.") and "POST" in rule.methods
     }

@@ -59,8 +59,12 @@ class Group(Answer):
     name: str
     headcount: Annotated[int, Field(ge=1)]
     description: str
+    headcount_follows_roster: Annotated[
+        bool, Field(description="The headcount is the roster's size whenever the roster changes.")
+    ]
     created_at: Moment
     url: Url
+    participants_url: Annotated[Url, Field(description="The group's roster (not for sponsors).")]
 
 
 class Milestone(Answer):
@@ -120,6 +124,14 @@ class GroupIn(Body):
         int, Whole(minimum=1, maximum=MAX_HEADCOUNT), Field(description="How many people the group holds.")
     ]
     description: Annotated[str, Text(max_length=DESCRIPTION_MAX, blank=True, multiline=True)] = ""
+    headcount_follows_roster: Annotated[
+        bool,
+        Flag(),
+        Field(
+            description="Set the headcount to the roster's size whenever the roster changes (and now, when "
+            "it has people); a headcount other than the roster's is then refused."
+        ),
+    ] = False
 
 
 class MilestoneIn(Body):

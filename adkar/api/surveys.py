@@ -163,12 +163,20 @@ def create_links(wave_id: int):
     wave = api_record(Wave, wave_id, write=True)
     values = read_body(schema.InvitationsIn)
     if values["send"] == "email":
-        if not values["recipients"]:
-            raise ValidationFailed.one("With send=email, give at least one recipient.", "recipients")
+        if values["recipients"] and values["roster"]:
+            raise ValidationFailed.one("Give recipients or roster=true, not both.", "roster")
+        if values["roster"]:
+            people = sending.roster_of(values["group_id"])
+            if not people:
+                raise ValidationFailed.one("The group has no roster yet.", "roster")
+        elif values["recipients"]:
+            people = [sending.Recipient(r.email, r.name, r.language) for r in values["recipients"]]
+        else:
+            raise ValidationFailed.one("With send=email, give recipients or roster=true.", "recipients")
         queued = sending.queue_invitations(
             wave=wave,
             group_id=values["group_id"],
-            recipients=[sending.Recipient(r.email, r.name, r.language) for r in values["recipients"]],
+            recipients=people,
             actor=user,
             send_when=values["send_when"],
         )

@@ -78,6 +78,10 @@ class PulseSeries(Model):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     reminder_days: Mapped[list] = mapped_column(JSON, default=list)
+    # Invite each group's roster when a wave is created (mail leaves on its opening day), with links to
+    # base_url (the address the series was planned at, unless ADKAR_PUBLIC_URL is set).
+    invite_roster: Mapped[bool] = mapped_column(default=False)
+    base_url: Mapped[str] = mapped_column(String(300), default="")
     next_opens_on: Mapped[date | None]
     waves_created: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)

@@ -140,6 +140,12 @@ class InvitationsIn(Body):
         list[RecipientIn] | None,
         Field(max_length=sending.MAX_EMAIL_BATCH, description="With send=email: who to e-mail."),
     ] = None
+    roster: Annotated[
+        bool,
+        Field(
+            description="With send=email and no recipients: e-mail the group's roster (GET /groups/{id}/participants)."
+        ),
+    ] = False
     send_when: Annotated[
         str,
         OneOf(("now", "open")),

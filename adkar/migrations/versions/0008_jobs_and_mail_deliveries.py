@@ -90,6 +90,8 @@ def upgrade() -> None:
     sa.Column('starts_on', sa.Date(), nullable=False),
     sa.Column('ends_on', sa.Date(), nullable=False),
     sa.Column('reminder_days', sa.JSON(), nullable=False),
+    sa.Column('invite_roster', sa.Boolean(), nullable=False),
+    sa.Column('base_url', sa.String(length=300), nullable=False),
     sa.Column('next_opens_on', sa.Date(), nullable=True),
     sa.Column('waves_created', sa.Integer(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),

@@ -22,6 +22,7 @@ from ...database import begin_write
 from ...extensions import db
 from ...jobs import services as jobs
 from ...plan.models import StakeholderGroup
+from ...plan.roster.services import roster_recipients
 from ...validation import Problem, ValidationFailed
 from ..models import Invitation, MailDelivery, Wave, WaveGroup
 from ..waves.services import wave_status
@@ -50,6 +51,11 @@ class Queued:
     already_invited: list[str] = field(default_factory=list)
     unsubscribed: list[str] = field(default_factory=list)
     over_headcount: str | None = None
+
+
+def roster_of(group_id: int) -> list[Recipient]:
+    """The group's roster (adkar.plan.roster), with each person's name and language."""
+    return [Recipient(p.email, p.name, p.language) for p in roster_recipients(group_id)]
 
 
 def recipients_from_text(text: str) -> list[Recipient]:
@@ -118,7 +124,13 @@ def _due_at(wave: Wave, send_when: str) -> datetime | None:
 
 
 def queue_invitations(
-    *, wave: Wave, group_id: int, recipients: Iterable[Recipient], actor: User, send_when: str = "now"
+    *,
+    wave: Wave,
+    group_id: int,
+    recipients: Iterable[Recipient],
+    actor: User,
+    send_when: str = "now",
+    base: str | None = None,
 ) -> Queued:
     """One delivery per new address (addresses invited to this wave before are skipped), one job.
 
@@ -143,7 +155,7 @@ def queue_invitations(
     job = jobs.create(
         kind=EMAIL_KIND,
         total=len(fresh),
-        params={"base_url": base_url(), "group_id": group_id},
+        params={"base_url": base_url(base), "group_id": group_id},
         initiative_id=wave.initiative_id,
         wave_id=wave.id,
         created_by=actor.id,

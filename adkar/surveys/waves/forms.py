@@ -169,6 +169,19 @@ class EmailInviteForm(FlaskForm):
         return self
 
 
+class RosterInviteForm(FlaskForm):
+    group = SelectField("Group", coerce=int)
+    send_when = SelectField(
+        "Send",
+        choices=choices({"now": "Now", "open": "On the day the wave opens"}),
+        default="now",
+    )
+
+    def for_wave(self, wave: Wave) -> RosterInviteForm:
+        self.group.choices = _group_choices(wave)
+        return self
+
+
 class ReminderForm(FlaskForm):
     group = SelectField("Remind", coerce=int)
 

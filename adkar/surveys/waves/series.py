@@ -78,6 +78,8 @@ def create_series(
     starts_on: date | None,
     ends_on: date | None,
     reminder_days: Sequence[int] = (),
+    invite_roster: bool = False,
+    base_url: str = "",
 ) -> PulseSeries:
     group_ids = list(dict.fromkeys(group_ids))
     problems = series_problems(
@@ -106,6 +108,8 @@ def create_series(
         starts_on=starts_on,
         ends_on=ends_on,
         reminder_days=sorted(set(reminder_days)),
+        invite_roster=invite_roster,
+        base_url=base_url[:300],
         next_opens_on=starts_on,
         created_by=actor.id,
     )
@@ -197,6 +201,8 @@ def create_due_waves(now: datetime) -> list[int]:
             purpose=f"Recurring pulse: every {series.every_days} days until {series.ends_on.isoformat()}.",
         )
         _schedule_reminders(wave, series)
+        if series.invite_roster:
+            _invite_rosters(wave, series, owner)
         begin_write()
         fresh = db.session.get(PulseSeries, series.id)
         assert fresh is not None
@@ -214,3 +220,20 @@ def _schedule_reminders(wave: Wave, series: PulseSeries) -> None:
     days = [d for d in series.reminder_days if d <= (wave.closes_on - wave.opens_on).days]
     if days:
         set_reminder_days(wave=wave, days=days, actor=wave.initiative.owner)
+
+
+def _invite_rosters(wave: Wave, series: PulseSeries, owner: User) -> None:
+    """Each group's roster, queued to leave on the wave's opening day."""
+    from ..invitations import sending
+
+    for wave_group in wave.wave_groups:
+        people = sending.roster_of(wave_group.group_id)
+        if people:
+            sending.queue_invitations(
+                wave=wave,
+                group_id=wave_group.group_id,
+                recipients=people,
+                actor=owner,
+                send_when="open",
+                base=series.base_url or None,
+            )

@@ -41,6 +41,8 @@ def new_series(initiative_id: int):
                     starts_on=form.starts_on.data,
                     ends_on=form.ends(initiative),
                     reminder_days=[int(d) for d in days],
+                    invite_roster=bool(form.invite_roster.data),
+                    base_url=request.url_root,
                 )
             except ValidationFailed as exc:
                 for problem in exc.problems:

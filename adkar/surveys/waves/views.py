@@ -35,6 +35,7 @@ from .forms import (
     OpenLinkForm,
     ReminderForm,
     ReminderScheduleForm,
+    RosterInviteForm,
     WaveForm,
     prefill_data,
     wave_form_data,
@@ -180,6 +181,8 @@ def _render_wave(wave: Wave, status: int = 200, **forms):
         "links_form": forms.get("links_form") or LinksForm(prefix="links", formdata=None).for_wave(wave),
         "email_form": forms.get("email_form")
         or EmailInviteForm(prefix="email", formdata=None).for_wave(wave),
+        "roster_form": forms.get("roster_form")
+        or RosterInviteForm(prefix="roster", formdata=None).for_wave(wave),
         "reminder_form": forms.get("reminder_form")
         or ReminderForm(prefix="remind", formdata=None).for_wave(wave),
         "schedule_form": forms.get("schedule_form")
@@ -288,6 +291,36 @@ def emails(wave_id: int):
         form.emails.errors = [p.message for p in exc.problems]
         return _render_wave(wave, 400, email_form=form)
     _flash_queued(queued, "invitation")
+    return redirect(url_for("waves.show", wave_id=wave_id))
+
+
+@bp.post("/waves/<int:wave_id>/roster-invitations")
+@login_required
+def roster_invitations(wave_id: int):
+    """E-mail everyone on the group's roster who has not been invited to this wave yet."""
+    wave = _load_wave(wave_id, write=True)
+    form = RosterInviteForm(prefix="roster").for_wave(wave)
+    if not form.validate_on_submit():
+        return _render_wave(wave, 400, roster_form=form)
+    people = sending.roster_of(form.group.data)
+    if not people:
+        form.group.errors = ["This group has no roster yet: add its participants on the group's roster page."]
+        return _render_wave(wave, 400, roster_form=form)
+    try:
+        queued = sending.queue_invitations(
+            wave=wave,
+            group_id=form.group.data,
+            recipients=people,
+            actor=current_user,
+            send_when=form.send_when.data or "now",
+        )
+    except ValidationFailed as exc:
+        form.form_errors.extend(p.message for p in exc.problems)
+        return _render_wave(wave, 400, roster_form=form)
+    if not queued.queued and not queued.unsubscribed:
+        flash("Everyone on the roster is invited to this wave already.", "info")
+    else:
+        _flash_queued(queued, "invitation")
     return redirect(url_for("waves.show", wave_id=wave_id))
 
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -233,6 +234,10 @@ class PulseSeriesForm(FlaskForm):
         "Remind on days",
         validators=[Optional(), Length(max=60)],
         description="Days after each opening, e.g. 3, 5.",
+    )
+    invite_roster = BooleanField(
+        "Invite each group's roster",
+        description="Each wave e-mails the groups' rosters on its opening day; no pasting.",
     )
 
     def fill_choices(self, initiative: Initiative) -> PulseSeriesForm:

@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .accounts import auth
     from .extensions import csrf, db, limiter, login_manager
     from .surveys.definitions import registry
+    from .webhooks import init_app as init_webhooks
 
     log_redaction.init_app(app)
     sessions.init_app(app)
@@ -40,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    init_webhooks(app)
     _register_blueprints(app)
     return app
 
@@ -75,6 +77,7 @@ def _import_route_modules() -> None:
     from .surveys.respond import views as respond_views  # noqa: F401
     from .surveys.responses import views as responses_views  # noqa: F401
     from .surveys.waves import views as waves_views  # noqa: F401
+    from .webhooks import views as webhooks_views  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -94,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from .surveys.responses import bp as responses_bp
     from .surveys.waves import bp as waves_bp
     from .vendor import bp as vendor_bp
+    from .webhooks import bp as webhooks_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(plan_bp)
@@ -109,4 +113,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(kpis_bp)
     app.register_blueprint(portfolio_bp)
     app.register_blueprint(vendor_bp)
+    app.register_blueprint(webhooks_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

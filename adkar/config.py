@@ -47,6 +47,11 @@ def defaults(instance_path: str) -> dict:
         "SMTP_SENDER": "adkar@localhost",
         "PUBLIC_URL": None,
         "SURVEYS_DIR": None,
+        # Outbound webhooks (adkar.webhooks): seconds to wait for a receiver; http:// outside DEBUG/TESTING;
+        # private, loopback and reserved addresses as targets (SSRF defence: off unless set).
+        "WEBHOOKS_TIMEOUT_SECONDS": 5,
+        "WEBHOOKS_ALLOW_HTTP": False,
+        "WEBHOOKS_ALLOW_PRIVATE_TARGETS": False,
     }
 
 

@@ -16,6 +16,7 @@ from .plan.models import (
     milestone_groups,
 )
 from .surveys.models import Invitation, Response, SubmissionReceipt, Wave, WaveGroup
+from .webhooks.models import GateMark, WaveMark, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Action",
@@ -24,6 +25,7 @@ __all__ = [
     "AuditEvent",
     "Benefit",
     "ChangeRecord",
+    "GateMark",
     "GateOverride",
     "Initiative",
     "InitiativeMember",
@@ -42,5 +44,8 @@ __all__ = [
     "User",
     "Wave",
     "WaveGroup",
+    "WaveMark",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "milestone_groups",
 ]

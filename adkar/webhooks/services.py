@@ -134,7 +134,7 @@ def delete_endpoint(*, endpoint: WebhookEndpoint, actor: User) -> None:
 def queue_test_event(*, endpoint: WebhookEndpoint, actor: User) -> WebhookDelivery:
     """A `webhook.test` delivery for this endpoint alone, due now (enabled or not: it is asked for)."""
     begin_write()
-    data = {"endpoint_id": endpoint.id, "requested_by": actor.display_name}
+    data = {"endpoint_id": endpoint.id, "message": "A test event from adkar."}
     delivery = queue(endpoint, TEST_EVENT, body(TEST_EVENT, data), new_event_id())
     _audit(actor, "webhook.test", endpoint)
     db.session.commit()

@@ -38,6 +38,7 @@ from adkar.kpis.measurements import import_measurements
 from adkar.kpis.models import KpiMeasurement
 from adkar.plan.models import GateOverride
 from adkar.surveys.models import Invitation, Wave, WaveGroup
+from adkar.webhooks import services as webhooks
 
 from .accounts.helpers import signed_in
 from .factories import Factory
@@ -75,6 +76,8 @@ SHARED = frozenset({"entry_id"})
 SHARED_PREFIXES = ("/action-library", "/api/v1/action-library")
 # Parameters naming something that belongs to a person (the owner's token, a member's account).
 PERSONAL = frozenset({"token_id", "user_id"})
+# Parameters naming something of the installation's administration (webhook endpoints and deliveries).
+ADMIN_ONLY = frozenset({"endpoint_id", "delivery_id"})
 # GET pages a sponsor may be refused (403): forms for changes, file downloads, and the audit trail
 # (kept for the people who change the plan; sponsors see gate decisions on the dashboard).
 WRITE_FORM_SEGMENTS = frozenset(
@@ -206,6 +209,10 @@ def build_world(app: Flask) -> World:
             forecast=80000,
             actual=None,
         )
+        endpoint, _ = webhooks.create_endpoint(
+            actor=people["admin"], url="https://hooks.example.test/adkar", initiative_id=initiative.id
+        )
+        delivery = webhooks.queue_test_event(endpoint=endpoint, actor=people["admin"])
         owner_token, _ = create_api_token(user=people["owner"], name="owner's script")
         for name, person in people.items():
             world.emails[name] = person.email
@@ -229,6 +236,8 @@ def build_world(app: Flask) -> World:
             "measurement_id": measurement_id,
             "benefit_id": benefit.id,
             "entry_id": entry.id,
+            "endpoint_id": endpoint.id,
+            "delivery_id": delivery.id,
             "initiative:other": others.id,  # not a URL parameter: the stranger's own initiative
         }
     return world
@@ -237,7 +246,11 @@ def build_world(app: Flask) -> World:
 def parameter_values(world: World) -> dict[str, object]:
     """A value for every URL parameter name in use; add a line here when a new name appears."""
     return {
-        **{name: world.ids[name] for name in INITIATIVE_SCOPED | PERSONAL | SHARED if name in world.ids},
+        **{
+            name: world.ids[name]
+            for name in INITIATIVE_SCOPED | PERSONAL | SHARED | ADMIN_ONLY
+            if name in world.ids
+        },
         "key": "adkar-pulse",
         "survey_key": "adkar-pulse",
         "token": secrets.token_urlsafe(24),

@@ -113,7 +113,7 @@ def test_after_the_last_attempt_the_delivery_is_failed_until_retried_by_hand(rec
 
 
 def test_a_network_error_is_recorded_and_retried(app, factory, admin):
-    endpoint, _ = services.create_endpoint(actor=admin, url="http://127.0.0.1:9/nothing-listens")
+    services.create_endpoint(actor=admin, url="http://127.0.0.1:9/nothing-listens")
     announce_committed("job.finished", {"job": {"id": 9}})
     now = utc_now()
     assert deliver_due(now=now) == 1

@@ -84,7 +84,11 @@ def test_edit_disable_rotate_test_retry_and_delete(app, admin_client, receiver):
     )
     assert saved.status_code == 302
     [endpoint] = stored(app)
-    assert (endpoint.description, endpoint.event_types, endpoint.enabled) == ("Renamed", ["job.finished"], False)
+    assert (endpoint.description, endpoint.event_types, endpoint.enabled) == (
+        "Renamed",
+        ["job.finished"],
+        False,
+    )
     assert admin_client.post(f"{base}/enabled").status_code == 302
     assert stored(app)[0].enabled is True
 

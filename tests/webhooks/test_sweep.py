@@ -62,7 +62,9 @@ def test_a_wave_is_announced_opened_once_and_closed_once(receiver, admin, plan):
     initiative, group, _ = plan
     day = today()
     pulse = wave(initiative, [group], opens_on=day, closes_on=day + timedelta(days=6))
-    scheduled = wave(initiative, [group], opens_on=day + timedelta(days=30), closes_on=day + timedelta(days=36))
+    scheduled = wave(
+        initiative, [group], opens_on=day + timedelta(days=30), closes_on=day + timedelta(days=36)
+    )
 
     assert sweep_events(today=day) == 1
     assert sweep_events(today=day) == 0
@@ -104,8 +106,15 @@ def test_a_closed_wave_reports_group_figures_only_as_published(receiver, admin, 
     data = data_of(closed)
     assert closed.event_type == "wave.closed"
     assert data["groups"] == [
-        {"id": group.id, "name": "Sales", "n": 0, "invited": 0, "response_rate": None, "suppressed": True,
-         "adoption": None}
+        {
+            "id": group.id,
+            "name": "Sales",
+            "n": 0,
+            "invited": 0,
+            "response_rate": None,
+            "suppressed": True,
+            "adoption": None,
+        }
     ]
     assert data["overall"]["n"] == 0 and data["overall"]["adoption"] is None
     assert "held" not in closed.payload
@@ -115,7 +124,12 @@ def test_waves_that_closed_long_before_they_were_seen_are_marked_silently(admin,
     endpoint_for(receiver, admin)
     initiative, group, _ = plan
     day = today()
-    old = wave(initiative, [group], opens_on=day - timedelta(days=60), closes_on=day - CLOSED_CATCH_UP - timedelta(days=1))
+    old = wave(
+        initiative,
+        [group],
+        opens_on=day - timedelta(days=60),
+        closes_on=day - CLOSED_CATCH_UP - timedelta(days=1),
+    )
     assert sweep_events(today=day) == 0
     mark = db.session.get(WaveMark, old.id)
     assert mark is not None and mark.opened_at is not None and mark.closed_at is not None
@@ -185,7 +199,9 @@ def test_a_gate_projected_to_miss_is_announced_once(receiver, admin, plan, facto
 def test_a_survey_response_never_makes_an_event(client, receiver, admin, plan, factory):
     endpoint_for(receiver, admin)
     initiative, group, _ = plan
-    pulse = wave(initiative, [group], opens_on=today() - timedelta(days=1), closes_on=today() + timedelta(days=5))
+    pulse = wave(
+        initiative, [group], opens_on=today() - timedelta(days=1), closes_on=today() + timedelta(days=5)
+    )
     tokens = [invite(pulse, group) for _ in range(K)]
     sweep_events(today=today())  # the wave's opening, announced beforehand
     before = [d.id for d in deliveries()]

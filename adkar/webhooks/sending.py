@@ -64,7 +64,7 @@ def attempt(
             status, reason = response.status_code, response.reason_phrase
     except httpx.TimeoutException:
         return Outcome(None, f"No answer within {timeout:g} s.")
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:  # ValueError: a host IDNA cannot encode
         return Outcome(None, _short(f"{type(exc).__name__}: {exc}"))
     if 200 <= status < 300:
         return Outcome(status, "")

@@ -53,8 +53,9 @@ class _GateNews:
 
 
 def sweep_events(*, today: date) -> int:
-    """Announce what has come due by `today`; returns how many events were announced. Does nothing while
-    no endpoint is enabled (gates are then compared with what was seen when one last was)."""
+    """Announce what has come due by `today`; returns how many events were announced (whether or not an
+    endpoint subscribes to them). Owns its transactions: call it with nothing pending in the session. Does
+    nothing while no endpoint is enabled (gates are then compared with what was seen when one last was)."""
     if not db.session.scalar(select(exists().where(WebhookEndpoint.enabled.is_(True)))):
         db.session.rollback()
         return 0

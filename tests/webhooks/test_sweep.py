@@ -4,6 +4,7 @@ and a survey response never makes an event."""
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timedelta
 
 import pytest
@@ -212,3 +213,30 @@ def test_a_survey_response_never_makes_an_event(client, receiver, admin, plan, f
         assert client.post(f"/s/{token}", data=form).status_code == 303
     assert [d.id for d in deliveries()] == before
     assert db.session.get(WaveGroup, (pulse.id, group.id)).n == K  # the answers were published
+
+
+def test_two_sweeps_at_once_announce_each_event_once(app, receiver, admin, plan, factory):
+    endpoint_for(receiver, admin)
+    initiative, group, _ = plan
+    day = today()
+    factory.milestone(initiative, name="Go-live", due=day + timedelta(days=30), groups=(group,))
+    for number in range(3):
+        wave(initiative, [group], opens_on=day, closes_on=day + timedelta(days=5), name=f"Pulse {number}")
+    db.session.rollback()
+    start = threading.Barrier(2)
+    counts: list[int] = []
+
+    def sweeper():
+        with app.app_context():
+            start.wait()
+            counts.append(sweep_events(today=day))
+
+    threads = [threading.Thread(target=sweeper) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(counts)[-1] == 3 and sum(counts) == 3
+    opened = deliveries("wave.opened")
+    assert len(opened) == 3 and len({d.event_id for d in opened}) == 3
+    assert sweep_events(today=day) == 0

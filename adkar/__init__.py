@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .extensions import csrf, db, limiter, login_manager
     from .jobs import queue as jobs_queue
     from .surveys.definitions import registry
+    from .webhooks import init_app as init_webhooks
 
     log_redaction.init_app(app)
     sessions.init_app(app)
@@ -44,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     jobs_queue.init_app(app)
     alerts_cli.init_app(app)
+    init_webhooks(app)
     _register_blueprints(app)
     return app
 
@@ -87,6 +89,8 @@ def _import_route_modules() -> None:
     from .surveys.responses import views as responses_views  # noqa: F401
     from .surveys.waves import series_views  # noqa: F401 - also registers the series' minute sweep
     from .surveys.waves import views as waves_views  # noqa: F401
+    from .webhooks import schedule as webhooks_schedule  # noqa: F401 - registers the minute's webhooks
+    from .webhooks import views as webhooks_views  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -107,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from .surveys.responses import bp as responses_bp
     from .surveys.waves import bp as waves_bp
     from .vendor import bp as vendor_bp
+    from .webhooks import bp as webhooks_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(alerts_bp)
@@ -123,4 +128,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(kpis_bp)
     app.register_blueprint(portfolio_bp)
     app.register_blueprint(vendor_bp)
+    app.register_blueprint(webhooks_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

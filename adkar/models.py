@@ -29,6 +29,7 @@ from .surveys.models import (
     Wave,
     WaveGroup,
 )
+from .webhooks.models import GateMark, WaveMark, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Action",
@@ -39,6 +40,7 @@ __all__ = [
     "AuditEvent",
     "Benefit",
     "ChangeRecord",
+    "GateMark",
     "GateOverride",
     "Initiative",
     "InitiativeMember",
@@ -63,5 +65,8 @@ __all__ = [
     "User",
     "Wave",
     "WaveGroup",
+    "WaveMark",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "milestone_groups",
 ]

@@ -40,6 +40,7 @@ from adkar.kpis.models import KpiMeasurement
 from adkar.plan.models import GateOverride
 from adkar.plan.roster import services as rosters
 from adkar.surveys.models import Invitation, PulseSeries, Wave, WaveGroup
+from adkar.webhooks import services as webhooks
 
 from .accounts.helpers import signed_in
 from .factories import Factory
@@ -80,6 +81,8 @@ SHARED = frozenset({"entry_id"})
 SHARED_PREFIXES = ("/action-library", "/api/v1/action-library")
 # Parameters naming something that belongs to a person (the owner's token, a member's account).
 PERSONAL = frozenset({"token_id", "user_id"})
+# Parameters naming something of the installation's administration (webhook endpoints and deliveries).
+ADMIN_ONLY = frozenset({"endpoint_id", "delivery_id"})
 # GET pages a sponsor may be refused (403): forms for changes, file downloads, the audit trail (kept for
 # the people who change the plan; sponsors see gate decisions on the dashboard), and a group's roster of
 # participants (people's e-mail addresses: personal data, for those who run the change).
@@ -227,6 +230,10 @@ def build_world(app: Flask) -> World:
         db.session.add_all([job, pulse])
         db.session.flush()
         participant = rosters.add_participant(group=group, actor=owner, email="ana@example.com", name="Ana")
+        endpoint, _ = webhooks.create_endpoint(
+            actor=people["admin"], url="https://hooks.example.test/adkar", initiative_id=initiative.id
+        )
+        delivery = webhooks.queue_test_event(endpoint=endpoint, actor=people["admin"])
         owner_token, _ = create_api_token(user=people["owner"], name="owner's script")
         for name, person in people.items():
             world.emails[name] = person.email
@@ -253,6 +260,8 @@ def build_world(app: Flask) -> World:
             "entry_id": entry.id,
             "job_id": job.id,
             "series_id": pulse.id,
+            "endpoint_id": endpoint.id,
+            "delivery_id": delivery.id,
             "initiative:other": others.id,  # not a URL parameter: the stranger's own initiative
         }
     return world
@@ -261,7 +270,11 @@ def build_world(app: Flask) -> World:
 def parameter_values(world: World) -> dict[str, object]:
     """A value for every URL parameter name in use; add a line here when a new name appears."""
     return {
-        **{name: world.ids[name] for name in INITIATIVE_SCOPED | PERSONAL | SHARED if name in world.ids},
+        **{
+            name: world.ids[name]
+            for name in INITIATIVE_SCOPED | PERSONAL | SHARED | ADMIN_ONLY
+            if name in world.ids
+        },
         "key": "adkar-pulse",
         "survey_key": "adkar-pulse",
         "token": secrets.token_urlsafe(24),

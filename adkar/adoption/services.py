@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import select
 
+from .. import events
 from ..accounts.models import User
 from ..audit import services as audit
 from ..database import begin_write
@@ -150,6 +151,11 @@ def import_figures(
         target_id=initiative.id,
         initiative_id=initiative.id,
         detail={"source": source, "created": created, "replaced": replaced, "rows": len(rows)},
+    )
+    events.announce(
+        "import.finished",
+        {"import": {"kind": "usage", "rows": len(rows), "source": source}},
+        initiative_id=initiative.id,
     )
     db.session.commit()
     return created, replaced

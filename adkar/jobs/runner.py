@@ -117,15 +117,24 @@ def _record(lease: _Lease, outcome: Done | WaitUntil) -> None:
         job.status = "failed" if outcome.failed else "done"
         job.finished_at = now
         job.next_run_at = None
-    finished = job.finished
-    data = {"job_id": job.id, "kind": job.kind, "status": job.status, "wave_id": job.wave_id}
-    data |= {"total": job.total, "succeeded": job.succeeded, "failed": job.failed}
-    initiative_id = job.initiative_id
+    if job.finished:  # announced in this transaction: subscribers' rows commit with the outcome
+        events.announce("job.finished", {"job": _job_event(job)}, initiative_id=job.initiative_id)
     db.session.commit()
-    if finished:
-        events.announce("job.finished", data, initiative_id=initiative_id)
-    elif isinstance(outcome, WaitUntil):
+    if isinstance(outcome, WaitUntil):
         queue().enqueue(lease.job_id, delay=(outcome.when - now).total_seconds())
+
+
+def _job_event(job: Job) -> dict:
+    moment = lambda value: value.isoformat(timespec="seconds") + "Z" if value else None  # noqa: E731
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "status": job.status,
+        "wave_id": job.wave_id,
+        "counts": {"total": job.total, "succeeded": job.succeeded, "failed": job.failed},
+        "started_at": moment(job.started_at),
+        "finished_at": moment(job.finished_at),
+    }
 
 
 def due_jobs(now: datetime) -> list[int]:

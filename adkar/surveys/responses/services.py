@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, false, insert, update
 from sqlalchemy.exc import IntegrityError
 
+from ... import events
 from ...audit import services as audit
 from ...config import min_group_size
 from ...database import begin_write, table_of
@@ -225,6 +226,15 @@ def store_batch(
                 target_id=wave_id,
                 initiative_id=initiative_id,
                 detail={"group_id": group_id, "count": len(batch), "source": source},
+            )
+            events.announce(  # joins this transaction: the event exists exactly when the import does
+                "import.finished",
+                {
+                    "import": {"kind": "responses", "rows": len(batch), "source": source},
+                    "wave_id": wave_id,
+                    "group_id": group_id,
+                },
+                initiative_id=initiative_id,
             )
         db.session.commit()
     except BaseException:

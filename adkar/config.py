@@ -50,6 +50,7 @@ def defaults(instance_path: str) -> dict:
         # Empty: an embedded SQLite queue in the instance folder; redis://... for several worker hosts.
         "QUEUE_URL": "",
         "MAIL_CHUNK": 20,
+        "EXPORT_BACKGROUND_ROWS": 20000,  # waves with more responses are exported by a worker
         # Outbound webhooks (adkar.webhooks): seconds to wait for a receiver; http:// outside DEBUG/TESTING;
         # private, loopback and reserved addresses as targets (SSRF defence: off unless set).
         "WEBHOOKS_TIMEOUT_SECONDS": 5,

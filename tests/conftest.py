@@ -111,9 +111,9 @@ def database_url(engine_name, request, tmp_path) -> str:
 
 
 @pytest.fixture
-def app_config(database_url) -> dict:
+def app_config(database_url, tmp_path) -> dict:
     """Override in a test module (or parametrize) to change settings."""
-    return {**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url}
+    return {**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, "EXPORTS_DIR": str(tmp_path / "exports")}
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ see the initiative 404. Exports follow the anonymity rules in adkar.surveys.resp
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -20,13 +20,15 @@ from ...audit import services as audit
 from ...config import min_group_size
 from ...database import begin_write
 from ...extensions import db
+from ...forms import EmptyForm
+from ...jobs.models import Job
 from ...plan.models import StakeholderGroup
 from ...rules.anonymity import comment_threshold
 from ...validation import Problem, ValidationFailed
 from ..definitions import registry
 from ..definitions.survey import SurveyDefinition, item_text
 from ..models import Wave, WaveGroup
-from . import bp, exports, imports
+from . import bp, export_jobs, exports, imports
 
 SHOWN_PROBLEMS = 100
 WAVE_PAGE_ENDPOINT = "waves.show"
@@ -107,6 +109,9 @@ def export_xlsx(wave_id: int):
 
 def _export(wave_id: int, kind: str):
     wave, defn = _load_wave(wave_id)
+    if export_jobs.in_background(wave):
+        flash("This wave is large, so its export is prepared in the background: use “Prepare” below.", "info")
+        return redirect(url_for(WAVE_PAGE_ENDPOINT, wave_id=wave.id, _anchor="responses-heading"), 303)
     export = exports.build_export(wave, defn, k=min_group_size())
     if export.withheld:
         html = render_template("responses/withheld.html", wave=wave, export=export, back_url=_wave_url(wave))
@@ -120,6 +125,44 @@ def _export(wave_id: int, kind: str):
         body,
         mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{exports.filename(wave, kind)}"'},
+    )
+
+
+@bp.post("/waves/<int:wave_id>/exports")
+@login_required
+def prepare_export(wave_id: int):
+    """Queue the export of a large wave; the file appears on the wave page when the worker has made it."""
+    wave, _defn = _load_wave(wave_id)
+    fmt = request.form.get("format", "")
+    if not EmptyForm().validate_on_submit() or fmt not in export_jobs.FORMATS:
+        abort(400, "Choose CSV or XLSX.")
+    withheld = exports.withheld_reason(exports.wave_total(wave), min_group_size())
+    if withheld:
+        abort(409, withheld)
+    export_jobs.queue_export(wave=wave, fmt=fmt, actor=current_user)
+    flash("The export is being prepared; it appears below when it is ready.", "success")
+    return redirect(url_for(WAVE_PAGE_ENDPOINT, wave_id=wave.id, _anchor="responses-heading"))
+
+
+@bp.get("/exports/<int:job_id>/download")
+@login_required
+def download_export(job_id: int):
+    """The file of a finished background export, for the person who asked (and admins), for a day."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.kind != export_jobs.EXPORT_KIND or job.initiative_id is None:
+        abort(404)
+    load_initiative(current_user, job.initiative_id, write=True)
+    if job.created_by != current_user.id and current_user.role != "admin":
+        abort(404)
+    path = export_jobs.export_file(job)
+    if path is None:
+        abort(404)
+    fmt = job.params.get("format")
+    return send_file(
+        path,
+        mimetype="text/csv" if fmt == "csv" else exports.XLSX_MEDIA_TYPE,
+        as_attachment=True,
+        download_name=str(job.params.get("filename") or path.name),
     )
 
 

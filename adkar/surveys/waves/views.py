@@ -24,7 +24,7 @@ from ..definitions.survey import survey_title
 from ..invitations import mail_jobs, schedule, sending
 from ..invitations import services as invitations
 from ..models import Wave
-from ..responses import exports
+from ..responses import export_jobs, exports
 from . import bp, series
 from . import services as waves
 from .forms import (
@@ -173,6 +173,8 @@ def _render_wave(wave: Wave, status: int = 200, **forms):
         "total": total,
         # The exports' own rule (surveys.responses.exports): the page offers downloads exactly when they hold rows.
         "exports_open": exports.withheld_reason(total.published, k) is None,
+        "exports_in_background": can_write and export_jobs.in_background(wave),
+        "export_jobs": export_jobs.recent_exports(wave, current_user) if can_write else [],
         "email_counts": invitations.email_counts(wave),
         "mail_jobs": mail_jobs.wave_jobs(wave) if can_write else [],
         "open_links": {wg.group_id: wg.open_link_hash is not None for wg in wave.wave_groups},

@@ -1,0 +1,146 @@
+"""Exports of large waves built on a worker: the request queues a job, the worker writes the file (the same
+anonymous rows as a direct download, adkar.surveys.responses.exports), the person who asked downloads it from
+the wave page for a day; then the file is deleted.
+
+Waves with more responses than ADKAR_EXPORT_BACKGROUND_ROWS (20,000) are exported this way, so no request
+holds a worker for the seconds a large XLSX takes.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from ...accounts.models import User
+from ...audit import services as audit
+from ...config import min_group_size
+from ...database import begin_write
+from ...extensions import db
+from ...jobs import services as jobs
+from ...jobs.models import Job
+from ...jobs.registry import Done, Lease, WaitUntil, every_minute, handles
+from ...timeutil import utc_now
+from ..definitions import registry
+from ..models import Wave
+from . import exports
+
+EXPORT_KIND = "responses.export"
+DEFAULT_BACKGROUND_ROWS = 20_000
+KEPT = timedelta(hours=24)
+FORMATS = ("csv", "xlsx")
+
+
+def background_rows() -> int:
+    return int(current_app.config.get("EXPORT_BACKGROUND_ROWS") or DEFAULT_BACKGROUND_ROWS)
+
+
+def in_background(wave: Wave) -> bool:
+    return exports.wave_total(wave) > background_rows()
+
+
+def exports_dir() -> Path:
+    """ADKAR_EXPORTS_DIR, else `exports/` in the instance folder; private to the app's user."""
+    configured = current_app.config.get("EXPORTS_DIR")
+    folder = Path(configured) if configured else Path(current_app.instance_path) / "exports"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def queue_export(*, wave: Wave, fmt: str, actor: User) -> int:
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    begin_write()
+    job = jobs.create(
+        kind=EXPORT_KIND,
+        total=1,
+        params={"format": fmt},
+        initiative_id=wave.initiative_id,
+        wave_id=wave.id,
+        created_by=actor.id,
+    )
+    job_id = job.id
+    db.session.commit()
+    jobs.start(job_id)
+    return job_id
+
+
+@handles(EXPORT_KIND)
+def run_export(job_id: int, lease: Lease) -> Done | WaitUntil:
+    job = db.session.get(Job, job_id)
+    wave = db.session.get(Wave, job.wave_id) if job and job.wave_id else None
+    definition = registry.get(wave.survey_key) if wave else None
+    if job is None or wave is None or definition is None:
+        return Done("The wave or its survey is gone.", failed=True)
+    fmt = str(job.params.get("format"))
+    export = exports.build_export(wave, definition, k=min_group_size())
+    if export.withheld:
+        return Done(export.withheld, failed=True)
+    body = exports.to_csv(export) if fmt == "csv" else exports.to_xlsx(export)
+    name = f"{job_id}-{secrets.token_hex(12)}.{fmt}"
+    path = exports_dir() / name
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(body)
+    rows = len(export.rows)
+    begin_write()
+    job = db.session.get(Job, job_id)
+    assert job is not None
+    job.params = {**job.params, "file": name, "rows": rows, "filename": exports.filename(wave, fmt)}
+    jobs.add_counts(job_id, succeeded=1)
+    audit.record(
+        user_id=job.created_by,
+        action="responses.export",
+        target_type="wave",
+        target_id=wave.id,
+        initiative_id=wave.initiative_id,
+        detail={"format": fmt, "rows": rows, "background": True},
+    )
+    db.session.commit()
+    until = (utc_now() + KEPT).strftime("%Y-%m-%d %H:%M")
+    return Done(f"{rows:,} rows ready to download until {until} UTC.")
+
+
+def export_file(job: Job) -> Path | None:
+    name = (job.params or {}).get("file")
+    if job.kind != EXPORT_KIND or job.status != "done" or not name:
+        return None
+    path = exports_dir() / str(name)
+    return path if path.is_file() else None
+
+
+def recent_exports(wave: Wave, user: User, *, limit: int = 5) -> list[Job]:
+    """The user's own exports of this wave, newest first (an export is for the person who asked)."""
+    return list(
+        db.session.scalars(
+            select(Job)
+            .where(Job.wave_id == wave.id, Job.kind == EXPORT_KIND, Job.created_by == user.id)
+            .order_by(Job.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+@every_minute("export-cleanup")
+def remove_expired(now: datetime) -> int:
+    """Delete export files older than a day; the job stays, saying the file is gone."""
+    removed = 0
+    expired = db.session.scalars(
+        select(Job).where(Job.kind == EXPORT_KIND, Job.status == "done", Job.finished_at < now - KEPT)
+    ).all()
+    for job in expired:
+        name = (job.params or {}).get("file")
+        if not name:
+            continue
+        (exports_dir() / str(name)).unlink(missing_ok=True)
+        begin_write()
+        job.params = {**job.params, "file": None}
+        job.message = "The file was deleted a day after it was made; prepare the export again."
+        db.session.commit()
+        removed += 1
+    db.session.rollback()
+    return removed

@@ -11,11 +11,14 @@ internationalised domain is sent in punycode, and a non-ASCII mailbox name needs
 
 from __future__ import annotations
 
+import email.policy
+import io
 import smtplib
 import ssl
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from email import generator
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -37,6 +40,11 @@ class RecipientRefused(MailError):
 
 class RecipientDeferred(MailError):
     """The server answered 4xx for this message (mailbox busy, greylisting): try it again later."""
+
+
+class DeliveryUncertain(MailError):
+    """The connection broke after the message was handed over: it may have been delivered, so it must be
+    reported, never sent again; the connection itself is gone."""
 
 
 @dataclass(frozen=True)
@@ -94,46 +102,76 @@ def _flag(value: Any) -> bool:
 
 
 class Mailer:
-    """An open SMTP connection; `send` one message at a time, the connection closes with the block."""
+    """An open SMTP connection; `send` one message at a time, the connection closes with the block.
+
+    The SMTP dialogue is spelled out (MAIL, RCPT, DATA) rather than left to `send_message`, because where a
+    fault happens decides what it means: before DATA nothing was handed over and trying again later is safe;
+    once the message is being handed over, a broken connection or a timeout may follow a delivery, so it is
+    DeliveryUncertain and must not be sent a second time.
+    """
 
     def __init__(self, smtp: smtplib.SMTP, sender: str) -> None:
         self._smtp = smtp
         self.sender = sender
 
     def send(self, mail: Mail) -> None:
+        smtp = self._smtp
         to = transport_address(mail.to)
         try:
-            self._smtp.ehlo_or_helo_if_needed()
+            smtp.ehlo_or_helo_if_needed()
         except (smtplib.SMTPException, OSError) as exc:
             raise MailError(f"The connection to the mail server failed: {exc}") from exc
-        if not to.isascii() and not self._smtp.has_extn("smtputf8"):
+        international = not to.isascii()
+        if international and not smtp.has_extn("smtputf8"):
             raise RecipientRefused(
                 f"{mail.to} has a non-ASCII mailbox name and the mail server does not offer SMTPUTF8."
             )
-        message = build_message(mail, sender=self.sender)
+        data = _wire_bytes(build_message(mail, sender=self.sender), international=international)
+        options = ["SMTPUTF8", "BODY=8BITMIME"] if international else []
         try:
-            refused = self._smtp.send_message(message, to_addrs=[to])
-        except smtplib.SMTPRecipientsRefused as exc:
-            codes = [code for code, _text in exc.recipients.values()]
-            if codes and all(400 <= code < 500 for code in codes):
-                raise RecipientDeferred(f"The mail server deferred {mail.to} ({codes[0]}).") from exc
-            raise RecipientRefused(f"The mail server refused {mail.to}.") from exc
-        except smtplib.SMTPNotSupportedError as exc:
-            raise RecipientRefused(
-                f"{mail.to} needs SMTPUTF8, which the mail server does not offer."
-            ) from exc
-        except smtplib.SMTPSenderRefused as exc:
-            raise MailError(
-                f"The mail server refused the sender address {self.sender} (check ADKAR_SMTP_SENDER)."
-            ) from exc
-        except smtplib.SMTPDataError as exc:
+            code, _ = smtp.mail(self.sender, options)
+            if code != 250:
+                _reset(smtp)
+                raise MailError(
+                    f"The mail server refused the sender address {self.sender} ({code}; check "
+                    "ADKAR_SMTP_SENDER)."
+                )
+            code, _ = smtp.rcpt(to)
+            if code not in (250, 251):
+                _reset(smtp)
+                if 400 <= code < 500:
+                    raise RecipientDeferred(f"The mail server deferred {mail.to} ({code}).")
+                raise RecipientRefused(f"The mail server refused {mail.to}.")
+        except MailError:
+            raise
+        except (smtplib.SMTPException, OSError) as exc:
+            raise MailError(f"The connection to the mail server failed while sending: {exc}") from exc
+        try:
+            smtp.data(data)
+        except smtplib.SMTPDataError as exc:  # an explicit answer: nothing was accepted
+            _reset(smtp)
             if 500 <= exc.smtp_code < 600:
                 raise RecipientRefused(f"The mail server refused the message to {mail.to}.") from exc
             raise RecipientDeferred(f"The mail server deferred the message ({exc.smtp_code}).") from exc
         except (smtplib.SMTPException, OSError) as exc:
-            raise MailError(f"The connection to the mail server failed while sending: {exc}") from exc
-        if refused:
-            raise RecipientRefused(f"The mail server refused {mail.to}.")
+            raise DeliveryUncertain(
+                "The connection broke while the message was handed over; it may have arrived, so it is not "
+                f"sent again ({exc or type(exc).__name__})."
+            ) from exc
+
+
+def _reset(smtp: smtplib.SMTP) -> None:
+    """Abandon the current message so the connection can carry the next (RSET); a dead one fails later."""
+    with suppress(smtplib.SMTPException, OSError):
+        smtp.rset()
+
+
+def _wire_bytes(message: EmailMessage, *, international: bool) -> bytes:
+    """The message as smtplib's send_message would put it on the wire (UTF-8 headers only with SMTPUTF8)."""
+    buffer = io.BytesIO()
+    policy = email.policy.SMTPUTF8 if international else email.policy.SMTP
+    generator.BytesGenerator(buffer, policy=policy).flatten(message, linesep="\r\n")
+    return buffer.getvalue()
 
 
 @contextmanager

@@ -99,6 +99,9 @@ def _send_due(job_id: int, shared: WaveMail, mailer: mail.Mailer, lease: Lease) 
                 results[item.delivery_id] = ("failed", str(exc))
             except mail.RecipientDeferred as exc:
                 results[item.delivery_id] = ("retry", str(exc))
+            except mail.DeliveryUncertain as exc:
+                broken = str(exc)
+                results[item.delivery_id] = ("uncertain", str(exc))
             except mail.MailError as exc:
                 broken = str(exc)
                 results[item.delivery_id] = ("retry", broken)
@@ -246,6 +249,10 @@ def _settle(job_id: int, planned: list[_Planned], results: dict[int, tuple[str, 
         if outcome == "sent":
             row.status, row.sent_at, row.error, row.next_attempt_at = "sent", now, None, None
             sent_links.append(item.invitation_id)
+            continue
+        if outcome == "uncertain":  # it may have arrived: reported, never sent again, its link kept
+            row.status, row.error, row.next_attempt_at = "failed", (error or INTERRUPTED)[:300], None
+            failed += 1
             continue
         _withdraw(item)
         row.error = (error or "")[:300]

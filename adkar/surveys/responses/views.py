@@ -28,7 +28,7 @@ from ...validation import Problem, ValidationFailed
 from ..definitions import registry
 from ..definitions.survey import SurveyDefinition, item_text
 from ..models import Wave, WaveGroup
-from . import bp, export_jobs, exports, imports
+from . import bp, export_jobs, exports, import_jobs, imports
 
 SHOWN_PROBLEMS = 100
 WAVE_PAGE_ENDPOINT = "waves.show"
@@ -62,8 +62,18 @@ def import_csv(wave_id: int):
     form.group_id.choices = _group_choices(wave)
     if not form.validate_on_submit():
         return _import_page(wave, defn, form, [], 400 if request.method == "POST" else 200)
+    data = form.file.data.read()
+    if len(data) > import_jobs.background_bytes():
+        try:
+            import_jobs.queue_import(wave=wave, group_id=form.group_id.data, data=data, actor=current_user)
+        except ValidationFailed as exc:
+            return _import_page(wave, defn, form, exc.problems, 400)
+        flash(
+            "The file is being checked and imported in the background; the outcome appears below.", "success"
+        )
+        return redirect(url_for("responses.import_csv", wave_id=wave.id))
     try:
-        rows = imports.rows_from_csv(defn, form.file.data)
+        rows = imports.rows_from_csv(defn, data)
         count = imports.import_rows(
             wave=wave, group_id=form.group_id.data, rows=rows, actor_id=current_user.id, source="csv"
         )
@@ -218,4 +228,8 @@ def _import_page(wave: Wave, defn: SurveyDefinition, form, problems: list[Proble
         withheld=exports.withheld_reason(total, k, held=exports.held_when_unpublished(wave, total)),
         comment_k=comment_threshold(k),
         back_url=_wave_url(wave),
+        import_jobs=[
+            (job, [Problem(**p) for p in job.params.get("problems", [])], job.params.get("more_problems", 0))
+            for job in import_jobs.recent_imports(wave, current_user)
+        ],
     ), status

@@ -1,0 +1,126 @@
+"""Large response imports run on a worker: the upload is kept in a private file until the worker has checked
+and stored it (all or nothing, as a direct import), then deleted; the import page shows the outcome and every
+problem by row and column.
+
+Files over ADKAR_IMPORT_BACKGROUND_BYTES (1 MB, about 2,000 rows with comments) go this way, so no request holds
+a web worker for the seconds a 10,000-row file takes to check and publish.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from ...accounts.models import User
+from ...database import begin_write
+from ...extensions import db
+from ...jobs import services as jobs
+from ...jobs.models import Job
+from ...jobs.registry import Done, Lease, WaitUntil, handles
+from ...validation import ValidationFailed
+from ..definitions import registry
+from ..models import Wave
+from . import imports
+
+IMPORT_KIND = "responses.import"
+DEFAULT_BACKGROUND_BYTES = 1_000_000
+SHOWN_PROBLEMS = 100
+
+
+def background_bytes() -> int:
+    return int(current_app.config.get("IMPORT_BACKGROUND_BYTES") or DEFAULT_BACKGROUND_BYTES)
+
+
+def _uploads_dir() -> Path:
+    configured = current_app.config.get("EXPORTS_DIR")
+    base = Path(configured) if configured else Path(current_app.instance_path) / "exports"
+    folder = base / "uploads"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def queue_import(*, wave: Wave, group_id: int, data: bytes, actor: User) -> int:
+    """Keep the upload (mode 0600) and queue its import; problems with the group are refused at once."""
+    if problems := imports.group_problems(wave, group_id):
+        raise ValidationFailed(problems)
+    name = f"{secrets.token_hex(16)}.csv"
+    descriptor = os.open(_uploads_dir() / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+    begin_write()
+    job = jobs.create(
+        kind=IMPORT_KIND,
+        total=0,
+        params={"file": name, "group_id": group_id, "bytes": len(data)},
+        initiative_id=wave.initiative_id,
+        wave_id=wave.id,
+        created_by=actor.id,
+    )
+    job_id = job.id
+    db.session.commit()
+    jobs.start(job_id)
+    return job_id
+
+
+@handles(IMPORT_KIND)
+def run_import(job_id: int, lease: Lease) -> Done | WaitUntil:
+    job = db.session.get(Job, job_id)
+    if job is None:
+        return Done("The job is gone.", failed=True)
+    path = _uploads_dir() / str(job.params.get("file"))
+    wave = db.session.get(Wave, job.wave_id) if job.wave_id else None
+    definition = registry.get(wave.survey_key) if wave else None
+    try:
+        if wave is None or definition is None or not path.is_file() or job.created_by is None:
+            return Done(
+                "The wave, its survey, the uploaded file or the person who sent it is gone.", failed=True
+            )
+        group_id = int(job.params["group_id"])
+        try:
+            rows = imports.rows_from_csv(definition, path.read_bytes())
+            count = imports.import_rows(
+                wave=wave, group_id=group_id, rows=rows, actor_id=job.created_by, source="csv"
+            )
+        except ValidationFailed as exc:
+            db.session.rollback()
+            _record_problems(job_id, exc)
+            shown = len(exc.problems)
+            return Done(
+                f"Nothing was imported: {shown:,} problem{'s' if shown != 1 else ''} in the file.",
+                failed=True,
+            )
+        begin_write()
+        jobs.add_counts(job_id, total=count, succeeded=count)
+        db.session.commit()
+        held = imports.held_imports(wave, group_id)
+        note = f" {held:,} held until the group has k imported answers." if held else ""
+        return Done(f"Imported {count:,} response{'s' if count != 1 else ''}.{note}")
+    finally:
+        path.unlink(missing_ok=True)  # the upload never outlives its import
+
+
+def _record_problems(job_id: int, exc: ValidationFailed) -> None:
+    begin_write()
+    job = db.session.get(Job, job_id)
+    assert job is not None
+    job.params = {
+        **job.params,
+        "problems": [p.as_dict() for p in exc.problems[:SHOWN_PROBLEMS]],
+        "more_problems": max(0, len(exc.problems) - SHOWN_PROBLEMS),
+    }
+    db.session.commit()
+
+
+def recent_imports(wave: Wave, user: User, *, limit: int = 5) -> list[Job]:
+    return list(
+        db.session.scalars(
+            select(Job)
+            .where(Job.wave_id == wave.id, Job.kind == IMPORT_KIND, Job.created_by == user.id)
+            .order_by(Job.id.desc())
+            .limit(limit)
+        )
+    )

@@ -533,3 +533,10 @@ def test_emailed_links_open_the_survey_page_and_replaced_ones_do_not(client, pla
     new = Mailbox.token(mailbox.messages[1])
     assert client.get(f"/s/{new}").status_code == 200
     assert client.get(f"/s/{old}").status_code == 404
+
+
+def test_a_name_is_escaped_in_the_html_part_and_kept_in_the_text(plan, mailbox):
+    invite(plan, new_wave(plan), [Recipient("ana@example.com", "<b>Ana</b> & Co")])
+    message = mailbox.messages[0]
+    assert "Hello &lt;b&gt;Ana&lt;/b&gt; &amp; Co," in message.get_body(("html",)).get_content()
+    assert message.get_body(("plain",)).get_content().startswith("Hello <b>Ana</b> & Co,")

@@ -119,6 +119,8 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
             "SECRET_KEY": "browser-tests",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
             "RATELIMIT_ENABLED": False,
+            "QUEUE_URL": "immediate",  # jobs run in the request's thread, as in the rest of the suite
+            "EXPORTS_DIR": str(path.parent / "exports"),
         }
     )
     upgrade(app)

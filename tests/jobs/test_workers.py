@@ -116,6 +116,11 @@ def worker(app, **settings: object) -> Iterator[subprocess.Popen]:
             process.stderr.close()
 
 
+def invited(mailbox: Mailbox) -> list[str]:
+    """The invitations received: a worker's minute sweep may also mail alerts to the plan's users."""
+    return [a for a in mailbox.addresses() if a.endswith("@example.com")]
+
+
 def wait_for(condition, *, timeout: float = 60, what: str = "") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -153,7 +158,7 @@ def final_states(job_id: int) -> dict[str, tuple[str, str | None]]:
 
 
 def assert_exactly_once_or_reported(mailbox: Mailbox, job_id: int, people: list[str]) -> Counter:
-    received = Counter(mailbox.addresses())
+    received = Counter(invited(mailbox))
     assert max(received.values(), default=0) <= 1, "somebody got two copies"
     states = final_states(job_id)
     assert set(states) == set(people)
@@ -170,7 +175,7 @@ def test_a_worker_sends_a_batch_queued_by_the_web_process(app, plan, mailbox):
     with worker(app):
         job_id, people = queue(plan, wave, 30)
         wait_for(lambda: finished(job_id), what="the batch")
-    assert sorted(mailbox.addresses()) == sorted(people)
+    assert sorted(invited(mailbox)) == sorted(people)
     assert db.session.get(Job, job_id).status == "done"
 
 
@@ -180,10 +185,10 @@ def test_a_worker_killed_mid_batch_leaves_nobody_unsent_or_sent_twice(app, plan,
     settings = {"MAIL_CHUNK": 10, "JOB_LEASE_SECONDS": 2}
     with worker(app, **settings) as first:
         job_id, people = queue(plan, wave, 60)
-        wait_for(lambda: len(mailbox.messages) >= 15, what="the first messages")
+        wait_for(lambda: len(invited(mailbox)) >= 15, what="the first messages")
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
-    got_before_restart = len(mailbox.messages)
+    got_before_restart = len(invited(mailbox))
     assert got_before_restart < 60 and not finished(job_id)
     time.sleep(2.5)  # the dead worker's lease runs out
     mailbox.delay = 0.0
@@ -200,7 +205,7 @@ def test_a_queue_store_that_lost_its_messages_does_not_lose_the_job(app, plan, m
     lose_messages(app, queue_url)
     with worker(app):
         wait_for(lambda: finished(job_id), what="the job found again in the database")
-    assert sorted(mailbox.addresses()) == sorted(people)
+    assert sorted(invited(mailbox)) == sorted(people)
 
 
 def lose_messages(app, queue_url: str) -> None:

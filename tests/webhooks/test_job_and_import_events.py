@@ -57,7 +57,7 @@ def test_a_finished_e_mail_job_is_announced_with_its_counts(receiver, admin, pla
     assert job["counts"] == {"total": 2, "succeeded": 1, "failed": 1}
     assert "ana@example.com" not in str(delivery.payload)  # counts, never addresses
 
-    runner.minute(utc_now() + timedelta(seconds=5))  # a worker's sweep sends it
+    runner.minute(utc_now() + timedelta(seconds=5))  # a worker's sweep sends it (and any alerts due)
     (received,) = receiver.received
     assert received.verified is not None and body_of(received)["type"] == "job.finished"
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from datetime import time as clock
 
 import pytest
-from sqlalchemy import String, Text, select, update
+from sqlalchemy import select, update
 
 from adkar.extensions import db
 from adkar.jobs import runner
@@ -20,17 +20,15 @@ from adkar.jobs.models import Job
 from adkar.surveys.invitations import delivery, sending
 from adkar.surveys.invitations.sending import Recipient
 from adkar.surveys.models import Invitation, MailDelivery, MailOptOut
-from adkar.surveys.responses.services import AlreadyAnswered, hash_key, record_response
+from adkar.surveys.responses.services import AlreadyAnswered
 from adkar.timeutil import today, utc_now
 from adkar.validation import ValidationFailed
 
 from . import wave_support
 from .mailbox import Mailbox, free_port, smtp_server
+from .test_invitations import answer, every_stored_text, works
 from .wave_support import count, fresh_wave, new_wave, text, wave_group
 from .wavedata import count_held
-
-SCORES = dict.fromkeys(("awareness", "desire", "knowledge", "ability", "reinforcement"), 4.0)
-ANSWERS = dict.fromkeys(("aw1", "de1", "kn1", "ab1", "re1"), 4)
 
 fast_password_hashing = wave_support.fast_password_hashing
 plan = wave_support.plan
@@ -86,34 +84,6 @@ def make_due(job_id: int) -> None:
     )
     db.session.execute(update(Job).where(Job.id == job_id).values(next_run_at=past))
     db.session.commit()
-
-
-def answer(wave, group_id: int, token: str) -> None:
-    record_response(
-        wave_id=wave.id,
-        group_id=group_id,
-        answers=ANSWERS,
-        scores=SCORES,
-        comment=None,
-        invitation_token_hash=hash_key(token),
-    )
-
-
-def works(token: str) -> bool:
-    db.session.rollback()
-    used = db.session.scalar(select(Invitation.used).where(Invitation.token_hash == hash_key(token)))
-    return used is False
-
-
-def every_stored_text() -> str:
-    db.session.rollback()
-    values = []
-    for table in db.metadata.sorted_tables:
-        columns = [c for c in table.columns if isinstance(c.type, String | Text)]
-        if columns:
-            for row in db.session.execute(select(*columns)):
-                values.extend(str(v) for v in row if v is not None)
-    return "\n".join(values)
 
 
 def unsubscribe_token(message) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from adkar.extensions import db
 from adkar.jobs.models import Job
-from adkar.surveys.responses import import_jobs
+from adkar.surveys.responses import import_jobs, job_files
 from adkar.validation import ValidationFailed
 
 from .test_imports import HEADER, upload
@@ -31,7 +31,7 @@ def signed_in(client, auth, factory):
 
 def uploads_left(app) -> list[Path]:
     with app.app_context():
-        return list(import_jobs._uploads_dir().iterdir())
+        return list(job_files.uploads_dir().iterdir())
 
 
 def import_job() -> Job:

@@ -26,12 +26,13 @@ from ...jobs import services as jobs
 from ...jobs.models import Job
 from ...jobs.registry import Done, Lease, WaitUntil, handles
 from ...timeutil import utc_now
-from ..models import Invitation, MailDelivery, Wave, WaveGroup
+from ..models import Invitation, MailDelivery, Wave
 from ..responses.services import hash_key
 from ..waves.services import wave_status
 from .compose import WaveMail, compose, wave_mail
 from .opt_outs import opted_out
 from .sending import EMAIL_KIND, REMINDER_KIND
+from .services import add_invited
 
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
 MAX_ATTEMPTS = len(BACKOFF) + 1
@@ -207,7 +208,7 @@ def _new_links(rows: list[MailDelivery]) -> list[_Planned]:
         row.invitation_id = invitation.id
         per_group[row.group_id] = per_group.get(row.group_id, 0) + 1
     for group_id, count in per_group.items():
-        _add_invited(wave_id, group_id, count)
+        add_invited(wave_id, group_id, count)
     return [_planned(row, invitation, token, None) for row, invitation, token in fresh]
 
 
@@ -235,14 +236,6 @@ def _renewed_links(rows: list[MailDelivery]) -> list[_Planned]:
         invitation.token_hash = hash_key(token)
         planned.append(_planned(row, invitation, token, old_hash))
     return planned
-
-
-def _add_invited(wave_id: int, group_id: int, count: int) -> None:
-    db.session.execute(
-        update(WaveGroup)
-        .where(WaveGroup.wave_id == wave_id, WaveGroup.group_id == group_id)
-        .values(invited=WaveGroup.invited + count)
-    )
 
 
 def _settle(job_id: int, planned: list[_Planned], results: dict[int, tuple[str, str | None]]) -> None:
@@ -292,7 +285,7 @@ def _withdraw(item: _Planned) -> None:
     )
     withdrawn = cast(CursorResult, result).rowcount
     if withdrawn:
-        _add_invited(item.wave_id, item.group_id, -withdrawn)
+        add_invited(item.wave_id, item.group_id, -withdrawn)
 
 
 def _defer_due(job_id: int, error: str) -> None:

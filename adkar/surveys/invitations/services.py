@@ -100,7 +100,7 @@ def issue_links(*, wave: Wave, group_id: int, count: int, actor: User) -> list[s
             [{"wave_id": wave.id, "group_id": group_id, "token_hash": hash_key(t)} for t in tokens]
         ),
     )
-    _add_invited(wave.id, group_id, count)
+    add_invited(wave.id, group_id, count)
     audit.record(
         user_id=actor.id,
         action="invitation.links",
@@ -120,7 +120,7 @@ def _in_random_order(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def _add_invited(wave_id: int, group_id: int, count: int) -> None:
+def add_invited(wave_id: int, group_id: int, count: int) -> None:
     db.session.execute(
         update(WaveGroup)
         .where(WaveGroup.wave_id == wave_id, WaveGroup.group_id == group_id)

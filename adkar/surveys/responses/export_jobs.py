@@ -8,7 +8,6 @@ holds a worker for the seconds a large XLSX takes.
 
 from __future__ import annotations
 
-import os
 import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -28,6 +27,7 @@ from ...timeutil import utc_now
 from ..definitions import registry
 from ..models import Wave
 from . import exports
+from .job_files import exports_dir, write_private
 
 EXPORT_KIND = "responses.export"
 DEFAULT_BACKGROUND_ROWS = 20_000
@@ -41,14 +41,6 @@ def background_rows() -> int:
 
 def in_background(wave: Wave) -> bool:
     return exports.wave_total(wave) > background_rows()
-
-
-def exports_dir() -> Path:
-    """ADKAR_EXPORTS_DIR, else `exports/` in the instance folder; private to the app's user."""
-    configured = current_app.config.get("EXPORTS_DIR")
-    folder = Path(configured) if configured else Path(current_app.instance_path) / "exports"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
 
 
 def queue_export(*, wave: Wave, fmt: str, actor: User) -> int:
@@ -83,9 +75,7 @@ def run_export(job_id: int, lease: Lease) -> Done | WaitUntil:
     body = exports.to_csv(export) if fmt == "csv" else exports.to_xlsx(export)
     name = f"{job_id}-{secrets.token_hex(12)}.{fmt}"
     path = exports_dir() / name
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(body)
+    write_private(path, body)
     rows = len(export.rows)
     begin_write()
     job = db.session.get(Job, job_id)

@@ -8,9 +8,7 @@ a web worker for the seconds a 10,000-row file takes to check and publish.
 
 from __future__ import annotations
 
-import os
 import secrets
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
@@ -25,6 +23,7 @@ from ...validation import ValidationFailed
 from ..definitions import registry
 from ..models import Wave
 from . import imports
+from .job_files import uploads_dir, write_private
 
 IMPORT_KIND = "responses.import"
 DEFAULT_BACKGROUND_BYTES = 1_000_000
@@ -35,22 +34,12 @@ def background_bytes() -> int:
     return int(current_app.config.get("IMPORT_BACKGROUND_BYTES") or DEFAULT_BACKGROUND_BYTES)
 
 
-def _uploads_dir() -> Path:
-    configured = current_app.config.get("EXPORTS_DIR")
-    base = Path(configured) if configured else Path(current_app.instance_path) / "exports"
-    folder = base / "uploads"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
-
-
 def queue_import(*, wave: Wave, group_id: int, data: bytes, actor: User) -> int:
     """Keep the upload (mode 0600) and queue its import; problems with the group are refused at once."""
     if problems := imports.group_problems(wave, group_id):
         raise ValidationFailed(problems)
     name = f"{secrets.token_hex(16)}.csv"
-    descriptor = os.open(_uploads_dir() / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
+    write_private(uploads_dir() / name, data)
     begin_write()
     job = jobs.create(
         kind=IMPORT_KIND,
@@ -71,7 +60,7 @@ def run_import(job_id: int, lease: Lease) -> Done | WaitUntil:
     job = db.session.get(Job, job_id)
     if job is None:
         return Done("The job is gone.", failed=True)
-    path = _uploads_dir() / str(job.params.get("file"))
+    path = uploads_dir() / str(job.params.get("file"))
     wave = db.session.get(Wave, job.wave_id) if job.wave_id else None
     definition = registry.get(wave.survey_key) if wave else None
     try:

@@ -52,6 +52,7 @@ def defaults(instance_path: str) -> dict:
         "MAIL_CHUNK": 20,
         "EXPORT_BACKGROUND_ROWS": 20000,  # waves with more responses are exported by a worker
         "IMPORT_BACKGROUND_BYTES": 1_000_000,  # response CSV uploads larger than this are imported by a worker
+        "REPORT_BACKGROUND_CELLS": 1000,  # initiatives with more groups x waves get their HTML report from a worker
         # Outbound webhooks (adkar.webhooks): seconds to wait for a receiver; http:// outside DEBUG/TESTING;
         # private, loopback and reserved addresses as targets (SSRF defence: off unless set).
         "WEBHOOKS_TIMEOUT_SECONDS": 5,

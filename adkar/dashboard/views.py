@@ -6,11 +6,13 @@ context.py / wave_view.py), rules in `plan.services.override_gate`.
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..access import WRITE, access_level, load_initiative
 from ..extensions import db
+from ..forms import EmptyForm
+from ..jobs import services as jobs
 from ..plan import services as plan_services
 from ..plan.models import Initiative, Milestone
 from ..plan.views import register_plan_panel
@@ -18,7 +20,7 @@ from ..readiness import figures as readiness
 from ..surveys.models import Wave
 from ..timeutil import today
 from ..validation import ValidationFailed
-from . import bp, exports
+from . import bp, exports, report_jobs
 from . import report as html_report
 from .context import build_dashboard, computed_gate
 from .forms import OverrideForm
@@ -32,6 +34,7 @@ bp.record_once(lambda state: register_plan_panel(state.app, plan_timeline))
 def _render_dashboard(initiative: Initiative, *, forms: dict[int, OverrideForm] | None = None, status=200):
     can_write = access_level(current_user, initiative) == WRITE
     board = build_dashboard(initiative)
+    large = report_jobs.in_background(len(board.report.group_ids) * len(board.report.waves))
     forms = dict(forms or {})
     open_gates = {row.milestone_id for row in board.gates if row.can_override}
     for milestone_id, form in list(forms.items()):
@@ -47,6 +50,9 @@ def _render_dashboard(initiative: Initiative, *, forms: dict[int, OverrideForm] 
         initiative=initiative,
         can_write=can_write,
         override_forms=forms if can_write else {},
+        report_in_background=large,
+        report_jobs=report_jobs.recent_reports(initiative, current_user) if large else [],
+        report_form=EmptyForm(),
         **labels(),
     )
     return page, status
@@ -123,6 +129,12 @@ def export_xlsx(initiative_id: int):
 @login_required
 def report(initiative_id: int):
     initiative = load_initiative(current_user, initiative_id)
+    if report_jobs.in_background(report_jobs.report_cells(initiative)):
+        flash(
+            "This initiative is large, so its report is prepared in the background: use “Prepare report”.",
+            "info",
+        )
+        return redirect(url_for("dashboard.show", initiative_id=initiative.id, _anchor="reports-heading"))
     response = _download(
         html_report.render(initiative),
         "text/html",
@@ -130,6 +142,32 @@ def report(initiative_id: int):
     )
     response.headers["Content-Security-Policy"] = html_report.CSP
     return response
+
+
+@bp.post("/initiatives/<int:initiative_id>/reports")
+@login_required
+def prepare_report(initiative_id: int):
+    """Queue the report of a large initiative; it appears on the dashboard when the worker has made it."""
+    initiative = load_initiative(current_user, initiative_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400, "The form expired; reload the page and try again.")
+    report_jobs.queue_report(initiative=initiative, actor=current_user)
+    flash("The report is being prepared; it appears below the figures when it is ready.", "success")
+    return redirect(url_for("dashboard.show", initiative_id=initiative.id, _anchor="reports-heading"))
+
+
+@bp.get("/initiatives/<int:initiative_id>/reports.json")
+@login_required
+def report_progress(initiative_id: int):
+    """The user's recent reports of the initiative, for the dashboard's live progress (job-progress.js)."""
+    initiative = load_initiative(current_user, initiative_id)
+    return jsonify(
+        {
+            "jobs": [
+                jobs.progress(job).as_dict() for job in report_jobs.recent_reports(initiative, current_user)
+            ]
+        }
+    )
 
 
 def _download(body: bytes | str, mimetype: str, name: str) -> Response:

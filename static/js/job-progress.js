@@ -1,5 +1,7 @@
-// Live progress of the wave's e-mail jobs: polls jobs.json every 3 seconds while a job is unfinished and
-// updates the status, sent, pending and failed cells. No inline script (strict CSP).
+// Live progress of background jobs (a wave's e-mail, an initiative's reports): polls the section's
+// data-jobs-url every 3 seconds while a job is unfinished and updates the cells it has (status, sent, pending,
+// failed, message). A section marked data-reload-when-done reloads once a job finishes, so its download link
+// appears. No inline script (strict CSP).
 (function () {
   "use strict";
 
@@ -29,10 +31,17 @@
     return false;
   }
 
+  var reloadWhenDone = section.hasAttribute("data-reload-when-done");
+
   function update(data) {
     data.jobs.forEach(function (job) {
       var row = section.querySelector('tr[data-job-id="' + job.id + '"]');
       if (!row) {
+        return;
+      }
+      var cell = row.querySelector('[data-field="status"]');
+      if (reloadWhenDone && FINISHED[job.status] && cell && !FINISHED[cell.textContent.trim()]) {
+        window.location.reload();
         return;
       }
       setCell(row, "status", job.status);

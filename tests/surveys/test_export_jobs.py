@@ -13,7 +13,7 @@ from adkar.jobs import runner
 from adkar.jobs.models import Job
 from adkar.plan.models import InitiativeMember
 from adkar.surveys.definitions import registry
-from adkar.surveys.responses import export_jobs, exports
+from adkar.surveys.responses import export_jobs, exports, job_files
 from adkar.timeutil import utc_now
 
 from .wavedata import add_responses, make_wave
@@ -54,7 +54,7 @@ def test_a_large_wave_s_export_is_prepared_by_a_worker_and_matches_the_direct_fi
     expected = exports.to_csv(exports.build_export(wave, registry.get(wave.survey_key), k=5))
     assert downloaded.data == expected
     downloaded.close()
-    assert oct(export_jobs.export_file(job).stat().st_mode)[-3:] == "600"
+    assert oct(job_files.job_file(job).stat().st_mode)[-3:] == "600"
 
 
 def test_only_the_person_who_asked_downloads_it(client, auth, large, factory):
@@ -76,7 +76,7 @@ def test_the_file_is_deleted_after_a_day(client, large):
     wave, _owner = large
     client.post(f"/waves/{wave.id}/exports", data={"format": "csv"})
     job = export_job()
-    path = export_jobs.export_file(job)
+    path = job_files.job_file(job)
     runner.minute((utc_now() + timedelta(hours=25)).replace(minute=1))  # not a fifth minute: no alerts
     assert not path.exists()
     assert client.get(f"/exports/{job.id}/download").status_code == 404

@@ -8,10 +8,6 @@ holds a worker for the seconds a large XLSX takes.
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime, timedelta
-from pathlib import Path
-
 from flask import current_app
 from sqlalchemy import select
 
@@ -22,16 +18,14 @@ from ...database import begin_write
 from ...extensions import db
 from ...jobs import services as jobs
 from ...jobs.models import Job
-from ...jobs.registry import Done, Lease, WaitUntil, every_minute, handles
+from ...jobs.registry import Done, Lease, WaitUntil, handles
 from ...timeutil import utc_now
 from ..definitions import registry
 from ..models import Wave
-from . import exports
-from .job_files import exports_dir, write_private
+from . import exports, job_files
 
 EXPORT_KIND = "responses.export"
 DEFAULT_BACKGROUND_ROWS = 20_000
-KEPT = timedelta(hours=24)
 FORMATS = ("csv", "xlsx")
 
 
@@ -73,14 +67,19 @@ def run_export(job_id: int, lease: Lease) -> Done | WaitUntil:
     if export.withheld:
         return Done(export.withheld, failed=True)
     body = exports.to_csv(export) if fmt == "csv" else exports.to_xlsx(export)
-    name = f"{job_id}-{secrets.token_hex(12)}.{fmt}"
-    path = exports_dir() / name
-    write_private(path, body)
+    name = job_files.store_result(job_id, fmt, body)
     rows = len(export.rows)
     begin_write()
     job = db.session.get(Job, job_id)
     assert job is not None
-    job.params = {**job.params, "file": name, "rows": rows, "filename": exports.filename(wave, fmt)}
+    job.params = {
+        **job.params,
+        "download": name,
+        "rows": rows,
+        "filename": exports.filename(wave, fmt),
+        "mimetype": "text/csv" if fmt == "csv" else exports.XLSX_MEDIA_TYPE,
+        "access": "write",
+    }
     jobs.add_counts(job_id, succeeded=1)
     audit.record(
         user_id=job.created_by,
@@ -91,16 +90,7 @@ def run_export(job_id: int, lease: Lease) -> Done | WaitUntil:
         detail={"format": fmt, "rows": rows, "background": True},
     )
     db.session.commit()
-    until = (utc_now() + KEPT).strftime("%Y-%m-%d %H:%M")
-    return Done(f"{rows:,} rows ready to download until {until} UTC.")
-
-
-def export_file(job: Job) -> Path | None:
-    name = (job.params or {}).get("file")
-    if job.kind != EXPORT_KIND or job.status != "done" or not name:
-        return None
-    path = exports_dir() / str(name)
-    return path if path.is_file() else None
+    return Done(f"{rows:,} rows ready to download until {job_files.kept_until(utc_now())} UTC.")
 
 
 def recent_exports(wave: Wave, user: User, *, limit: int = 5) -> list[Job]:
@@ -113,24 +103,3 @@ def recent_exports(wave: Wave, user: User, *, limit: int = 5) -> list[Job]:
             .limit(limit)
         )
     )
-
-
-@every_minute("export-cleanup")
-def remove_expired(now: datetime) -> int:
-    """Delete export files older than a day; the job stays, saying the file is gone."""
-    removed = 0
-    expired = db.session.scalars(
-        select(Job).where(Job.kind == EXPORT_KIND, Job.status == "done", Job.finished_at < now - KEPT)
-    ).all()
-    for job in expired:
-        name = (job.params or {}).get("file")
-        if not name:
-            continue
-        (exports_dir() / str(name)).unlink(missing_ok=True)
-        begin_write()
-        job.params = {**job.params, "file": None}
-        job.message = "The file was deleted a day after it was made; prepare the export again."
-        db.session.commit()
-        removed += 1
-    db.session.rollback()
-    return removed

@@ -28,7 +28,7 @@ from ...validation import Problem, ValidationFailed
 from ..definitions import registry
 from ..definitions.survey import SurveyDefinition, item_text
 from ..models import Wave, WaveGroup
-from . import bp, export_jobs, exports, import_jobs, imports
+from . import bp, export_jobs, exports, import_jobs, imports, job_files
 
 SHOWN_PROBLEMS = 100
 WAVE_PAGE_ENDPOINT = "waves.show"
@@ -157,20 +157,20 @@ def prepare_export(wave_id: int):
 @bp.get("/exports/<int:job_id>/download")
 @login_required
 def download_export(job_id: int):
-    """The file of a finished background export, for the person who asked (and admins), for a day."""
+    """The file a background job made (a large wave's export, an initiative's report), for the person who
+    asked (and admins), for a day. Response data needs write access to the initiative; a report, read."""
     job = db.session.get(Job, job_id)
-    if job is None or job.kind != export_jobs.EXPORT_KIND or job.initiative_id is None:
+    if job is None or job.initiative_id is None or job.created_by is None:
         abort(404)
-    load_initiative(current_user, job.initiative_id, write=True)
+    load_initiative(current_user, job.initiative_id, write=job.params.get("access") != "read")
     if job.created_by != current_user.id and current_user.role != "admin":
         abort(404)
-    path = export_jobs.export_file(job)
+    path = job_files.job_file(job)
     if path is None:
         abort(404)
-    fmt = job.params.get("format")
     return send_file(
         path,
-        mimetype="text/csv" if fmt == "csv" else exports.XLSX_MEDIA_TYPE,
+        mimetype=str(job.params.get("mimetype") or "application/octet-stream"),
         as_attachment=True,
         download_name=str(job.params.get("filename") or path.name),
     )

@@ -179,6 +179,7 @@ def create_links(wave_id: int):
             recipients=people,
             actor=user,
             send_when=values["send_when"],
+            language=values["language"],
         )
         if queued.job_id is None:
             raise ValidationFailed.one(

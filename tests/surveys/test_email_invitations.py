@@ -14,6 +14,7 @@ from datetime import time as clock
 import pytest
 from sqlalchemy import select, update
 
+from adkar.accounts.services import create_api_token
 from adkar.extensions import db
 from adkar.jobs import runner
 from adkar.jobs.models import Job
@@ -510,3 +511,58 @@ def test_a_name_is_escaped_in_the_html_part_and_kept_in_the_text(plan, mailbox):
     message = mailbox.messages[0]
     assert "Hello &lt;b&gt;Ana&lt;/b&gt; &amp; Co," in message.get_body(("html",)).get_content()
     assert message.get_body(("plain",)).get_content().startswith("Hello <b>Ana</b> & Co,")
+
+
+def test_pasted_addresses_get_the_language_chosen_for_them(client, auth, plan, mailbox):
+    wave = new_wave(plan)
+    auth.login(plan.owner.email)
+    page = text(client.get(f"/waves/{wave.id}"))
+    assert 'name="email-language"' in page and ">Français</option>" in page
+    client.post(
+        f"/waves/{wave.id}/emails",
+        data={"email-group": plan.groups[0].id, "email-emails": "anne@example.com", "email-language": "fr"},
+    )
+    (message,) = mailbox.to("anne@example.com")
+    assert message.get_body(("plain",)).get_content().startswith("Bonjour,")
+    assert db.session.scalars(select(MailDelivery.language)).all() == ["fr"]
+
+
+def test_a_recipient_s_own_language_wins_over_the_batch_s(plan, mailbox):
+    wave = new_wave(plan)
+    invite(plan, wave, [Recipient("jo@example.com", "", "de"), "anne@example.com"], language="fr")
+    languages = dict(db.session.execute(select(MailDelivery.email, MailDelivery.language)).all())
+    assert languages == {"jo@example.com": "de", "anne@example.com": "fr"}
+
+
+def test_a_language_the_survey_lacks_is_refused_and_nothing_is_queued(client, auth, plan, mailbox):
+    wave = new_wave(plan)
+    with pytest.raises(ValidationFailed) as caught:
+        invite(plan, wave, ["anne@example.com"], language="es")
+    assert caught.value.problems[0].field == "language"
+    assert "'es' is not one of them" in caught.value.problems[0].message
+    db.session.rollback()
+    auth.login(plan.owner.email)
+    response = client.post(
+        f"/waves/{wave.id}/emails",
+        data={"email-group": plan.groups[0].id, "email-emails": "anne@example.com", "email-language": "es"},
+    )
+    assert response.status_code == 400 and "Not a valid choice" in text(response)
+    assert mailbox.messages == [] and count(Job) == 0 and count(MailDelivery) == 0
+
+
+def test_the_api_takes_the_batch_s_language_and_refuses_one_the_survey_lacks(client, plan, mailbox):
+    wave = new_wave(plan)
+    _record, token = create_api_token(user=plan.owner, name="script")
+    headers = {"Authorization": f"Bearer {token}"}
+    body = {"group_id": plan.groups[0].id, "send": "email", "recipients": [{"email": "anne@example.com"}]}
+    refused = client.post(
+        f"/api/v1/waves/{wave.id}/invitations", json=body | {"language": "es"}, headers=headers
+    )
+    assert refused.status_code in (400, 422)
+    assert "'es' is not one of them" in refused.get_data(as_text=True)
+    assert count(Job) == 0 and count(MailDelivery) == 0
+    answer = client.post(
+        f"/api/v1/waves/{wave.id}/invitations", json=body | {"language": "de"}, headers=headers
+    )
+    assert answer.status_code == 202
+    assert mailbox.to("anne@example.com")[0].get_body(("plain",)).get_content().startswith("Guten Tag,")

@@ -151,3 +151,11 @@ class InvitationsIn(Body):
         OneOf(("now", "open")),
         Field(description="With send=email: now, or on the opening day of a wave that has not opened."),
     ] = "now"
+    language: Annotated[
+        str,
+        Text(max_length=12, blank=True),
+        Field(
+            description="With send=email: the language of recipients who name none, one of the wave's "
+            "survey's languages (GET /surveys/{key}); en when not given."
+        ),
+    ] = ""

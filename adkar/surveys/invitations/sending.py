@@ -22,8 +22,10 @@ from ...database import begin_write
 from ...extensions import db
 from ...jobs import services as jobs
 from ...plan.models import StakeholderGroup
+from ...plan.roster.models import DEFAULT_LANGUAGE
 from ...plan.roster.services import roster_recipients
 from ...validation import Problem, ValidationFailed
+from ..definitions import registry
 from ..models import Invitation, MailDelivery, Wave, WaveGroup
 from ..waves.services import wave_status
 from .opt_outs import opted_out
@@ -51,6 +53,22 @@ class Queued:
     already_invited: list[str] = field(default_factory=list)
     unsubscribed: list[str] = field(default_factory=list)
     over_headcount: str | None = None
+
+
+def survey_languages(wave: Wave) -> tuple[str, ...]:
+    definition = registry.get(wave.survey_key)
+    return definition.languages if definition else (DEFAULT_LANGUAGE,)
+
+
+def invitation_language(wave: Wave, language: str) -> str:
+    """The language for recipients who name none; ValidationFailed when the wave's survey lacks it."""
+    code = (language or "").strip().lower() or DEFAULT_LANGUAGE
+    languages = survey_languages(wave)
+    if code not in languages:
+        raise ValidationFailed.one(
+            f"The survey of this wave is in {', '.join(languages)}; {code!r} is not one of them.", "language"
+        )
+    return code
 
 
 def roster_of(group_id: int) -> list[Recipient]:
@@ -131,12 +149,18 @@ def queue_invitations(
     actor: User,
     send_when: str = "now",
     base: str | None = None,
+    language: str = "",
 ) -> Queued:
     """One delivery per new address (addresses invited to this wave before are skipped), one job.
 
-    `send_when="open"` holds a scheduled wave's mail until its opening day.
+    `send_when="open"` holds a scheduled wave's mail until its opening day. `language`, one of the wave's
+    survey's languages, is for recipients who name none (pasted addresses); otherwise they get English.
     """
-    people = clean_recipients(recipients)
+    default_language = invitation_language(wave, language)
+    people = [
+        p if p.language else Recipient(p.email, p.name, default_language)
+        for p in clean_recipients(recipients)
+    ]
     begin_write()
     refuse_when_closed(wave)
     wave_group = wave_group_of(wave, group_id)

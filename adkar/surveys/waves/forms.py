@@ -23,11 +23,12 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ... import dates
 from ...plan.forms import choices
 from ...plan.models import Initiative
+from ...plan.roster.models import DEFAULT_LANGUAGE, LANGUAGE_NAMES
 from ...timeutil import today as current_day
 from ...validation import ValidationFailed
 from ..definitions import registry
 from ..definitions.survey import survey_title
-from ..invitations.sending import MAX_EMAIL_BATCH
+from ..invitations.sending import MAX_EMAIL_BATCH, survey_languages
 from ..invitations.services import MAX_BATCH
 from ..models import Wave
 from .services import MAX_NAME, MAX_PURPOSE, default_survey
@@ -164,9 +165,17 @@ class EmailInviteForm(FlaskForm):
         default="now",
         description="Messages go out from the background worker; this page shows their progress.",
     )
+    language = SelectField(
+        "Language",
+        description="The language of these invitations and of the survey they open (each person can still "
+        "switch on the survey page).",
+    )
 
     def for_wave(self, wave: Wave) -> EmailInviteForm:
         self.group.choices = _group_choices(wave)
+        self.language.choices = [(c, LANGUAGE_NAMES.get(c, (c, c))[1]) for c in survey_languages(wave)]
+        if not self.language.data:
+            self.language.data = DEFAULT_LANGUAGE  # every survey has it (the fallback language)
         return self
 
 

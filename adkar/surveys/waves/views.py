@@ -288,6 +288,7 @@ def emails(wave_id: int):
             recipients=sending.recipients_from_text(form.emails.data or ""),
             actor=current_user,
             send_when=form.send_when.data or "now",
+            language=form.language.data or "",
         )
     except ValidationFailed as exc:
         form.emails.errors = [p.message for p in exc.problems]

@@ -133,3 +133,33 @@ class Server:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+class QueueWorker:
+    """`with QueueWorker(env, workdir):` a `flask --app adkar worker` beside the app's gunicorn, as in
+    production: the respondents' requests wake it to publish their groups' batches."""
+
+    def __init__(self, env: dict[str, str], workdir: Path, name: str, threads: int = 1) -> None:
+        self.env = env
+        self.threads = threads
+        self.log_path = workdir / f"worker-{name}.log"
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> QueueWorker:
+        command = [sys.executable, "-m", "flask", "--app", "adkar", "worker", "--threads", str(self.threads)]
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                command, cwd=REPO, env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT
+            )
+        return self
+
+    def __exit__(self, *exc) -> None:
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)

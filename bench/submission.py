@@ -4,7 +4,8 @@ Both servers run side by side and are loaded in turn, a few rounds each, so a ch
 speed during the run weighs on both. Each thread first opens one form (GET /s/<token>), as the browser
 does; the other links' forms carry the nonce their pages would, signed by the app with the servers' key.
 The timed part is the POST of the answers, each to a fresh single-use link, through the one write path
-(held, sealed, then published k at a time). Afterwards the used links and the received answers (held or
+(held, sealed, then published k at a time by a queue worker running beside the server, as in production,
+on the same two cores). Afterwards the used links and the received answers (held or
 published) must each have grown by exactly the number of 303 replies, and the tallies by the published ones.
 """
 
@@ -25,7 +26,7 @@ from .datagen import answer_sets, respondents, split
 from .httpclient import Client, expect, form_nonce
 from .options import ServerModel
 from .progress import say
-from .server import Server
+from .server import QueueWorker, Server
 
 THROUGHPUT_GOAL = 0.6  # issue 15: the single write path, clarity over the last 0.1x
 P99_GOAL = 4.0
@@ -147,6 +148,7 @@ def measure(ctx: Context, model: ServerModel) -> tuple[dict, dict]:
     with (
         Server(FLOOR_SPEC, model, ctx.floor_env(), ctx.workdir, f"{ctx.engine}-floor") as floor_server,
         Server(APP_SPEC, model, ctx.app_env(), ctx.workdir, f"{ctx.engine}-app") as app_server,
+        QueueWorker(ctx.app_env(), ctx.workdir, f"{ctx.engine}-{model.label.replace(':', '-')}"),
     ):
         for prepare in app_preparers:
             for server, runs, prepared in (

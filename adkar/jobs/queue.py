@@ -21,12 +21,17 @@ IMMEDIATE = "immediate"
 class Queue:
     huey: Huey
     run_task: Any
+    wake_task: Any
 
     def enqueue(self, job_id: int, *, delay: float | None = None) -> None:
         if delay and delay > 0:
             self.run_task.schedule(args=(job_id,), delay=delay)
         else:
             self.run_task(job_id)
+
+    def wake(self, name: str, *args: int | str) -> None:
+        """Hand a registered wake-up (adkar.jobs.registry.wakes) its arguments; `immediate` runs it now."""
+        self.wake_task(name, *args)
 
 
 def _make_huey(app: Flask) -> Huey:
@@ -56,13 +61,18 @@ def init_app(app: Flask) -> None:
         with app.app_context():
             runner.run(job_id)
 
+    def wake(name: str, *args: int | str) -> None:
+        with app.app_context():
+            runner.wake(name, *args)
+
     def every_minute() -> None:
         with app.app_context():
             runner.minute()
 
     run_task = huey.task(name="adkar.run_job")(run_job)
+    wake_task = huey.task(name="adkar.wake")(wake)
     huey.periodic_task(crontab(minute="*"), name="adkar.every_minute")(every_minute)
-    app.extensions["adkar.queue"] = Queue(huey=huey, run_task=run_task)
+    app.extensions["adkar.queue"] = Queue(huey=huey, run_task=run_task, wake_task=wake_task)
 
 
 def queue() -> Queue:

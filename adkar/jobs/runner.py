@@ -22,7 +22,7 @@ from ..extensions import db
 from ..timeutil import utc_now
 from .models import FINISHED, Job
 from .queue import queue
-from .registry import Done, WaitUntil, handler_for, periodic_work
+from .registry import Done, WaitUntil, handler_for, periodic_work, wake_up_for
 
 DEFAULT_LEASE_SECONDS = 120
 MAX_CRASHES = 3  # a handler that raises this often is a bug, not bad luck: the job fails
@@ -150,6 +150,19 @@ def due_jobs(now: datetime) -> list[int]:
             .order_by(Job.id)
         )
     )
+
+
+def wake(name: str, *args: int | str) -> None:
+    """Run a wake-up; a failure is logged and left to the minute's periodic work, which does the same."""
+    work = wake_up_for(name)
+    if work is None:
+        log.error("no wake-up is registered as %r", name)
+        return
+    try:
+        work(*args)
+    except Exception:
+        db.session.rollback()
+        log.exception("wake-up %s failed; the minute's periodic work will catch up", name)
 
 
 def minute(now: datetime | None = None) -> None:

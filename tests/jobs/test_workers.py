@@ -214,3 +214,42 @@ def lose_messages(app, queue_url: str) -> None:
     assert huey.pending_count() >= 1
     huey.flush()
     assert huey.pending_count() == 0
+
+
+# --- publishing held answers ------------------------------------------------------------------------------
+
+
+def hold_a_batch(factory) -> int:
+    """k personal-link answers received while no worker runs: held, none published."""
+    from adkar.config import min_group_size
+
+    from ..surveys.test_record_response import record
+    from ..surveys.wavedata import count_held, count_responses, invite, make_wave
+
+    wave, (group,), _owner = make_wave(factory)
+    k = min_group_size()
+    for _ in range(k):
+        record(wave, group, invite(wave, group))
+    assert (count_held(), count_responses()) == (k, 0)  # the request woke a worker; it did not publish
+    return k
+
+
+def published() -> int:
+    from ..surveys.wavedata import count_responses
+
+    db.session.rollback()
+    return count_responses()
+
+
+def test_a_worker_publishes_the_batch_the_k_th_answer_completed(app, factory, mailbox):
+    k = hold_a_batch(factory)
+    assert app.extensions["adkar.queue"].huey.pending_count() == 1  # one wake-up, for the whole batch
+    with worker(app):
+        wait_for(lambda: published() == k, what="the batch published by the worker")
+
+
+def test_a_lost_wake_up_costs_a_minute_not_the_batch(app, factory, mailbox, queue_url):
+    k = hold_a_batch(factory)
+    lose_messages(app, queue_url)
+    with worker(app):  # its start-up sweep runs the minute's work: every complete batch is published
+        wait_for(lambda: published() == k, what="the batch published by the minute's sweep")

@@ -276,22 +276,21 @@ def _write(connection: Connection, link: Link, submission: Submission, **spend: 
     return received
 
 
-def _publish(connection: Connection, received: Received) -> None:
-    """Publish the group's batch when this answer completed one, on the connection that held it. The
-    answer is durable already, so a failure here is logged for `flask release-answers` to retry, never
-    shown to the respondent."""
+def _publish(received: Received) -> None:
+    """Wake a worker to publish the group's batch when this answer completed one. The answer is durable
+    already, so a failure here is logged for the worker's minute (or `flask release-answers`) to catch up,
+    never shown to the respondent."""
     kind = received.kind
     try:
-        publication.publish_when_complete(connection, kind, received.waiting)
+        publication.request_publication(kind, received.waiting)
     except Exception:
-        connection.rollback()
-        log.exception("publishing the held answers of wave %s group %s failed", kind.wave_id, kind.group_id)
+        log.exception("waking a worker to publish wave %s group %s failed", kind.wave_id, kind.group_id)
 
 
 def submit(kind: Kind, token: str, form: Mapping[str, Any], *, check_nonce: bool = True) -> Submitted:
     """Check and store one respondent POST: the link is resolved and the form's nonce and answers checked,
     then one write transaction marks the token used (or stores the form's receipt) and holds the answers,
-    sealed; once it has committed, the group's batch is published if this answer made k of its kind
+    sealed; once it has committed, a worker is woken to publish the group's batch if this answer made k of its kind
     (adkar.surveys.responses.publication). The marking re-checks that the token is unused, so two tabs store once.
 
     A form whose nonce fails comes back with its answers ("page expired"), never stored. `check_nonce=False`
@@ -306,8 +305,8 @@ def submit(kind: Kind, token: str, form: Mapping[str, Any], *, check_nonce: bool
         submission, receipt = checked
         token_hash = link.token_hash if link.kind == "personal" else None
         received = _write(connection, link, submission, receipt=receipt, invitation_token_hash=token_hash)
-        if received is not None:
-            _publish(connection, received)
+    if received is not None:
+        _publish(received)
     return Submitted(link=link, stored=True)
 
 

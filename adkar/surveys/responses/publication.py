@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 import numpy as np
@@ -33,6 +33,8 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, select
 from ...config import min_group_size
 from ...database import start_writing, table_of
 from ...extensions import db
+from ...jobs.queue import queue
+from ...jobs.registry import every_minute, wakes
 from ...timeutil import today
 from ..definitions import registry
 from ..definitions.survey import SurveyDefinition
@@ -42,6 +44,7 @@ from .column_check import ScoredBatch
 
 Source = Literal["personal", "open", "import"]
 SOURCES: tuple[Source, ...] = ("personal", "open", "import")
+PUBLISH_WAKE_UP = "responses.publish"
 
 _held, _wave_groups = table_of(HeldAnswer), table_of(WaveGroup)
 _INSERT_HELD = insert(_held)
@@ -225,28 +228,44 @@ def waiting(connection: Connection, kind: HeldGroup) -> int:
     return held_count(connection, kind)
 
 
-def publish_when_complete(connection: Connection, kind: HeldGroup, waiting: int) -> int:
-    """Once the transaction that held an answer has committed (never inside it), on the same connection:
-    publish `kind`'s batch in a transaction of its own when `waiting`, counted by that transaction,
-    reached k. Returns how many were published."""
-    k = min_group_size()
-    if waiting < k:
-        return 0
-    start_writing(connection)
-    published = publish(connection, kind, at_least=k)
-    connection.commit()
-    return published
+def request_publication(kind: HeldGroup, waiting: int) -> None:
+    """Once the transaction that held an answer has committed (never inside it): when `waiting`, counted by
+    that transaction, reached k, wake a worker to publish the batch in a transaction of its own. The
+    respondent's request does not wait for it, and the publication's time is the worker's, not the k-th
+    respondent's. A lost wake-up costs a minute: the worker's periodic work publishes every complete batch."""
+    if waiting >= min_group_size():
+        queue().wake(PUBLISH_WAKE_UP, kind.wave_id, kind.group_id, kind.source)
+
+
+@wakes(PUBLISH_WAKE_UP)
+def publish_woken(wave_id: int, group_id: int, source: str) -> int:
+    if source not in SOURCES:
+        raise ValueError(f"unknown answer source {source!r}")
+    return publish_if_ready(HeldGroup(int(wave_id), int(group_id), source))
 
 
 def publish_if_ready(kind: HeldGroup) -> int:
-    """Publish `kind`'s held answers once there are k of them, counting afresh (`flask release-answers`)."""
+    """Publish `kind`'s held answers once there are k of them, counting afresh, in a transaction of its
+    own; returns how many were published."""
+    k = min_group_size()
     with db.engine.connect() as connection:
-        return publish_when_complete(connection, kind, held_count(connection, kind))
+        if held_count(connection, kind) < k:
+            return 0
+        start_writing(connection)
+        published = publish(connection, kind, at_least=k)
+        connection.commit()
+        return published
+
+
+@every_minute("held-answers")
+def publish_each_minute(now: datetime) -> int:
+    """Batches whose wake-up was lost (a queue store that restarted, a worker that died) wait a minute."""
+    return publish_all_ready()
 
 
 def publish_all_ready() -> int:
-    """Publish every group and kind that holds at least k answers (`flask release-answers`: after k was
-    lowered, or when a process stopped between holding an answer and publishing its batch)."""
+    """Publish every group and kind that holds at least k answers (the worker's minute; `flask
+    release-answers`, after k was lowered)."""
     k = min_group_size()
     with db.engine.connect() as connection:
         ready = [HeldGroup(w, g, s) for w, g, s in connection.execute(_READY, {"k": k})]

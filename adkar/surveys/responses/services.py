@@ -94,7 +94,7 @@ def record_response(
     except BaseException:
         db.session.rollback()
         raise
-    publication.publish_if_ready(received.kind)
+    publication.request_publication(received.kind, received.waiting)
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def write_response(
     """The one way a response is received, in the caller's write transaction: the token marked used (or
     the open-link form's receipt stored) and the sealed answers held (adkar.surveys.responses.publication). Nothing
     readable is written here, and the response is published, with others of its kind, only after this
-    transaction commits (`publication.publish_when_complete`, with what it returns). Raises AlreadyAnswered
+    transaction commits (`publication.request_publication`, with what it returns). Raises AlreadyAnswered
     before writing anything when the token or form was used; the caller's transaction must then be rolled
     back.
 

@@ -219,18 +219,22 @@ def lose_messages(app, queue_url: str) -> None:
 # --- publishing held answers ------------------------------------------------------------------------------
 
 
-def hold_a_batch(factory) -> int:
-    """k personal-link answers received while no worker runs: held, none published."""
-    from adkar.config import min_group_size
-
+def hold_answers(factory, count: int) -> None:
+    """`count` personal-link answers received while no worker runs: held, none published."""
     from ..surveys.test_record_response import record
     from ..surveys.wavedata import count_held, count_responses, invite, make_wave
 
     wave, (group,), _owner = make_wave(factory)
-    k = min_group_size()
-    for _ in range(k):
+    for _ in range(count):
         record(wave, group, invite(wave, group))
-    assert (count_held(), count_responses()) == (k, 0)  # the request woke a worker; it did not publish
+    assert (count_held(), count_responses()) == (count, 0)  # the requests woke a worker; none published
+
+
+def hold_a_batch(factory) -> int:
+    from adkar.config import min_group_size
+
+    k = min_group_size()
+    hold_answers(factory, k)
     return k
 
 
@@ -253,3 +257,14 @@ def test_a_lost_wake_up_costs_a_minute_not_the_batch(app, factory, mailbox, queu
     lose_messages(app, queue_url)
     with worker(app):  # its start-up sweep runs the minute's work: every complete batch is published
         wait_for(lambda: published() == k, what="the batch published by the minute's sweep")
+
+
+def test_one_wake_up_per_batch_however_many_answers_wait(app, factory, mailbox):
+    from adkar.config import min_group_size
+
+    k = min_group_size()
+    pending = app.extensions["adkar.queue"].huey.pending_count
+    hold_answers(factory, 2 * k + 1)
+    assert pending() == 2  # at k and at 2k: the answers in between join a batch already announced
+    with worker(app):
+        wait_for(lambda: published() == 2 * k + 1, what="every waiting answer published together")

@@ -230,10 +230,12 @@ def waiting(connection: Connection, kind: HeldGroup) -> int:
 
 def request_publication(kind: HeldGroup, waiting: int) -> None:
     """Once the transaction that held an answer has committed (never inside it): when `waiting`, counted by
-    that transaction, reached k, wake a worker to publish the batch in a transaction of its own. The
+    that transaction, reached k (or 2k, 3k... while no worker has published), wake a worker to publish the
+    batch in a transaction of its own; the answers held meanwhile are published with it. The
     respondent's request does not wait for it, and the publication's time is the worker's, not the k-th
     respondent's. A lost wake-up costs a minute: the worker's periodic work publishes every complete batch."""
-    if waiting >= min_group_size():
+    k = min_group_size()
+    if waiting >= k and waiting % k == 0:  # once per batch: later answers join the batch being published
         queue().wake(PUBLISH_WAKE_UP, kind.wave_id, kind.group_id, kind.source)
 
 

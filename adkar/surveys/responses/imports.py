@@ -73,7 +73,7 @@ def check_rows(defn: SurveyDefinition, records: Sequence[tuple[int, Mapping[str,
         plain, comment = split_answers(defn, clean)
         rows.append((plain, checker.score(clean), comment))
     if problems:
-        raise ValidationFailed(_capped(problems))
+        raise ValidationFailed(capped(problems))
     return ScoredBatch.from_rows(rows)
 
 
@@ -109,9 +109,9 @@ def rows_from_payload(defn: SurveyDefinition, responses: Any) -> ScoredBatch:
     try:
         batch = check_rows(defn, records) if records else None
     except ValidationFailed as exc:
-        raise ValidationFailed(_capped(shape + _with_fields(exc.problems))) from None
+        raise ValidationFailed(capped(shape + _with_fields(exc.problems))) from None
     if shape or batch is None:
-        raise ValidationFailed(_capped(shape))
+        raise ValidationFailed(capped(shape))
     return batch
 
 
@@ -179,7 +179,7 @@ def _with_fields(problems: list[Problem]) -> list[Problem]:
     return problems
 
 
-def _capped(problems: list[Problem]) -> list[Problem]:
+def capped(problems: list[Problem]) -> list[Problem]:
     if len(problems) <= MAX_PROBLEMS:
         return problems
     rest = len(problems) - MAX_PROBLEMS

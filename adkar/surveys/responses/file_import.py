@@ -21,8 +21,8 @@ from ..definitions.survey import SurveyDefinition, item_text
 from ..models import Wave, WaveGroup
 from . import imports
 from .answer_values import Scale, labels_help
-from .column_mapping import GROUP, IGNORE, Proposal, propose
 from .column_check import ScoredBatch
+from .column_mapping import GROUP, IGNORE, Proposal, propose
 from .services import store_batches
 from .source_files import SourceTable
 

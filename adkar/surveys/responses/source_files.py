@@ -98,7 +98,10 @@ def read_source(data: bytes, filename: str = "", *, max_bytes: int = MAX_BYTES) 
 def decode(data: bytes) -> tuple[str, str]:
     """(text, how it was read): a BOM decides (UTF-8, UTF-16), else UTF-8, else Windows-1252."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "UTF-8 (with BOM)"
+        try:
+            return data[3:].decode("utf-8"), "UTF-8 (with BOM)"
+        except UnicodeDecodeError as exc:
+            raise ValidationFailed.one(f"The file starts like UTF-8 but is not. {_SAVE_AS_HELP}") from exc
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "UTF-16"

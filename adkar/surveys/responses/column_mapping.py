@@ -20,6 +20,8 @@ from .source_files import SourceColumn
 GROUP = "group"
 IGNORE = "ignore"
 FUZZY_AT_LEAST = 0.82
+SHORT_HEADER = 40
+"""Only a header this short is recognised by a part ("Work e-mail"): a statement may mention e-mail."""
 
 IDENTITY_NAMES = frozenset(
     {
@@ -81,11 +83,14 @@ def normalised(text: str) -> str:
 
 
 def is_identity(column: SourceColumn) -> bool:
-    """Columns that identify a person or record how a tool ran the survey: never stored, never shown."""
+    """Columns that identify a person or record how a tool ran the survey: never stored, never shown, whatever
+    a saved mapping or the form says."""
     if column.import_id and not column.import_id.upper().startswith("QID"):
         return True
     return any(
-        normalised(text) in IDENTITY_NAMES or _IDENTITY_PARTS.search(text) or _SCORE_COLUMN.match(text.strip())
+        normalised(text) in IDENTITY_NAMES
+        or (len(text) <= SHORT_HEADER and _IDENTITY_PARTS.search(text))
+        or _SCORE_COLUMN.match(text.strip())
         for text in column.texts[:1]
     )
 
@@ -101,11 +106,10 @@ def propose(
     for column in columns:
         if not column.name or column.name in proposals:
             continue
-        if saved and column.name in saved and _valid_target(defn, saved[column.name]):
-            target = saved[column.name]
-            proposal = Proposal(target, "as in the saved mapping")
-        elif is_identity(column):
+        if is_identity(column):
             proposal = Proposal(IGNORE, "identifies a person or the tool's record: never stored", True)
+        elif saved and column.name in saved and _valid_target(defn, saved[column.name]):
+            proposal = Proposal(saved[column.name], "as in the saved mapping")
         elif not group_found and any(normalised(t) in GROUP_NAMES for t in column.texts):
             proposal = Proposal(GROUP, "names the group")
         else:

@@ -109,6 +109,12 @@ def preview(
     proposals = propose(defn, table.columns)
     result.identity_columns = [name for name, p in proposals.items() if p.identity]
     positions = {column.name: column.index for column in table.columns if column.name}
+    identity = set(result.identity_columns)
+    mapping = FileMapping(
+        {name: IGNORE if name in identity else target for name, target in mapping.targets.items()},
+        mapping.group_id,
+        mapping.reverse,
+    )
     result.problems = _mapping_problems(defn, mapping, groups)
     if result.problems:
         return result

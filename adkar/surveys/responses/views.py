@@ -242,7 +242,8 @@ def _review_page(
 ):
     groups = file_import.wave_groups(wave)
     result = result or file_import.preview(defn, table, mapping, groups)
-    proposals = propose(defn, table.columns)
+    saved = saved_mappings.find(wave, source)
+    proposals = propose(defn, table.columns, saved.targets if saved else None)
     seen: set[str] = set()
     columns = []
     for column in table.columns:

@@ -239,14 +239,19 @@ def test_corrections_are_saved_per_source_and_proposed_again(client, signed_in):
     assert "Proposed: as in the saved mapping" in again
 
 
-def test_adkars_own_export_imports_back(client, signed_in, factory, auth):
-    """The anonymous export of one wave, uploaded to another with the same groups, gives the same answers."""
+@pytest.mark.parametrize("style", ["", "european"])
+def test_adkars_own_export_imports_back(client, signed_in, factory, style):
+    """The anonymous export of one wave, uploaded to another with the same groups, gives the same answers;
+    the European CSV (semicolons, decimal commas) too."""
     wave, groups, owner = signed_in
     rows = [(g.name, [((i + j) % 5) + 1 for j in range(5)], "") for g in groups for i in range(6)]
     data = tool_files.google_csv(rows, "en")
     assert confirm(client, wave, review_form(upload(client, wave, data, "a.csv").get_data(as_text=True))).status_code == 303
-    exported = client.get(f"/waves/{wave.id}/responses.csv")
+    exported = client.get(f"/waves/{wave.id}/responses.csv", query_string={"style": style})
     assert exported.status_code == 200
+    if style:
+        header, first = exported.data.decode("utf-8-sig").splitlines()[:2]
+        assert header.startswith("Group;Submitted;aw1: I understand") and re.search(r";\d,\d+;", first)
     other, other_groups, _ = make_wave(factory, groups=2, owner=owner)
 
     html = upload(client, other, exported.data, exports.filename(other, "csv")).get_data(as_text=True)

@@ -106,6 +106,7 @@ def rows_from_payload(defn: SurveyDefinition, responses: Any) -> ScoredBatch:
         records: list[tuple[int, Mapping[str, Any]]] = list(enumerate(map(_ANSWERS, responses)))
     else:
         records, shape = _records_and_shape(responses)
+    records = [(index, _whole_floats(answers)) for index, answers in records]
     try:
         batch = check_rows(defn, records) if records else None
     except ValidationFailed as exc:
@@ -116,6 +117,16 @@ def rows_from_payload(defn: SurveyDefinition, responses: Any) -> ScoredBatch:
 
 
 _ANSWERS = itemgetter("answers")
+
+
+def _whole_floats(answers: Mapping[str, Any]) -> Mapping[str, Any]:
+    """JSON numbers in JSON Schema's sense: 4.0 is the integer 4 (as many clients send it); 4.5 stays a
+    float, which the check refuses."""
+    if not any(type(value) is float for value in answers.values()):
+        return answers
+    return {
+        key: int(value) if type(value) is float and value.is_integer() else value for key, value in answers.items()
+    }
 
 
 def _records_and_shape(responses: list) -> tuple[list[tuple[int, Mapping[str, Any]]], list[Problem]]:

@@ -323,7 +323,7 @@ def _export(wave_id: int, kind: str):
         return html, 409
     _audit_export(wave, kind, len(export.rows))
     if kind == "csv":
-        body, mimetype = exports.to_csv(export), "text/csv"
+        body, mimetype = exports.to_csv(export, european=request.args.get("style") == "european"), "text/csv"
     else:
         body, mimetype = exports.to_xlsx(export), exports.XLSX_MEDIA_TYPE
     return Response(

@@ -177,7 +177,10 @@ def test_body_must_be_json(api, cast, wave):
 def test_whole_numbers_in_json_schemas_sense(api, cast, wave):
     """4.0 is the integer 4 (JSON Schema's integer), stored as 4; 4.5 is refused with its path."""
     path = f"/waves/{wave['id']}/responses"
-    half = {"group_id": wave["a"], "responses": [answers(4), {"answers": {**answers(4)["answers"], "kn1": 4.5}}]}
+    half = {
+        "group_id": wave["a"],
+        "responses": [answers(4), {"answers": {**answers(4)["answers"], "kn1": 4.5}}],
+    }
     refused = api.post(path, cast.owner.token, json=half)
     assert refused.status_code == 400
     fields = [p.get("field") for p in refused.get_json()["error"]["problems"]]

@@ -182,16 +182,21 @@ def test_a_reversed_label_scale_is_detected_and_read_by_its_labels(pulse):
 
 
 def test_a_bad_file_names_each_row_and_column_as_written_and_stores_nothing(client, signed_in):
-    wave, groups, _ = signed_in
+    wave, _groups, _ = signed_in
     rows = [*ROWS[:2], ("Vertrieb", [4, 4, 4, 4, 4], ""), *ROWS[3:]]
     data = tool_files.limesurvey_csv(rows).replace(b'"A3";"A2";"A1"', b'"A3";"A7";""', 1)
     data = data.replace(b'"A2";"A2";"A3"', b'"1.000";"A2";"A3"', 1)
 
     html = upload(client, wave, data, "results.csv").get_data(as_text=True)
 
-    assert "row 2, column “ADKAR[ab1]”: “A7” is not an answer on the agreement scale. Write a whole number" in html
+    assert (
+        "row 2, column “ADKAR[ab1]”: “A7” is not an answer on the agreement scale. Write a whole number"
+        in html
+    )
     assert "row 2, column “ADKAR[re1]”: Missing: every ADKAR statement needs an answer from 1 to 5." in html
-    assert "row 4, column “Gruppe”: “Vertrieb” is not a group of this wave: write one of Team A, Team B" in html
+    assert (
+        "row 4, column “Gruppe”: “Vertrieb” is not a group of this wave: write one of Team A, Team B" in html
+    )
     assert "row 5, column “ADKAR[aw1]”: “1.000” reads as a thousand in some languages" in html
     refused = confirm(client, wave, review_form(html))
     assert refused.status_code == 400
@@ -212,7 +217,7 @@ def test_every_group_or_none(client, signed_in):
 
 
 def test_a_missing_item_or_group_column_is_explained(client, signed_in):
-    wave, groups, _ = signed_in
+    wave, _groups, _ = signed_in
     html = upload(client, wave, tool_files.forms_xlsx(ROWS, "en"), "forms.xlsx").get_data(as_text=True)
     form = review_form(html)
     column = next(name for name, value in form.items() if value == "aw1")
@@ -225,7 +230,7 @@ def test_a_missing_item_or_group_column_is_explained(client, signed_in):
 
 
 def test_corrections_are_saved_per_source_and_proposed_again(client, signed_in):
-    wave, groups, _ = signed_in
+    wave, _groups, _ = signed_in
     data = tool_files.google_csv(ROWS, "de")  # "Kommentar" matches no statement: the practitioner says
     html = upload(client, wave, data, "Umfrage.csv", source="Google Formular").get_data(as_text=True)
     form = review_form(html)
@@ -246,7 +251,12 @@ def test_adkars_own_export_imports_back(client, signed_in, factory, style):
     wave, groups, owner = signed_in
     rows = [(g.name, [((i + j) % 5) + 1 for j in range(5)], "") for g in groups for i in range(6)]
     data = tool_files.google_csv(rows, "en")
-    assert confirm(client, wave, review_form(upload(client, wave, data, "a.csv").get_data(as_text=True))).status_code == 303
+    assert (
+        confirm(
+            client, wave, review_form(upload(client, wave, data, "a.csv").get_data(as_text=True))
+        ).status_code
+        == 303
+    )
     exported = client.get(f"/waves/{wave.id}/responses.csv", query_string={"style": style})
     assert exported.status_code == 200
     if style:
@@ -264,11 +274,15 @@ def test_adkars_own_export_imports_back(client, signed_in, factory, style):
 
 
 def test_an_upload_belongs_to_its_sender_and_wave(client, signed_in, auth, factory):
-    wave, groups, _ = signed_in
-    form = review_form(upload(client, wave, tool_files.surveymonkey_csv(ROWS), "s.csv").get_data(as_text=True))
+    wave, _groups, _ = signed_in
+    form = review_form(
+        upload(client, wave, tool_files.surveymonkey_csv(ROWS), "s.csv").get_data(as_text=True)
+    )
     other, _, _ = make_wave(factory, groups=1, owner=signed_in[2])
     moved = confirm(client, other, form)
-    assert moved.status_code == 303 and moved.headers["Location"].endswith(f"/waves/{other.id}/responses/import")
+    assert moved.status_code == 303 and moved.headers["Location"].endswith(
+        f"/waves/{other.id}/responses/import"
+    )
     assert count_responses() == 0
 
 
@@ -282,7 +296,7 @@ def test_unreadable_files_say_how_to_fix_them(app):
 
 
 def test_an_identity_column_is_never_stored_whatever_the_form_says(client, signed_in):
-    wave, groups, _ = signed_in
+    wave, _groups, _ = signed_in
     html = upload(client, wave, tool_files.forms_xlsx(ROWS, "en"), "forms.xlsx").get_data(as_text=True)
     assert 'name="col-3"' not in html  # "Email": no choice offered
     form = {**review_form(html), "col-3": "comment", "col-4": "comment"}  # a forged form

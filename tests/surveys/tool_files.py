@@ -78,7 +78,13 @@ def google_csv(rows: list[Row], lang: str = "de") -> bytes:
     }[lang]
     header = [stamp, mail, group, *(f"{question} [{text}]" for text in TEXTS[lang]), "Kommentar"]
     body = [
-        ["2026/12/01 9:00:01 AM GMT+1", f"person{i}@example.com", team, *(LABELS[lang][a - 1] for a in answers), text]
+        [
+            "2026/12/01 9:00:01 AM GMT+1",
+            f"person{i}@example.com",
+            team,
+            *(LABELS[lang][a - 1] for a in answers),
+            text,
+        ]
         for i, (team, answers, text) in enumerate(rows)
     ]
     return _csv([header, *body]).encode("utf-8")
@@ -93,8 +99,20 @@ def surveymonkey_csv(rows: list[Row]) -> bytes:
            "Is there anything else you would like to tell the project team about this change?"]  # fmt: skip
     sub = [""] * len(meta) + ["Response", *TEXTS["en"], "Open-Ended Response"]
     body = [
-        [str(114_000_000 + i), "431234567", "12/01/2026 09:00:01 AM", "12/01/2026 09:03:40 AM", "203.0.113.7",
-         "", "", "", "", team, *(LABELS["en"][a - 1] for a in answers), text]  # fmt: skip
+        [
+            str(114_000_000 + i),
+            "431234567",
+            "12/01/2026 09:00:01 AM",
+            "12/01/2026 09:03:40 AM",
+            "203.0.113.7",
+            "",
+            "",
+            "",
+            "",
+            team,
+            *(LABELS["en"][a - 1] for a in answers),
+            text,
+        ]
         for i, (team, answers, text) in enumerate(rows)
     ]
     return ("\ufeff" + _csv([top, sub, *body])).encode("utf-8")
@@ -118,10 +136,33 @@ def qualtrics_csv(rows: list[Row], lang: str = "fr") -> bytes:
     texts = [*meta_texts, group, *(f"{question} - {text}" for text in TEXTS[lang]), "Commentaire"]
     import_ids = [json.dumps({"ImportId": i}, separators=(",", ":")) for i in meta_ids]
     import_ids[0] = '{"ImportId":"startDate","timeZone":"Europe/Paris"}'
-    import_ids += [json.dumps({"ImportId": f"QID{i}"}, separators=(",", ":")) for i in ("1", *(f"2_{n}" for n in range(1, 6)), "3_TEXT")]
+    import_ids += [
+        json.dumps({"ImportId": f"QID{i}"}, separators=(",", ":"))
+        for i in ("1", *(f"2_{n}" for n in range(1, 6)), "3_TEXT")
+    ]
     body = [
-        ["2026-12-01 09:00:01", "2026-12-01 09:03:40", "0", "198.51.100.4", "100", "219", "1", "2026-12-01 09:03:41",
-         f"R_{i:015d}", "", "", "", "", "48.85", "2.35", "anonymous", lang.upper(), team, *map(str, answers), text]  # fmt: skip
+        [
+            "2026-12-01 09:00:01",
+            "2026-12-01 09:03:40",
+            "0",
+            "198.51.100.4",
+            "100",
+            "219",
+            "1",
+            "2026-12-01 09:03:41",
+            f"R_{i:015d}",
+            "",
+            "",
+            "",
+            "",
+            "48.85",
+            "2.35",
+            "anonymous",
+            lang.upper(),
+            team,
+            *map(str, answers),
+            text,
+        ]
         for i, (team, answers, text) in enumerate(rows)
     ]
     return ("\ufeff" + _csv([codes, texts, import_ids, *body])).encode("utf-8")

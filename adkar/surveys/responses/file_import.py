@@ -130,7 +130,9 @@ def preview(
         if group_column is not None:
             group_id = _group_of(_cell(cells, positions[group_column]), by_name, groups)
             if group_id is None:
-                problems.append(_group_problem(_cell(cells, positions[group_column]), number, group_column, groups))
+                problems.append(
+                    _group_problem(_cell(cells, positions[group_column]), number, group_column, groups)
+                )
                 continue
         answers: dict = {}
         for name, item_id in items.items():
@@ -169,18 +171,32 @@ def preview(
 
 
 def import_file(
-    *, wave: Wave, defn: SurveyDefinition, table: SourceTable, mapping: FileMapping, actor_id: int, source: str
+    *,
+    wave: Wave,
+    defn: SurveyDefinition,
+    table: SourceTable,
+    mapping: FileMapping,
+    actor_id: int,
+    source: str,
 ) -> int:
     """Check the whole file, then store every group's responses in one transaction, or none."""
     result = preview(defn, table, mapping, wave_groups(wave))
     if not result.ready:
-        raise ValidationFailed(imports.capped(result.problems) or [Problem("There are no responses to import.")])
+        raise ValidationFailed(
+            imports.capped(result.problems) or [Problem("There are no responses to import.")]
+        )
     return store_batches(
-        wave_id=wave.id, batches=result.batches, actor_id=actor_id, initiative_id=wave.initiative_id, source=source
+        wave_id=wave.id,
+        batches=result.batches,
+        actor_id=actor_id,
+        initiative_id=wave.initiative_id,
+        source=source,
     )
 
 
-def _mapping_problems(defn: SurveyDefinition, mapping: FileMapping, groups: Mapping[int, str]) -> list[Problem]:
+def _mapping_problems(
+    defn: SurveyDefinition, mapping: FileMapping, groups: Mapping[int, str]
+) -> list[Problem]:
     problems = []
     seen: dict[str, str] = {}
     for name, target in mapping.targets.items():
@@ -190,7 +206,9 @@ def _mapping_problems(defn: SurveyDefinition, mapping: FileMapping, groups: Mapp
             problems.append(Problem(f"“{target}” is not an item of this survey.", column=name))
         elif target in seen:
             problems.append(
-                Problem(f"Both this column and “{seen[target]}” are matched to {target}: keep one.", column=name)
+                Problem(
+                    f"Both this column and “{seen[target]}” are matched to {target}: keep one.", column=name
+                )
             )
         seen.setdefault(target, name)
     for item in defn.items:
@@ -233,5 +251,7 @@ def _group_problem(text: str, number: int, column: str, groups: Mapping[int, str
 
 def _answer_message(defn: SurveyDefinition, text: str) -> str:
     if _AMBIGUOUS_THOUSANDS.fullmatch(text):
-        return f"“{text}” reads as a thousand in some languages and as {text[0]} in others. " + labels_help(defn)
+        return f"“{text}” reads as a thousand in some languages and as {text[0]} in others. " + labels_help(
+            defn
+        )
     return f"“{text[:60]}” is not an answer on the agreement scale. " + labels_help(defn)

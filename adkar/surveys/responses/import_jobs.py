@@ -97,7 +97,7 @@ def run_import(job_id: int, lease: Lease) -> Done | WaitUntil:
             else:
                 rows = imports.rows_from_csv(definition, path.read_bytes())
                 count = imports.import_rows(
-                    wave=wave, group_id=int(group_id), rows=rows, actor_id=job.created_by, source="csv"
+                    wave=wave, group_id=int(group_id or 0), rows=rows, actor_id=job.created_by, source="csv"
                 )
         except ValidationFailed as exc:
             db.session.rollback()

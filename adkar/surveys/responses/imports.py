@@ -125,7 +125,8 @@ def _whole_floats(answers: Mapping[str, Any]) -> Mapping[str, Any]:
     if not any(type(value) is float for value in answers.values()):
         return answers
     return {
-        key: int(value) if type(value) is float and value.is_integer() else value for key, value in answers.items()
+        key: int(value) if type(value) is float and value.is_integer() else value
+        for key, value in answers.items()
     }
 
 

@@ -18,7 +18,9 @@ def names(wave: Wave) -> list[str]:
     return list(
         db.session.scalars(
             select(ImportMapping.name)
-            .where(ImportMapping.initiative_id == wave.initiative_id, ImportMapping.survey_key == wave.survey_key)
+            .where(
+                ImportMapping.initiative_id == wave.initiative_id, ImportMapping.survey_key == wave.survey_key
+            )
             .order_by(ImportMapping.name)
         )
     )

@@ -203,7 +203,11 @@ def store_batch(
     the import is written to the audit trail in the same transaction.
     """
     return store_batches(
-        wave_id=wave_id, batches={group_id: batch}, actor_id=actor_id, initiative_id=initiative_id, source=source
+        wave_id=wave_id,
+        batches={group_id: batch},
+        actor_id=actor_id,
+        initiative_id=initiative_id,
+        source=source,
     )
 
 

@@ -36,7 +36,9 @@ _SUBHEADER_WORDS = {
     "réponse ouverte",
 }
 """What SurveyMonkey writes in its second header row under a question with one answer column."""
-_SAVE_AS_HELP = "Save it from your spreadsheet as “CSV UTF-8” or “Excel Workbook (.xlsx)” and upload it again."
+_SAVE_AS_HELP = (
+    "Save it from your spreadsheet as “CSV UTF-8” or “Excel Workbook (.xlsx)” and upload it again."
+)
 
 
 @dataclass(frozen=True)
@@ -204,7 +206,9 @@ def _still_header(head: list[list[str]], cells: list[str]) -> bool:
         if _qualtrics_codes(first):  # Qualtrics: row 2 holds the question texts
             return True
         # SurveyMonkey matrix: row 1 leaves blanks where row 2 names the statements
-        blanks_filled = [i for i, c in enumerate(cells) if c.strip() and i < len(first) and not first[i].strip()]
+        blanks_filled = [
+            i for i, c in enumerate(cells) if c.strip() and i < len(first) and not first[i].strip()
+        ]
         return bool(blanks_filled) and not any(c.strip() for c in cells[: _first_filled(first)])
     return False
 
@@ -223,6 +227,7 @@ def _columns(head: list[list[str]]) -> list[SourceColumn]:
     qualtrics = len(rows) == 3 and any(c.strip().startswith('{"ImportId"') for c in rows[2])
     columns = []
     question = ""
+    texts: tuple[str, ...]
     for index in range(width):
         cells = [row[index].strip() for row in rows]
         if qualtrics:  # the code (the column's name), the text; the ImportId row names tool fields

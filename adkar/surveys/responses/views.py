@@ -132,7 +132,9 @@ def _in_adkar_columns(defn: SurveyDefinition, data: bytes, filename: str) -> boo
     except ValidationFailed:
         return False
     first = next((line for line in text.splitlines() if line.strip()), "")
-    cells = [csvio.header_key(c) for c in next(csv.reader([first], delimiter=source_files.sniff_delimiter(text)))]
+    cells = [
+        csvio.header_key(c) for c in next(csv.reader([first], delimiter=source_files.sniff_delimiter(text)))
+    ]
     return sum(c in defn.item_ids for c in cells) * 2 >= len(cells)
 
 
@@ -182,7 +184,12 @@ def review_import(wave_id: int):
         if not result.ready:
             return _review_page(wave, defn, table, mapping, token, source, checked=True, result=result)
         import_jobs.queue_import(
-            wave=wave, group_id=mapping.group_id, data=data, actor=current_user, mapping=mapping, filename=filename
+            wave=wave,
+            group_id=mapping.group_id,
+            data=data,
+            actor=current_user,
+            mapping=mapping,
+            filename=filename,
         )
         pending_uploads.discard(token)
         saved_mappings.save(wave, source, mapping, actor_id=current_user.id)
@@ -190,7 +197,9 @@ def review_import(wave_id: int):
         return redirect(url_for("responses.import_csv", wave_id=wave.id), 303)
     result = file_import.preview(defn, table, mapping, groups)
     if not result.ready:
-        return _review_page(wave, defn, table, mapping, token, source, checked=True, result=result, status=400)
+        return _review_page(
+            wave, defn, table, mapping, token, source, checked=True, result=result, status=400
+        )
     count = services.store_batches(
         wave_id=wave.id,
         batches=result.batches,

@@ -4,10 +4,13 @@ each group, and the import stores every group's responses or none."""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from adkar.extensions import db
@@ -303,3 +306,30 @@ def test_an_identity_column_is_never_stored_whatever_the_form_says(client, signe
     assert confirm(client, wave, form).status_code == 303
     assert "anonymous" not in [c for (c,) in db.session.execute(select(Response.comment)).all()]
     assert count_responses() == 10
+
+
+def test_a_blank_header_cell_keeps_the_first_row_an_answer_and_twin_names_get_their_letter(pulse):
+    table = read_source(b"Team,,aw1,aw1\r\nTeam A,x,4,5\r\nTeam B,,3,3\r\n")
+    assert table.header_rows == 1 and [n for n, _ in table.rows] == [2, 3]
+    assert [c.name for c in table.columns] == ["Team", "", "aw1", "aw1 (D)"]
+
+
+@given(
+    st.lists(
+        st.lists(st.text(st.characters(codec="cp1252", exclude_categories=("Cs", "Cc")), max_size=12), min_size=3, max_size=3),
+        min_size=1,
+        max_size=6,
+    ),
+    st.sampled_from([",", ";", "\t", "|"]),
+    st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_any_table_reads_back_whatever_its_encoding_and_separator(rows, delimiter, encoding):
+    header = ["Gruppe", "Horodateur", "Commentaire"]
+    body = [[f"x{cell}" for cell in row] for row in rows]  # a letter first: no row looks blank or like a header
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=delimiter).writerows([header, *body])
+    table = read_source(buffer.getvalue().encode(encoding))
+    assert [c.name for c in table.columns] == header
+    assert [cells for _, cells in table.rows] == [[c.strip() for c in row] for row in body]
+    assert table.delimiter == delimiter

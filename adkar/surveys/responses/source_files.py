@@ -205,20 +205,17 @@ def _still_header(head: list[list[str]], cells: list[str]) -> bool:
             return True
         if _qualtrics_codes(first):  # Qualtrics: row 2 holds the question texts
             return True
-        # SurveyMonkey matrix: row 1 leaves blanks where row 2 names the statements
+        # SurveyMonkey matrix: row 1 leaves blanks where row 2 names the statements, and row 2 leaves column A
+        # blank, where every data row has its respondent's id
         blanks_filled = [
             i for i, c in enumerate(cells) if c.strip() and i < len(first) and not first[i].strip()
         ]
-        return bool(blanks_filled) and not any(c.strip() for c in cells[: _first_filled(first)])
+        return bool(blanks_filled) and not (cells[0].strip() if cells else "")
     return False
 
 
 def _qualtrics_codes(first: list[str]) -> bool:
     return {"ResponseId", "StartDate"} <= {c.strip() for c in first}
-
-
-def _first_filled(cells: list[str]) -> int:
-    return next((i for i, c in enumerate(cells) if c.strip()), 0)
 
 
 def _columns(head: list[list[str]]) -> list[SourceColumn]:
@@ -228,6 +225,7 @@ def _columns(head: list[list[str]]) -> list[SourceColumn]:
     columns = []
     question = ""
     texts: tuple[str, ...]
+    seen: set[str] = set()
     for index in range(width):
         cells = [row[index].strip() for row in rows]
         if qualtrics:  # the code (the column's name), the text; the ImportId row names tool fields
@@ -242,6 +240,9 @@ def _columns(head: list[list[str]]) -> list[SourceColumn]:
             import_id = ""
         else:
             name, texts, import_id = cells[0], (cells[0],), ""
+        if name and name in seen:  # two columns of one name: the letter tells them apart in every message
+            name = f"{name} ({get_column_letter(index + 1)})"
+        seen.add(name)
         columns.append(SourceColumn(index, name, tuple(t for t in texts if t), import_id=import_id))
     return columns
 

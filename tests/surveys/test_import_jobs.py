@@ -87,3 +87,5 @@ def test_a_survey_tools_large_file_is_imported_by_a_worker_by_its_confirmed_mapp
     assert job.params["mapping"]["targets"]["Q2_1"] == "aw1"
     assert tools.stored_answers() == tools.expected(groups)
     assert uploads_left(app) == []  # the upload and its pending copy are both gone
+    page = client.get(f"/waves/{wave.id}/responses/import").get_data(as_text=True)
+    assert "10 rows, 10 imported): done" in page

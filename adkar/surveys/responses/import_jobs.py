@@ -86,6 +86,9 @@ def run_import(job_id: int, lease: Lease) -> Done | WaitUntil:
         try:
             if "mapping" in job.params:
                 table = read_source(path.read_bytes(), str(job.params.get("filename") or ""))
+                begin_write()  # the page shows how many rows are being checked while the worker checks them
+                jobs.add_counts(job_id, total=len(table.rows))
+                db.session.commit()
                 count = import_file(
                     wave=wave,
                     defn=definition,
@@ -108,7 +111,7 @@ def run_import(job_id: int, lease: Lease) -> Done | WaitUntil:
                 failed=True,
             )
         begin_write()
-        jobs.add_counts(job_id, total=count, succeeded=count)
+        jobs.add_counts(job_id, total=0 if "mapping" in job.params else count, succeeded=count)
         db.session.commit()
         held = imports.held_imports(wave, int(group_id)) if group_id else 0
         note = f" {held:,} held until the group has k imported answers." if held else ""

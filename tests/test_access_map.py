@@ -52,7 +52,9 @@ log = logging.getLogger(__name__)
 PUBLIC_RULES = frozenset({"/login", "/api/v1/openapi.json", "/thank-you"})
 PUBLIC_PREFIXES = ("/static/", "/s/", "/o/", "/u/")
 # A signed-in user's own housekeeping, which a sponsor may do too.
-SELF_SERVICE_RULES = frozenset({"/logout", "/account/password", "/account/tokens", "/account/alerts"})
+SELF_SERVICE_RULES = frozenset(
+    {"/logout", "/account/password", "/account/tokens", "/account/alerts", "/account/csv-style"}
+)
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Parameters naming something that belongs to an initiative (and so to its owner).
 INITIATIVE_SCOPED = frozenset(

@@ -14,7 +14,6 @@ from adkar.timeutil import today
 
 from ..surveys import tool_files
 from ..surveys.test_tool_files import ROWS
-
 from .helpers import count
 
 

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from adkar.accounts.models import prefers_european_csv
 from adkar.extensions import db
 from adkar.surveys.definitions import registry
 from adkar.surveys.models import ImportMapping, Response
@@ -260,7 +261,7 @@ def test_adkars_own_export_imports_back(client, signed_in, factory, style):
         ).status_code
         == 303
     )
-    exported = client.get(f"/waves/{wave.id}/responses.csv", query_string={"style": style})
+    exported = client.get(f"/waves/{wave.id}/responses.csv", query_string={"csv": style} if style else {})
     assert exported.status_code == 200
     if style:
         header, first = exported.data.decode("utf-8-sig").splitlines()[:2]
@@ -316,7 +317,11 @@ def test_a_blank_header_cell_keeps_the_first_row_an_answer_and_twin_names_get_th
 
 @given(
     st.lists(
-        st.lists(st.text(st.characters(codec="cp1252", exclude_categories=("Cs", "Cc")), max_size=12), min_size=3, max_size=3),
+        st.lists(
+            st.text(st.characters(codec="cp1252", exclude_categories=("Cs", "Cc")), max_size=12),
+            min_size=3,
+            max_size=3,
+        ),
         min_size=1,
         max_size=6,
     ),
@@ -326,10 +331,29 @@ def test_a_blank_header_cell_keeps_the_first_row_an_answer_and_twin_names_get_th
 @settings(max_examples=60, deadline=None)
 def test_any_table_reads_back_whatever_its_encoding_and_separator(rows, delimiter, encoding):
     header = ["Gruppe", "Horodateur", "Commentaire"]
-    body = [[f"x{cell}" for cell in row] for row in rows]  # a letter first: no row looks blank or like a header
+    body = [
+        [f"x{cell}" for cell in row] for row in rows
+    ]  # a letter first: no row looks blank or like a header
     buffer = io.StringIO(newline="")
     csv.writer(buffer, delimiter=delimiter).writerows([header, *body])
     table = read_source(buffer.getvalue().encode(encoding))
     assert [c.name for c in table.columns] == header
     assert [cells for _, cells in table.rows] == [[c.strip() for c in row] for row in body]
     assert table.delimiter == delimiter
+
+
+def test_a_person_may_prefer_european_csv_downloads(client, signed_in):
+    wave, _groups, owner = signed_in
+    form = review_form(
+        upload(client, wave, tool_files.google_csv(ROWS, "en"), "a.csv").get_data(as_text=True)
+    )
+    assert confirm(client, wave, form).status_code == 303
+    path = f"/waves/{wave.id}/responses.csv"
+    assert client.get(path).data.decode("utf-8-sig").startswith("Group,Submitted,")
+    saved = client.post("/account/csv-style", data={"european_csv": "1"})
+    assert saved.status_code == 302
+    assert prefers_european_csv(owner.id)
+    assert client.get(path).data.decode("utf-8-sig").startswith("Group;Submitted;")
+    assert client.get(path, query_string={"csv": "plain"}).data.decode("utf-8-sig").startswith("Group,")
+    client.post("/account/csv-style", data={})
+    assert client.get(path).data.decode("utf-8-sig").startswith("Group,Submitted,")

@@ -5,7 +5,7 @@ Revises: 0011
 Create Date: 2026-12-07 20:45:00
 
 Survey tools' files are mapped column by column to the survey's items (issue 18); a confirmed mapping is kept
-per initiative, survey and source name.
+per initiative, survey and source name. A person may prefer CSV downloads for European Excel.
 """
 
 import sqlalchemy as sa
@@ -33,8 +33,15 @@ def upgrade() -> None:
     sa.UniqueConstraint('initiative_id', 'survey_key', 'name', name=op.f('uq_import_mappings_initiative_id')),
     )
     op.create_index('ix_import_mappings_initiative_id', 'import_mappings', ['initiative_id'], unique=False)
+    op.create_table('csv_preferences',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('european', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_csv_preferences_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_csv_preferences')),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('csv_preferences')
     op.drop_index('ix_import_mappings_initiative_id', table_name='import_mappings')
     op.drop_table('import_mappings')

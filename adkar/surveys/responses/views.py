@@ -19,6 +19,7 @@ from wtforms.validators import Length, Optional
 
 from ... import csvio, spreadsheet
 from ...access import load_initiative
+from ...accounts.models import prefers_european_csv
 from ...audit import services as audit
 from ...config import min_group_size
 from ...database import begin_write
@@ -332,7 +333,7 @@ def _export(wave_id: int, kind: str):
         return html, 409
     _audit_export(wave, kind, len(export.rows))
     if kind == "csv":
-        body, mimetype = exports.to_csv(export, european=request.args.get("style") == "european"), "text/csv"
+        body, mimetype = exports.to_csv(export, european=_european_csv()), "text/csv"
     else:
         body, mimetype = exports.to_xlsx(export), exports.XLSX_MEDIA_TYPE
     return Response(
@@ -378,6 +379,14 @@ def download_export(job_id: int):
         as_attachment=True,
         download_name=str(job.params.get("filename") or path.name),
     )
+
+
+def _european_csv() -> bool:
+    """`?csv=european` or `?csv=plain` for this download, else the person's preference (account page)."""
+    kind = request.args.get("csv")
+    if kind in ("european", "plain"):
+        return kind == "european"
+    return prefers_european_csv(current_user.id)
 
 
 def _audit_export(wave: Wave, kind: str, rows: int) -> None:

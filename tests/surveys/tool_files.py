@@ -90,14 +90,16 @@ def google_csv(rows: list[Row], lang: str = "de") -> bytes:
     return _csv([header, *body]).encode("utf-8")
 
 
-def surveymonkey_csv(rows: list[Row]) -> bytes:
+def surveymonkey_csv(rows: list[Row], texts: list[str] | None = None) -> bytes:
     """SurveyMonkey's "All responses data" CSV: two header rows (question, then "Response" or the matrix's
-    statements), respondent and collector ids, dates, IP, e-mail, names, custom data."""
+    statements), respondent and collector ids, dates, IP, e-mail, names, custom data. `texts`: the statements
+    (the pulse's by default)."""
+    texts = texts or TEXTS["en"]
     meta = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address",
             "First Name", "Last Name", "Custom Data 1"]  # fmt: skip
-    top = [*meta, "Which team are you in?", "How far do you agree with each statement?", "", "", "", "",
+    top = [*meta, "Which team are you in?", "How far do you agree with each statement?", *[""] * (len(texts) - 1),
            "Is there anything else you would like to tell the project team about this change?"]  # fmt: skip
-    sub = [""] * len(meta) + ["Response", *TEXTS["en"], "Open-Ended Response"]
+    sub = [""] * len(meta) + ["Response", *texts, "Open-Ended Response"]
     body = [
         [
             str(114_000_000 + i),

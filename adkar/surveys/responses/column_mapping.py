@@ -124,7 +124,10 @@ _IDENTITY_PARTS = re.compile(
     r"first name|last name|vorname|nachname|prénom|phone|telefon|téléphone",
     re.IGNORECASE,
 )
-_SCORE_COLUMN = re.compile(r"^(awareness|desire|knowledge|ability|reinforcement) score$", re.IGNORECASE)
+_DERIVED = re.compile(
+    r"^((awareness|desire|knowledge|ability|reinforcement) score|barrier point|submitted)$", re.IGNORECASE
+)
+"""adkar's own export: the wave's closing date, and what is computed from the answers."""
 GROUP_NAMES = frozenset(
     {
         "group",
@@ -172,9 +175,7 @@ def is_identity(column: SourceColumn) -> bool:
     if column.import_id and not column.import_id.upper().startswith("QID"):
         return True
     return any(
-        normalised(text) in IDENTITY_NAMES
-        or (len(text) <= SHORT_HEADER and _IDENTITY_PARTS.search(text))
-        or _SCORE_COLUMN.match(text.strip())
+        normalised(text) in IDENTITY_NAMES or (len(text) <= SHORT_HEADER and _IDENTITY_PARTS.search(text))
         for text in column.texts[:1]
     )
 
@@ -192,6 +193,8 @@ def propose(
             continue
         if is_identity(column):
             proposal = Proposal(IGNORE, "identifies a person or the tool's record: never stored", True)
+        elif any(_DERIVED.match(text.strip()) for text in column.texts[:1]):
+            proposal = Proposal(IGNORE, "computed from the answers: adkar computes it again")
         elif saved and column.name in saved and _valid_target(defn, saved[column.name]):
             proposal = Proposal(saved[column.name], "as in the saved mapping")
         elif not group_found and any(normalised(t) in GROUP_NAMES for t in column.texts):

@@ -357,3 +357,22 @@ def test_a_person_may_prefer_european_csv_downloads(client, signed_in):
     assert client.get(path, query_string={"csv": "plain"}).data.decode("utf-8-sig").startswith("Group,")
     client.post("/account/csv-style", data={})
     assert client.get(path).data.decode("utf-8-sig").startswith("Group,Submitted,")
+
+
+def test_an_upload_is_imported_once(client, signed_in, app):
+    from adkar.surveys.responses import pending_uploads
+
+    wave, groups, owner = signed_in
+    form = review_form(
+        upload(client, wave, tool_files.google_csv(ROWS, "en"), "a.csv").get_data(as_text=True)
+    )
+    with app.test_request_context():
+        assert pending_uploads.claim(form["upload"]) is True
+        assert pending_uploads.claim(form["upload"]) is False  # a second click loses the race
+        pending_uploads.discard(form["upload"])
+    form = review_form(
+        upload(client, wave, tool_files.google_csv(ROWS, "en"), "a.csv").get_data(as_text=True)
+    )
+    assert confirm(client, wave, form).status_code == 303
+    again = confirm(client, wave, form)
+    assert again.status_code == 303 and count_responses() == 10

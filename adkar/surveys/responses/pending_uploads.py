@@ -41,9 +41,22 @@ def load(token: str, *, wave_id: int, user_id: int) -> tuple[bytes, str, Path] |
     return data, str(about.get("filename") or ""), folder / f"{token}.pending"
 
 
+def claim(token: str) -> bool:
+    """Take the upload for its import, once: of two requests importing it at the same moment (a double
+    click), only the first gets True (an atomic rename), so a file is never imported twice."""
+    if not _TOKEN.fullmatch(token or ""):
+        return False
+    folder = uploads_dir()
+    try:
+        (folder / f"{token}.pending").rename(folder / f"{token}.claimed")
+    except OSError:
+        return False
+    return True
+
+
 def discard(token: str) -> None:
     if _TOKEN.fullmatch(token or ""):
-        for suffix in (".pending", ".json"):
+        for suffix in (".pending", ".claimed", ".json"):
             (uploads_dir() / f"{token}{suffix}").unlink(missing_ok=True)
 
 

@@ -180,36 +180,40 @@ def review_import(wave_id: int):
     if request.form.get("action") != "import":
         return _review_page(wave, defn, table, mapping, token, source, checked=True)
     groups = file_import.wave_groups(wave)
-    if len(data) > import_jobs.background_bytes():
-        result = file_import.preview(defn, table, mapping, groups)
-        if not result.ready:
-            return _review_page(wave, defn, table, mapping, token, source, checked=True, result=result)
-        import_jobs.queue_import(
-            wave=wave,
-            group_id=mapping.group_id,
-            data=data,
-            actor=current_user,
-            mapping=mapping,
-            filename=filename,
-        )
-        pending_uploads.discard(token)
-        saved_mappings.save(wave, source, mapping, actor_id=current_user.id)
-        flash("The file is being imported in the background; the outcome appears below.", "success")
-        return redirect(url_for("responses.import_csv", wave_id=wave.id), 303)
+    if mapping.group_id not in groups:
+        mapping.group_id = None  # a group column names them, or the preview says what is missing
     result = file_import.preview(defn, table, mapping, groups)
     if not result.ready:
         return _review_page(
             wave, defn, table, mapping, token, source, checked=True, result=result, status=400
         )
-    count = services.store_batches(
-        wave_id=wave.id,
-        batches=result.batches,
-        actor_id=current_user.id,
-        initiative_id=wave.initiative_id,
-        source=table.kind,
-    )
-    pending_uploads.discard(token)
+    if not pending_uploads.claim(token):  # a second click, or another tab, is importing it already
+        flash("This file is already being imported.", "info")
+        return redirect(url_for("responses.import_csv", wave_id=wave.id), 303)
+    try:
+        if len(data) > import_jobs.background_bytes():
+            import_jobs.queue_import(
+                wave=wave,
+                group_id=mapping.group_id,
+                data=data,
+                actor=current_user,
+                mapping=mapping,
+                filename=filename,
+            )
+        else:
+            count = services.store_batches(
+                wave_id=wave.id,
+                batches=result.batches,
+                actor_id=current_user.id,
+                initiative_id=wave.initiative_id,
+                source=table.kind,
+            )
+    finally:
+        pending_uploads.discard(token)
     saved_mappings.save(wave, source, mapping, actor_id=current_user.id)
+    if len(data) > import_jobs.background_bytes():
+        flash("The file is being imported in the background; the outcome appears below.", "success")
+        return redirect(url_for("responses.import_csv", wave_id=wave.id), 303)
     per_group = ", ".join(f"{name} {n:,}" for name, n in sorted(result.counts.items()))
     message = f"Imported {count:,} response{'s' if count != 1 else ''} ({per_group})."
     held = sum(imports.held_imports(wave, group_id) for group_id in result.batches)

@@ -362,7 +362,7 @@ def test_a_person_may_prefer_european_csv_downloads(client, signed_in):
 def test_an_upload_is_imported_once(client, signed_in, app):
     from adkar.surveys.responses import pending_uploads
 
-    wave, groups, owner = signed_in
+    wave, _groups, _owner = signed_in
     form = review_form(
         upload(client, wave, tool_files.google_csv(ROWS, "en"), "a.csv").get_data(as_text=True)
     )

@@ -265,14 +265,27 @@ def neutralise_row(values: Iterable[Any]) -> list[Any]:
     return [neutralise_cell(v) for v in values]
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """A CSV export: UTF-8 with a BOM (Excel then reads accents correctly), every cell neutralised."""
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], *, european: bool = False) -> bytes:
+    """A CSV export: UTF-8 with a BOM (Excel then reads accents correctly), every cell neutralised.
+
+    `european` writes what Excel expects where the decimal mark is a comma (de, fr, ...): semicolons
+    between cells and decimal commas in numbers (3,667), so the file opens in columns with numbers to sum."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=";" if european else ",")
     writer.writerow(neutralise_row(header))
     for row in rows:
-        writer.writerow(neutralise_row("" if v is None else v for v in row))
+        cells = ("" if v is None else v for v in row)
+        if european:
+            cells = (decimal_comma(v) for v in cells)
+        writer.writerow(neutralise_row(cells))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def decimal_comma(value: Any) -> Any:
+    """A float written with a decimal comma (3.5 -> "3,5"); anything else unchanged."""
+    if isinstance(value, float):
+        return repr(value).replace(".", ",")
+    return value
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

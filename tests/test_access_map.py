@@ -52,7 +52,9 @@ log = logging.getLogger(__name__)
 PUBLIC_RULES = frozenset({"/login", "/api/v1/openapi.json", "/thank-you"})
 PUBLIC_PREFIXES = ("/static/", "/s/", "/o/", "/u/")
 # A signed-in user's own housekeeping, which a sponsor may do too.
-SELF_SERVICE_RULES = frozenset({"/logout", "/account/password", "/account/tokens", "/account/alerts"})
+SELF_SERVICE_RULES = frozenset(
+    {"/logout", "/account/password", "/account/tokens", "/account/alerts", "/account/csv-style"}
+)
 # A reader asking for a file of what they may read (a large initiative's report): it queues a job, nothing else.
 READER_REQUESTS = frozenset({"/initiatives/<int:initiative_id>/reports"})
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})

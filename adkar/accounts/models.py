@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import Model
+from ..extensions import Model, db
 from ..timeutil import utc_now
 
 
@@ -65,3 +65,18 @@ class ApiToken(Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class CsvPreference(Model):
+    """A person's CSV downloads: semicolons and decimal commas (as Excel reads them where the decimal mark is
+    a comma) when `european`; no row means the plain comma-separated kind."""
+
+    __tablename__ = "csv_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    european: Mapped[bool] = mapped_column(default=False)
+
+
+def prefers_european_csv(user_id: int) -> bool:
+    preference = db.session.get(CsvPreference, user_id)
+    return bool(preference and preference.european)

@@ -10,13 +10,14 @@ from sqlalchemy import select
 from werkzeug.exceptions import TooManyRequests
 
 from ..access import role_required
+from ..database import begin_write
 from ..errors import error_response
 from ..extensions import db, limiter
 from ..forms import EmptyForm, validated
 from ..rules.roles import ROLES
 from . import bp, services
 from .forms import LoginForm, PasswordForm, ResetPasswordForm, RoleForm, TokenForm, UserForm
-from .models import ApiToken, User
+from .models import ApiToken, CsvPreference, User, prefers_european_csv
 
 BAD_LOGIN = "Email or password is not correct."
 TOO_MANY_SIGN_INS = (
@@ -112,6 +113,7 @@ def _account_page(
         tokens=tokens,
         new_token=new_token,
         new_token_name=new_token_name,
+        european_csv=prefers_european_csv(current_user.id),
     )
     return page, status
 
@@ -136,6 +138,27 @@ def change_password():
             flash("Your password is changed. Your other sessions were signed out.", "success")
             return redirect(url_for("accounts.account"))
     return _account_page(password_form=form, status=400)
+
+
+@bp.post("/account/csv-style")
+@login_required
+def set_csv_style():
+    """CSV downloads for European Excel (semicolons, decimal commas) or the plain comma-separated kind."""
+    if not EmptyForm().validate_on_submit():
+        return error_response(400, "The form has expired: reload the page and try again.")
+    european = request.form.get("european_csv") == "1"
+    begin_write()
+    preference = db.session.get(CsvPreference, current_user.id) or CsvPreference(user_id=current_user.id)
+    preference.european = european
+    db.session.add(preference)
+    db.session.commit()
+    flash(
+        "CSV downloads now use semicolons and decimal commas."
+        if european
+        else "CSV downloads now use commas and decimal points.",
+        "success",
+    )
+    return redirect(url_for("accounts.account"))
 
 
 @bp.post("/account/tokens")

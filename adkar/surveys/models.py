@@ -9,7 +9,16 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, PrimaryKeyConstraint, SmallInteger, String, Text
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    LargeBinary,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -235,3 +244,21 @@ class Response(Model):
     # Index into ELEMENTS of the barrier point; len(ELEMENTS) means "none".
     barrier: Mapped[int] = mapped_column(SmallInteger)
     comment: Mapped[str | None] = mapped_column(Text)
+
+
+class ImportMapping(Model):
+    """A practitioner's confirmed column mapping for one source (e.g. "Forms pulse, Finance"), kept per
+    initiative and survey so the next file from that source is mapped the same way: column name as the file
+    writes it -> item id, "group" or "ignore"."""
+
+    __tablename__ = "import_mappings"
+    __table_args__ = (UniqueConstraint("initiative_id", "survey_key", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"), index=True)
+    survey_key: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(100))
+    targets: Mapped[dict] = mapped_column(JSON)
+    reverse: Mapped[list] = mapped_column(JSON, default=list)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -7,6 +7,7 @@ operations are walked from the document, so a new operation without a call here 
 
 from __future__ import annotations
 
+import base64
 import importlib
 import importlib.util
 import json
@@ -210,6 +211,10 @@ def test_a_generated_client_calls_every_operation(app, factory, generated):
     answers = {"answers": {"aw1": 4, "de1": 4, "kn1": 3, "ab1": 3, "re1": 2}}
     imported = body("ResponseImport")({"group_id": group.id, "responses": [answers] * 5})
     call("import_responses", 201, wave_id=wave.id, body=imported)
+    tool_file = "aw1;de1;kn1;ab1;re1\n" + "4,0;Agree;A4;4;Stimme zu\n" * 5
+    sent = body("ResponseFile")({"content_base64": base64.b64encode(tool_file.encode("utf-16")).decode()})
+    assert call("preview_response_file", 200, wave_id=wave.id, body=sent).ready
+    assert call("import_response_file", 201, wave_id=wave.id, body=sent).created == 5
     call("wave_readiness", 200, wave_id=wave.id)
     call("initiative_trend", 200, initiative_id=iid)
     call("milestone_gate", 200, milestone_id=milestone.id)

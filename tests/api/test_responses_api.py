@@ -172,3 +172,21 @@ def test_body_must_be_json(api, cast, wave):
     bad = api.post(path, cast.owner.token, data="{", content_type="application/json")
     assert bad.status_code == 400
     assert count(Response) == 0
+
+
+def test_whole_numbers_in_json_schemas_sense(api, cast, wave):
+    """4.0 is the integer 4 (JSON Schema's integer), stored as 4; 4.5 is refused with its path."""
+    path = f"/waves/{wave['id']}/responses"
+    half = {
+        "group_id": wave["a"],
+        "responses": [answers(4), {"answers": {**answers(4)["answers"], "kn1": 4.5}}],
+    }
+    refused = api.post(path, cast.owner.token, json=half)
+    assert refused.status_code == 400
+    fields = [p.get("field") for p in refused.get_json()["error"]["problems"]]
+    assert fields == ["responses[1].answers.kn1"]
+    body = {"group_id": wave["a"], "responses": [answers(4.0) for _ in range(5)]}
+    assert api.post(path, cast.owner.token, json=body).status_code == 201
+    stored = db.session.scalars(select(Response.answers)).all()
+    assert all(a == {"aw1": 4, "de1": 4, "kn1": 4, "ab1": 4, "re1": 4} for a in stored)
+    assert all(type(v) is int for a in stored for v in a.values())

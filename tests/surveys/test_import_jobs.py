@@ -72,3 +72,20 @@ def test_a_group_outside_the_wave_is_refused_at_once(signed_in, factory, app):
     with pytest.raises(ValidationFailed):
         import_jobs.queue_import(wave=wave, group_id=foreign.id, data=text.encode(), actor=owner)
     assert db.session.scalars(select(Job)).all() == [] and uploads_left(app) == []
+
+
+def test_a_survey_tools_large_file_is_imported_by_a_worker_by_its_confirmed_mapping(client, signed_in, app):
+    from . import test_tool_files as tools
+
+    wave, groups, _owner = signed_in
+    page = tools.upload(client, wave, tools.tool_files.qualtrics_csv(tools.ROWS, "fr"), "ADKAR.csv")
+    assert page.status_code == 200
+    done = tools.confirm(client, wave, tools.review_form(page.get_data(as_text=True)))
+    assert done.status_code == 303
+    job = import_job()
+    assert (job.status, job.succeeded) == ("done", 10)
+    assert job.params["mapping"]["targets"]["Q2_1"] == "aw1"
+    assert tools.stored_answers() == tools.expected(groups)
+    assert uploads_left(app) == []  # the upload and its pending copy are both gone
+    page = client.get(f"/waves/{wave.id}/responses/import").get_data(as_text=True)
+    assert "10 rows, 10 imported): done" in page

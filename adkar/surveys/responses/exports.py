@@ -180,9 +180,10 @@ def _header(defn: SurveyDefinition) -> list[str]:
     return header
 
 
-def to_csv(export: WaveExport) -> bytes:
-    """UTF-8 CSV with a BOM; dates as YYYY-MM-DD; every text cell neutralised (csvio.write_csv)."""
-    return write_csv(export.header, ([_csv_value(v) for v in row] for row in export.rows))
+def to_csv(export: WaveExport, *, european: bool = False) -> bytes:
+    """UTF-8 CSV with a BOM; dates as YYYY-MM-DD; every text cell neutralised (csvio.write_csv); with
+    `european`, semicolon-separated with decimal commas."""
+    return write_csv(export.header, ([_csv_value(v) for v in row] for row in export.rows), european=european)
 
 
 def _csv_value(value):

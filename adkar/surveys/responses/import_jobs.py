@@ -23,7 +23,9 @@ from ...validation import ValidationFailed
 from ..definitions import registry
 from ..models import Wave
 from . import imports
+from .file_import import FileMapping, import_file
 from .job_files import uploads_dir, write_private
+from .source_files import read_source
 
 IMPORT_KIND = "responses.import"
 DEFAULT_BACKGROUND_BYTES = 1_000_000
@@ -34,17 +36,29 @@ def background_bytes() -> int:
     return int(current_app.config.get("IMPORT_BACKGROUND_BYTES") or DEFAULT_BACKGROUND_BYTES)
 
 
-def queue_import(*, wave: Wave, group_id: int, data: bytes, actor: User) -> int:
-    """Keep the upload (mode 0600) and queue its import; problems with the group are refused at once."""
-    if problems := imports.group_problems(wave, group_id):
+def queue_import(
+    *,
+    wave: Wave,
+    group_id: int | None,
+    data: bytes,
+    actor: User,
+    mapping: FileMapping | None = None,
+    filename: str = "",
+) -> int:
+    """Keep the upload (mode 0600) and queue its import; problems with the group are refused at once.
+    With a `mapping` the file is one of a survey tool's (source_files), read by the confirmed mapping."""
+    if group_id is not None and (problems := imports.group_problems(wave, group_id)):
         raise ValidationFailed(problems)
     name = f"{secrets.token_hex(16)}.csv"
     write_private(uploads_dir() / name, data)
+    params: dict = {"file": name, "group_id": group_id, "bytes": len(data)}
+    if mapping is not None:
+        params |= {"mapping": mapping.as_dict(), "filename": filename[-200:]}
     begin_write()
     job = jobs.create(
         kind=IMPORT_KIND,
         total=0,
-        params={"file": name, "group_id": group_id, "bytes": len(data)},
+        params=params,
         initiative_id=wave.initiative_id,
         wave_id=wave.id,
         created_by=actor.id,
@@ -68,12 +82,26 @@ def run_import(job_id: int, lease: Lease) -> Done | WaitUntil:
             return Done(
                 "The wave, its survey, the uploaded file or the person who sent it is gone.", failed=True
             )
-        group_id = int(job.params["group_id"])
+        group_id = job.params.get("group_id")
         try:
-            rows = imports.rows_from_csv(definition, path.read_bytes())
-            count = imports.import_rows(
-                wave=wave, group_id=group_id, rows=rows, actor_id=job.created_by, source="csv"
-            )
+            if "mapping" in job.params:
+                table = read_source(path.read_bytes(), str(job.params.get("filename") or ""))
+                begin_write()  # the page shows how many rows are being checked while the worker checks them
+                jobs.add_counts(job_id, total=len(table.rows))
+                db.session.commit()
+                count = import_file(
+                    wave=wave,
+                    defn=definition,
+                    table=table,
+                    mapping=FileMapping.from_dict(job.params["mapping"]),
+                    actor_id=job.created_by,
+                    source=table.kind,
+                )
+            else:
+                rows = imports.rows_from_csv(definition, path.read_bytes())
+                count = imports.import_rows(
+                    wave=wave, group_id=int(group_id or 0), rows=rows, actor_id=job.created_by, source="csv"
+                )
         except ValidationFailed as exc:
             db.session.rollback()
             _record_problems(job_id, exc)
@@ -83,9 +111,9 @@ def run_import(job_id: int, lease: Lease) -> Done | WaitUntil:
                 failed=True,
             )
         begin_write()
-        jobs.add_counts(job_id, total=count, succeeded=count)
+        jobs.add_counts(job_id, total=0 if "mapping" in job.params else count, succeeded=count)
         db.session.commit()
-        held = imports.held_imports(wave, group_id)
+        held = imports.held_imports(wave, int(group_id)) if group_id else 0
         note = f" {held:,} held until the group has k imported answers." if held else ""
         return Done(f"Imported {count:,} response{'s' if count != 1 else ''}.{note}")
     finally:

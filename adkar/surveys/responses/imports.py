@@ -73,7 +73,7 @@ def check_rows(defn: SurveyDefinition, records: Sequence[tuple[int, Mapping[str,
         plain, comment = split_answers(defn, clean)
         rows.append((plain, checker.score(clean), comment))
     if problems:
-        raise ValidationFailed(_capped(problems))
+        raise ValidationFailed(capped(problems))
     return ScoredBatch.from_rows(rows)
 
 
@@ -106,16 +106,28 @@ def rows_from_payload(defn: SurveyDefinition, responses: Any) -> ScoredBatch:
         records: list[tuple[int, Mapping[str, Any]]] = list(enumerate(map(_ANSWERS, responses)))
     else:
         records, shape = _records_and_shape(responses)
+    records = [(index, _whole_floats(answers)) for index, answers in records]
     try:
         batch = check_rows(defn, records) if records else None
     except ValidationFailed as exc:
-        raise ValidationFailed(_capped(shape + _with_fields(exc.problems))) from None
+        raise ValidationFailed(capped(shape + _with_fields(exc.problems))) from None
     if shape or batch is None:
-        raise ValidationFailed(_capped(shape))
+        raise ValidationFailed(capped(shape))
     return batch
 
 
 _ANSWERS = itemgetter("answers")
+
+
+def _whole_floats(answers: Mapping[str, Any]) -> Mapping[str, Any]:
+    """JSON numbers in JSON Schema's sense: 4.0 is the integer 4 (as many clients send it); 4.5 stays a
+    float, which the check refuses."""
+    if not any(type(value) is float for value in answers.values()):
+        return answers
+    return {
+        key: int(value) if type(value) is float and value.is_integer() else value
+        for key, value in answers.items()
+    }
 
 
 def _records_and_shape(responses: list) -> tuple[list[tuple[int, Mapping[str, Any]]], list[Problem]]:
@@ -179,7 +191,7 @@ def _with_fields(problems: list[Problem]) -> list[Problem]:
     return problems
 
 
-def _capped(problems: list[Problem]) -> list[Problem]:
+def capped(problems: list[Problem]) -> list[Problem]:
     if len(problems) <= MAX_PROBLEMS:
         return problems
     rest = len(problems) - MAX_PROBLEMS

@@ -202,42 +202,62 @@ def store_batch(
     Imports never touch `invited`: they are answers collected elsewhere, not invitations. With `actor_id`
     the import is written to the audit trail in the same transaction.
     """
-    if not len(batch):
+    return store_batches(
+        wave_id=wave_id,
+        batches={group_id: batch},
+        actor_id=actor_id,
+        initiative_id=initiative_id,
+        source=source,
+    )
+
+
+def store_batches(
+    *,
+    wave_id: int,
+    batches: Mapping[int, ScoredBatch],
+    actor_id: int | None = None,
+    initiative_id: int | None = None,
+    source: str = "import",
+) -> int:
+    """`store_batch` for several groups of one file in one transaction: every group's responses or none.
+    Groups are locked in id order, so two imports never wait on each other's locks."""
+    batches = {group_id: batch for group_id, batch in sorted(batches.items()) if len(batch)}
+    if not batches:
         return 0
-    kind = HeldGroup(wave_id, group_id, "import")
     k = min_group_size()
     begin_write()
     try:
         conn = db.session.connection()
-        if len(batch) >= k:
+        for group_id, batch in batches.items():
+            kind = HeldGroup(wave_id, group_id, "import")
             publication.lock_group(conn, kind)
-            publication.insert_published(conn, kind, batch.shuffled())
-            publication.publish(conn, kind, at_least=1)
-        else:
-            publication.lock_group(conn, kind)
-            size = publication.sealed_size(publication.survey_of(conn, wave_id))
-            publication.hold(conn, kind, batch, size=size)
-            publication.publish(conn, kind, at_least=k)
-        if actor_id is not None:
-            audit.record(
-                user_id=actor_id,
-                action="responses.import",
-                target_type="wave",
-                target_id=wave_id,
-                initiative_id=initiative_id,
-                detail={"group_id": group_id, "count": len(batch), "source": source},
-            )
-            events.announce(  # joins this transaction: the event exists exactly when the import does
-                "import.finished",
-                {
-                    "import": {"kind": "responses", "rows": len(batch), "source": source},
-                    "wave_id": wave_id,
-                    "group_id": group_id,
-                },
-                initiative_id=initiative_id,
-            )
+            if len(batch) >= k:
+                publication.insert_published(conn, kind, batch.shuffled())
+                publication.publish(conn, kind, at_least=1)
+            else:
+                size = publication.sealed_size(publication.survey_of(conn, wave_id))
+                publication.hold(conn, kind, batch, size=size)
+                publication.publish(conn, kind, at_least=k)
+            if actor_id is not None:
+                audit.record(
+                    user_id=actor_id,
+                    action="responses.import",
+                    target_type="wave",
+                    target_id=wave_id,
+                    initiative_id=initiative_id,
+                    detail={"group_id": group_id, "count": len(batch), "source": source},
+                )
+                events.announce(  # joins this transaction: the event exists exactly when the import does
+                    "import.finished",
+                    {
+                        "import": {"kind": "responses", "rows": len(batch), "source": source},
+                        "wave_id": wave_id,
+                        "group_id": group_id,
+                    },
+                    initiative_id=initiative_id,
+                )
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
-    return len(batch)
+    return sum(len(batch) for batch in batches.values())

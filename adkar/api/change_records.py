@@ -1,10 +1,12 @@
-"""API endpoints: milestones' IT change records, their import, and the "change ahead of its people" risk."""
+"""API endpoints: milestones' IT change records, their import, the "change ahead of its people" risk, and the
+deployment gate pipelines ask."""
 
 from __future__ import annotations
 
 from flask import abort
 
 from ..access import load_initiative
+from ..changes import deployment_gate as gate_rules
 from ..changes import services as service
 from ..changes.models import ChangeRecord
 from ..changes.services import ChangeRisk
@@ -16,7 +18,7 @@ from .auth import api_user
 from .crud import WRITE_ERRORS, api_record, delete_operation, items
 from .http import json_response, no_content
 from .openapi import operation
-from .payload import read_body
+from .payload import read_body, read_query
 from .rows import problems_at_json_paths, row_shape_problems
 from .schemas import change_records as schema
 from .serialise import iso_date, iso_datetime
@@ -135,3 +137,27 @@ def delete_change_record(milestone_id: int):
     if not service.delete_change_record(milestone=milestone, actor=user):
         abort(404, "This milestone has no change record.")
     return no_content()
+
+
+@bp.get("/deployment-gate")
+@operation(
+    summary="May a pipeline deploy this change now? The rules per change type over its milestone's people gate",
+    tag=TAG,
+    query=schema.ChangeNumber,
+    responses={200: schema.DeploymentGate},
+    errors=(400, 404, 409),
+    description=(
+        "standard: passes, no people gate; normal: passes only when the milestone's people gate is ready or was "
+        "passed by an override with a justification; emergency: passes, with a retrospective people review due "
+        "within the initiative's days (default 5). 404 when no change with this number is visible to the "
+        "token's user, 409 when several are. Pipelines deploy on `decision == \"pass\"` (docs/deployment-gate.md)."
+    ),
+)
+def deployment_gate():
+    number = read_query(schema.ChangeNumber).change
+    found = gate_rules.find_changes(api_user(), number)
+    if not found:
+        abort(404, f"No change record {number} in the initiatives this token may read.")
+    if len(found) > 1:
+        abort(409, f"{len(found)} change records are numbered {number}; give each change its own number.")
+    return json_response(gate_rules.deployment_gate(found[0]))

@@ -30,7 +30,12 @@ COMMITTED_STATES = ("scheduled", "implement")
 IMPACT_LABELS = {"": "Not assessed", "low": "Low", "medium": "Medium", "high": "High"}
 RISK_LABELS = {"": "Not assessed", "low": "Low", "moderate": "Moderate", "high": "High"}
 CAB_LABELS = {"": "Pending", "approved": "Approved", "rejected": "Rejected"}
-RESULT_LABELS = {"": "Not implemented yet", "successful": "Successful", "failed": "Failed", "rolled_back": "Rolled back"}
+RESULT_LABELS = {
+    "": "Not implemented yet",
+    "successful": "Successful",
+    "failed": "Failed",
+    "rolled_back": "Rolled back",
+}
 DEFAULT_EMERGENCY_REVIEW_DAYS = 5
 
 

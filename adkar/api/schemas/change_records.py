@@ -1,4 +1,5 @@
-"""Declarations of milestones' IT change records, their import, and the "change ahead of its people" risk."""
+"""Declarations of milestones' IT change records, their import, the "change ahead of its people" risk, and the
+deployment gate pipelines ask."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from pydantic import Field, RootModel
 
 from ...changes import services
 from ...changes.models import CHANGE_STATES, CHANGE_TYPES
-from ..fields import OneOf, Rows, Text, Whole
-from .base import Answer, Body, list_of
+from ..fields import ELEMENT, OneOf, Rows, Text, Whole
+from .base import Answer, Body, Query, list_of
 from .common import Count, Id, Moment
+from .readiness import GateOverride, GateStatus, Share
 
 # --- answers ---------------------------------------------------------------------------------------------
 
@@ -84,4 +86,64 @@ class ChangeRecordImport(Body):
         list[Any],
         Rows(row=ChangeRecordIn, noun="change records", max_rows=services.MAX_ROWS),
         Field(description="Each replaces the milestone's record, if it has one; all or none."),
+    ]
+
+
+# --- the deployment gate ---------------------------------------------------------------------------------
+
+
+class ChangeNumber(Query):
+    """Which change the pipeline is about to deploy."""
+
+    change: Annotated[
+        str,
+        Field(min_length=1, max_length=40, description="The change's number in the ITSM tool, e.g. CHG0031234."),
+    ]
+
+
+class GateChange(Answer):
+    id: Id
+    number: str
+    type: Annotated[str, OneOf(CHANGE_TYPES)]
+    state: Annotated[str, OneOf(CHANGE_STATES)]
+    url: str
+
+
+class GateMilestone(Answer):
+    """The milestone the change delivers, and its people gate as the gate board computes it."""
+
+    id: Id
+    name: str
+    due: date
+    initiative_id: Id
+    initiative: str
+    gate_status: GateStatus
+    target_element: Annotated[str, ELEMENT]
+    threshold: float
+    overridden: bool
+    override: GateOverride | None
+
+
+class GateGroup(Answer):
+    """An impacted group. `value` (the share that reached the target element) is null whenever fewer than k
+    people answered: the gate never shows a smaller group's figures."""
+
+    group_id: Id
+    name: str
+    status: GateStatus
+    value: Share
+    wave_id: int | None
+
+
+class DeploymentGate(Answer):
+    """Whether a pipeline may deploy this change now, and why."""
+
+    decision: Annotated[str, OneOf(("pass", "fail"))]
+    reasons: list[str]
+    change: GateChange
+    milestone: GateMilestone
+    groups: list[GateGroup]
+    retrospective_review_due: Annotated[
+        date | None,
+        Field(description="Emergency changes: the retrospective people review is due by this day; else null."),
     ]

@@ -33,7 +33,12 @@ def a_gate(status: str, *, overridden: bool = False, groups: tuple[str, ...] = (
 
 def rule(change_type: str, gate: dict, review_days: int = 5):
     return decide(
-        change_type=change_type, number="CHG1", milestone_name="Go-live", gate=gate, anchor=DAY, review_days=review_days
+        change_type=change_type,
+        number="CHG1",
+        milestone_name="Go-live",
+        gate=gate,
+        anchor=DAY,
+        review_days=review_days,
     )
 
 
@@ -47,7 +52,9 @@ def test_a_standard_change_passes_whatever_the_people_gate(status):
 def test_a_normal_change_passes_only_on_a_ready_or_overridden_gate():
     ready = rule("normal", a_gate("ready", groups=("ready", "ready")))
     assert ready.decision == "pass"
-    assert ready.reasons == ["The people gate of “Go-live” is ready: every impacted group reached Ability at 80%."]
+    assert ready.reasons == [
+        "The people gate of “Go-live” is ready: every impacted group reached Ability at 80%."
+    ]
     behind = rule("normal", a_gate("not_ready", groups=("ready", "not_ready", "no_data")))
     assert behind.decision == "fail"
     assert behind.reasons == [
@@ -90,7 +97,9 @@ def gated(cast, factory):
         opens_on=day - timedelta(days=10),
         closes_on=day - timedelta(days=1),
     )
-    desk_only = factory.milestone(cast.initiative, name="Desk live", due=day + timedelta(days=6), groups=(cast.desk,))
+    desk_only = factory.milestone(
+        cast.initiative, name="Desk live", due=day + timedelta(days=6), groups=(cast.desk,)
+    )
     for target, number, change_type in (
         (milestone, "CHG0031234", "normal"),
         (milestone, "CHG0031235", "emergency"),
@@ -147,7 +156,10 @@ def test_unknown_invisible_ambiguous_and_missing_changes(api, cast, factory, gat
     stranger = factory.token(cast.stranger)
     missing = api.get("/deployment-gate?change=CHG9", factory.token(cast.owner))
     assert missing.status_code == 404
-    assert missing.get_json()["error"]["message"] == "No change record CHG9 in the initiatives this token may read."
+    assert (
+        missing.get_json()["error"]["message"]
+        == "No change record CHG9 in the initiatives this token may read."
+    )
     assert api.get("/deployment-gate?change=CHG0031234", stranger).status_code == 404  # not disclosed
     assert api.get("/deployment-gate", factory.token(cast.owner)).status_code == 400
     assert api.get("/deployment-gate?change=CHG0031234", None).status_code == 401

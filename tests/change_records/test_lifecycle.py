@@ -1,0 +1,102 @@
+"""Change records' lifecycle: several per milestone, the request, risk, window, CAB, result and review, through
+the service and the API; bad values refused with nothing stored."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from adkar.changes import services as service
+from adkar.changes.models import ChangeRecord
+from adkar.extensions import db
+from adkar.validation import ValidationFailed
+from tests.actions.support import Api, count
+from tests.api.helpers import problem_fields
+
+LIFECYCLE = {
+    "description": "Move the service desk to the new portal.",
+    "reason": "The old portal is out of support.",
+    "affected_services": "Service portal, e-mail intake",
+    "impact": "high",
+    "risk": "moderate",
+    "requested_at": "2026-11-02T09:00:00Z",
+    "planned_start": "2026-12-20T23:00:00+01:00",
+    "planned_end": "2026-12-21T02:00:00Z",
+    "cab_decision": "approved",
+    "result": "rolled_back",
+    "implemented_at": "2026-12-20T22:30:00Z",
+    "review_notes": "Rolled back: the intake rules were missing.",
+}
+
+
+@pytest.fixture
+def api(client) -> Api:
+    return Api(client)
+
+
+def test_a_milestone_keeps_several_changes_each_with_its_lifecycle(api, cast, factory):
+    milestone = factory.milestone(cast.initiative)
+    token = factory.token(cast.owner)
+    path = f"/milestones/{milestone.id}/change-record"
+    first = {"number": "CHG1", "type": "normal", "state": "review", **LIFECYCLE}
+    body = api.put(path, token, json=first).get_json()
+    assert body["planned_start"] == "2026-12-20T22:00:00Z"  # stored as UTC
+    assert (body["result"], body["cab_decision"], body["impact"]) == ("rolled_back", "approved", "high")
+    api.put(path, token, json={"number": "CHG2", "type": "standard", "state": "scheduled"})
+    assert count(ChangeRecord) == 2
+    listed = api.get(f"/initiatives/{cast.initiative.id}/change-records", token).get_json()["items"][0]
+    assert [r["number"] for r in listed["change_records"]] == ["CHG1", "CHG2"]
+    assert listed["change_record"]["number"] == "CHG2" and listed["risk"] is True  # CHG2 is scheduled
+    again = api.put(path, token, json={"number": "chg1", "type": "normal", "state": "closed"}).get_json()
+    assert (again["id"], again["state"], again["review_notes"]) == (body["id"], "closed", "")  # PUT replaces
+    assert count(ChangeRecord) == 2
+
+
+@pytest.mark.parametrize(
+    ("changes", "fields"),
+    [
+        ({"impact": "huge"}, {"impact"}),
+        ({"result": "done"}, {"result"}),
+        ({"planned_start": "2026-12-20T22:00:00"}, {"planned_start"}),  # no offset: ambiguous
+        ({"planned_start": "2026-12-21T03:00:00Z", "planned_end": "2026-12-21T02:00:00Z"}, {"planned_end"}),
+        ({"affected_services": "x" * 501}, {"affected_services"}),
+        ({"cab": "approved"}, {"cab"}),
+    ],
+)
+def test_bad_lifecycle_values_are_refused_and_nothing_is_stored(api, cast, factory, changes, fields):
+    milestone = factory.milestone(cast.initiative)
+    record = {"number": "CHG1", "type": "normal", "state": "new", **LIFECYCLE, **changes}
+    response = api.put(f"/milestones/{milestone.id}/change-record", factory.token(cast.owner), json=record)
+    assert response.status_code == 400 and problem_fields(response) == fields
+    assert count(ChangeRecord) == 0
+
+
+def test_the_service_checks_the_window_and_keeps_unsent_fields(app, cast, factory):
+    milestone = factory.milestone(cast.initiative)
+    start, end = datetime(2026, 12, 20, 22), datetime(2026, 12, 21, 2)
+    kept = service.set_change_record(
+        milestone=milestone,
+        actor=cast.owner,
+        number="CHG1",
+        change_type="normal",
+        state="scheduled",
+        details={"planned_start": start, "planned_end": end, "risk": "high"},
+    )
+    service.set_change_record(
+        milestone=milestone, actor=cast.owner, number="CHG1", change_type="normal", state="implement"
+    )
+    db.session.refresh(kept)
+    assert (kept.state, kept.planned_start, kept.risk) == ("implement", start, "high")
+    with pytest.raises(ValidationFailed) as caught:
+        service.set_change_record(
+            milestone=milestone,
+            actor=cast.owner,
+            number="CHG1",
+            change_type="normal",
+            state="closed",
+            details={"planned_start": end, "planned_end": start, "owner": "x"},
+        )
+    assert [p.field for p in caught.value.problems] == ["planned_end", "owner"]
+    db.session.refresh(kept)
+    assert kept.state == "implement"

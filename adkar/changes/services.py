@@ -26,6 +26,7 @@ from .models import (
     RESULT_LABELS,
     RISK_LABELS,
     ChangeRecord,
+    ChangeSettings,
 )
 
 NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,39}")
@@ -368,3 +369,33 @@ def change_risks(initiative: Initiative, gates: Sequence[Mapping[str, Any]]) -> 
             )
         )
     return risks
+
+
+# --- the change rules of an initiative -----------------------------------------------------------------------
+
+MAX_REVIEW_DAYS = 90
+
+
+def set_emergency_review_days(*, initiative: Initiative, actor: User, days: Any) -> int:
+    """Within how many days an emergency change's retrospective people review is due (1 to 90)."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_REVIEW_DAYS:
+        db.session.rollback()
+        raise ValidationFailed.one(
+            f"The review is due within 1 to {MAX_REVIEW_DAYS} days.", "emergency_review_days"
+        )
+    begin_write()
+    settings = db.session.get(ChangeSettings, initiative.id)
+    if settings is None:
+        settings = ChangeSettings(initiative_id=initiative.id)
+        db.session.add(settings)
+    settings.emergency_review_days = days
+    audit.record(
+        user_id=actor.id,
+        action="change_settings.set",
+        target_type="initiative",
+        target_id=initiative.id,
+        initiative_id=initiative.id,
+        detail={"emergency_review_days": days},
+    )
+    db.session.commit()
+    return days

@@ -272,8 +272,17 @@ def test_a_generated_client_calls_every_operation(app, factory, generated):
     )
 
     # change records, usage and the portfolio
-    record = {"number": "CHG0031234", "type": "normal", "state": "scheduled"}
+    record = {
+        "number": "CHG0031234",
+        "type": "normal",
+        "state": "scheduled",
+        "risk": "low",
+        "planned_start": "2026-12-20T22:00:00Z",
+        "planned_end": "2026-12-21T02:00:00Z",
+    }
     call("put_change_record", 200, milestone_id=milestone.id, body=body("ChangeRecordFields")(record))
+    gate = call("deployment_gate", 200, change="CHG0031234")
+    assert (gate.decision, gate.milestone.id, gate.retrospective_review_due) == ("fail", milestone.id, None)
     assert call("get_change_record", 200, milestone_id=milestone.id).number == "CHG0031234"
     rows = {"records": [{"milestone_id": milestone.id, **record, "state": "implement"}]}
     call("import_change_records", 201, initiative_id=iid, body=body("ChangeRecordImport")(rows))

@@ -100,3 +100,50 @@ def test_the_service_checks_the_window_and_keeps_unsent_fields(app, cast, factor
     assert [p.field for p in caught.value.problems] == ["planned_end", "owner"]
     db.session.refresh(kept)
     assert kept.state == "implement"
+
+
+def test_the_form_adds_a_second_change_and_edits_each_by_number(client, cast, factory):
+    from tests.actions.support import login, text
+
+    milestone = factory.milestone(cast.initiative, name="Go-live")
+    login(client, cast.member)
+    url = f"/milestones/{milestone.id}/change-record/edit"
+    base = {
+        "change_type": "normal",
+        "state": "scheduled",
+        "url": "",
+        "impact": "",
+        "risk": "",
+        "cab_decision": "",
+    }
+    base |= {"result": "", "description": "", "reason": "", "affected_services": "", "review_notes": ""}
+    first = base | {"number": "CHG1", "planned_start": "2026-12-20T22:00", "planned_end": "2026-12-21T02:00"}
+    assert client.post(url, data=first).status_code == 302
+    assert client.post(url, data=base | {"number": "CHG2", "risk": "high"}).status_code == 302
+    bad = base | {"number": "CHG1", "planned_start": "2026-12-21T03:00", "planned_end": "2026-12-21T02:00"}
+    refused = client.post(url, data=bad)
+    assert refused.status_code == 400 and "The planned window ends before it starts." in text(refused)
+    stored = {r.number: r for r in db.session.scalars(db.select(ChangeRecord))}
+    assert stored["CHG1"].planned_end == datetime(2026, 12, 21, 2) and stored["CHG2"].risk == "high"
+    form = text(client.get(url + "?number=chg1"))
+    assert 'value="CHG1"' in form and 'value="2026-12-20T22:00"' in form
+    page = text(client.get(f"/initiatives/{cast.initiative.id}/change-records"))
+    assert "CHG1" in page and "CHG2" in page and "Window 20 Dec 2026 22:00 – 21 Dec 02:00 UTC" in page
+    assert client.post(f"/milestones/{milestone.id}/change-record/delete?number=CHG2").status_code == 302
+    assert [r.number for r in db.session.scalars(db.select(ChangeRecord))] == ["CHG1"]
+
+
+def test_the_change_rules_form_sets_the_emergency_review_days(client, cast):
+    from adkar.changes.deployment_gate import review_days
+    from tests.actions.support import login
+
+    login(client, cast.member)
+    url = f"/initiatives/{cast.initiative.id}/change-records/settings"
+    assert review_days(cast.initiative.id) == 5
+    assert client.post(url, data={"emergency_review_days": "0"}).status_code == 302
+    assert review_days(cast.initiative.id) == 5  # refused: nothing stored
+    client.post(url, data={"emergency_review_days": "12"})
+    assert review_days(cast.initiative.id) == 12
+    login(client, cast.sponsor)
+    assert client.post(url, data={"emergency_review_days": "3"}).status_code == 403
+    assert review_days(cast.initiative.id) == 12

@@ -5,7 +5,7 @@ from .actions.models import Action, LibraryEntry, ResistanceEntry
 from .adoption.models import AdoptionSettings, UsageFigure
 from .alerts.models import AlertPreference, AlertSent
 from .audit.models import AuditEvent
-from .changes.models import ChangeRecord, ChangeSettings
+from .changes.models import ChangeRecord, ChangeSettings, Incident
 from .governance.models import SignOff, StageEntry
 from .jobs.models import Job
 from .kpis.models import Benefit, Kpi, KpiMeasurement
@@ -41,6 +41,7 @@ __all__ = [
     "Benefit",
     "ChangeRecord",
     "ChangeSettings",
+    "Incident",
     "GateMark",
     "GateOverride",
     "Initiative",

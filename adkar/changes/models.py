@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -61,10 +61,39 @@ class ChangeRecord(Model):
     result: Mapped[str] = mapped_column(String(20), default="")
     implemented_at: Mapped[datetime | None]
     review_notes: Mapped[str] = mapped_column(Text, default="")
+    # inbound sync: where the record came from (servicenow, jsm), its id there and the last update applied
+    sync_source: Mapped[str] = mapped_column(String(20), default="")
+    external_id: Mapped[str] = mapped_column(String(64), default="")
+    external_updated: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
 
     milestone = relationship("Milestone")
+
+
+INCIDENT_STATES = ("new", "in_progress", "on_hold", "resolved", "closed", "canceled")
+
+
+class Incident(Model):
+    """An incident from the ITSM tool, linked to the change that caused it (ServiceNow caused_by / rfc)."""
+
+    __tablename__ = "change_incidents"
+    __table_args__ = (UniqueConstraint("sync_source", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"), index=True)
+    change_record_id: Mapped[int | None] = mapped_column(
+        ForeignKey("change_records.id", ondelete="SET NULL"), index=True
+    )
+    number: Mapped[str] = mapped_column(String(40))
+    short_description: Mapped[str] = mapped_column(String(500), default="")
+    state: Mapped[str] = mapped_column(String(20))
+    opened_at: Mapped[datetime | None]
+    sync_source: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(64))
+    external_updated: Mapped[str] = mapped_column(String(40), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
 
 
 class ChangeSettings(Model):

@@ -6,7 +6,8 @@ Create Date: 2026-12-07 20:20:00
 
 A milestone may have several change records (the unique key on milestone_id becomes an index), each with its
 request (description, reason, affected services, impact), risk, requested time, planned window, CAB decision,
-implementation result and time, and review notes (issue 21). change_settings holds each initiative's number
+implementation result and time, review notes, and where an inbound sync took it from (source, external id,
+last update applied); change_incidents holds incidents linked to the change that caused them (issue 21). change_settings holds each initiative's number
 of days within which an emergency change's retrospective people review is due.
 
 SQLite cannot drop a table-level UNIQUE (0002 created one, backed by an automatic index), so there the table
@@ -41,6 +42,9 @@ def _lifecycle() -> list[sa.Column]:
         sa.Column('result', sa.String(length=20), nullable=False, server_default=''),
         sa.Column('implemented_at', sa.DateTime(), nullable=True),
         sa.Column('review_notes', sa.Text(), nullable=False, server_default=''),
+        sa.Column('sync_source', sa.String(length=20), nullable=False, server_default=''),
+        sa.Column('external_id', sa.String(length=64), nullable=False, server_default=''),
+        sa.Column('external_updated', sa.String(length=40), nullable=False, server_default=''),
     ]
 
 
@@ -100,6 +104,26 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['initiative_id'], ['initiatives.id'], name=op.f('fk_change_settings_initiative_id_initiatives'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('initiative_id', name=op.f('pk_change_settings'))
     )
+    op.create_table('change_incidents',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('initiative_id', sa.Integer(), nullable=False),
+    sa.Column('change_record_id', sa.Integer(), nullable=True),
+    sa.Column('number', sa.String(length=40), nullable=False),
+    sa.Column('short_description', sa.String(length=500), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('opened_at', sa.DateTime(), nullable=True),
+    sa.Column('sync_source', sa.String(length=20), nullable=False),
+    sa.Column('external_id', sa.String(length=64), nullable=False),
+    sa.Column('external_updated', sa.String(length=40), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['change_record_id'], ['change_records.id'], name=op.f('fk_change_incidents_change_record_id_change_records'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['initiative_id'], ['initiatives.id'], name=op.f('fk_change_incidents_initiative_id_initiatives'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_change_incidents')),
+    sa.UniqueConstraint('sync_source', 'external_id', name=op.f('uq_change_incidents_sync_source')),
+    )
+    op.create_index('ix_change_incidents_initiative_id', 'change_incidents', ['initiative_id'], unique=False)
+    op.create_index('ix_change_incidents_change_record_id', 'change_incidents', ['change_record_id'], unique=False)
 
 
 def downgrade() -> None:
@@ -112,6 +136,7 @@ def downgrade() -> None:
         raise RuntimeError(
             f'{len(shared)} milestones have several change records; remove the extra ones before downgrading'
         )
+    op.drop_table('change_incidents')  # first: it references change_records, which SQLite then rebuilds
     op.drop_table('change_settings')
     op.drop_index('ix_change_records_milestone_id', table_name='change_records')
     if bind.dialect.name == 'sqlite':

@@ -2,8 +2,8 @@
 here, authenticated by a shared secret (config ITSM_SHARED_SECRET), not by a user's token.
 
 `X-Adkar-Secret: <secret>` (or, for Jira's own webhooks, `X-Hub-Signature: sha256=<HMAC of the body>`), compared
-in constant time. Answers: 200 with what happened to each record, 401 for a missing or wrong secret, 404 while no
-secret is configured, 422 with every problem when a payload cannot be mapped (nothing stored).
+in constant time. Answers: 200 with what happened to each record, 401 for a missing or wrong secret (and while no
+secret is configured: the sync is off), 422 with every problem when a payload cannot be mapped (nothing stored).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def _secret_problem() -> Any | None:
     """None when the request carries the shared secret; else the error to answer."""
     secret = str(current_app.config.get("ITSM_SHARED_SECRET") or "")
     if not secret:
-        return error_response(404, "Inbound ITSM sync is not configured (set ADKAR_ITSM_SHARED_SECRET).")
+        return error_response(401, "Inbound ITSM sync is off: no shared secret is configured (ADKAR_ITSM_SHARED_SECRET).")
     sent = request.headers.get(SECRET_HEADER, "")
     if sent and hmac.compare_digest(sent.encode(), secret.encode()):
         return None

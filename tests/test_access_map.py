@@ -512,9 +512,11 @@ def test_sponsor_reads_but_never_changes(app, world, routes):
     changes = list(
         calls(
             routes,
-            lambda r, m: m in STATE_CHANGING
-            and not r.is_public
-            and r.rule.rule not in SELF_SERVICE_RULES | SECRET_RULES,
+            lambda r, m: (
+                m in STATE_CHANGING
+                and not r.is_public
+                and r.rule.rule not in SELF_SERVICE_RULES | SECRET_RULES
+            ),
         )
     )
     assert len(changes) >= 10, "the walker found suspiciously few state-changing routes"

@@ -32,7 +32,9 @@ def _secret_problem() -> Any | None:
     """None when the request carries the shared secret; else the error to answer."""
     secret = str(current_app.config.get("ITSM_SHARED_SECRET") or "")
     if not secret:
-        return error_response(401, "Inbound ITSM sync is off: no shared secret is configured (ADKAR_ITSM_SHARED_SECRET).")
+        return error_response(
+            401, "Inbound ITSM sync is off: no shared secret is configured (ADKAR_ITSM_SHARED_SECRET)."
+        )
     sent = request.headers.get(SECRET_HEADER, "")
     if sent and hmac.compare_digest(sent.encode(), secret.encode()):
         return None
@@ -62,12 +64,12 @@ def _milestone_id() -> int | None:
     return int(text)
 
 
-def _answer(items: list[tuple[str, Mapping[str, Any]]], source: str):
+def _answer(items: list[tuple[str, Mapping[str, Any]]], source: str) -> Any:
     outcomes = sync.store(items, source=source, milestone_id=_milestone_id())
     return {"results": [{"kind": o.kind, "number": o.number, "status": o.status} for o in outcomes]}, 200
 
 
-def _refused(exc: sync.SyncRefused):
+def _refused(exc: sync.SyncRefused) -> Any:
     db.session.rollback()
     count = len(exc.problems)
     message = f"Nothing was stored: the payload has {count} problem{'s' if count != 1 else ''}."
@@ -78,7 +80,7 @@ bp.register_error_handler(sync.SyncRefused, _refused)
 
 
 @bp.post("/servicenow")
-def servicenow():
+def servicenow() -> Any:
     """A Table API record, {"result": record} or {"result": [records]}; the table from each record's
     sys_class_name, else ?table=change_request|incident."""
     refused = _secret_problem()
@@ -112,7 +114,7 @@ def servicenow():
 
 
 @bp.post("/jsm")
-def jsm():
+def jsm() -> Any:
     """A Jira Service Management issue webhook (jira:issue_created / jira:issue_updated) of a change."""
     refused = _secret_problem()
     if refused is not None:

@@ -243,10 +243,9 @@ def import_change_records(
     for number, item in enumerate(rows, start=1):
         row = item.get("row", number)
         milestone_id = item.get("milestone_id")
-        key = (milestone_id, str(item.get("number") or "").strip().lower())
         if not isinstance(milestone_id, int) or milestone_id not in milestones:
             problems.append(Problem("Choose a milestone of this initiative.", field="milestone_id", row=row))
-        elif key in first:
+        elif (key := (milestone_id, str(item.get("number") or "").strip().lower())) in first:
             message = f"This change of this milestone appears twice (also row {first[key]})."
             problems.append(Problem(message, field="number", row=row))
         else:

@@ -15,7 +15,7 @@ from adkar.changes.models import ChangeRecord, Incident
 from adkar.extensions import db
 from tests.actions.support import audit_actions, count
 
-SECRET = "correct-horse-itsm-secret"  # noqa: S105 - a test's secret
+SECRET = "correct-horse-itsm-secret"
 CHANGE = {
     "sys_class_name": "change_request",
     "sys_id": "a1b2c3",

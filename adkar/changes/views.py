@@ -29,6 +29,7 @@ from .csv_rows import (
     parse_change_csv,
 )
 from .deployment_gate import review_days
+from .kpis import change_kpis
 from .forms import ChangeImportForm, ChangeRecordForm, ChangeSettingsForm
 from .models import CHANGE_STATE_LABELS, CHANGE_TYPE_LABELS, RESULT_LABELS
 
@@ -59,6 +60,7 @@ def index(initiative_id: int):
         at_risk=[r for r in risks if r.risk],
         can_write=access_level(current_user, initiative) == WRITE,
         settings_form=ChangeSettingsForm(emergency_review_days=review_days(initiative.id)),
+        kpis=change_kpis(initiative.id),
     )
 
 

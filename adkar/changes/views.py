@@ -29,8 +29,8 @@ from .csv_rows import (
     parse_change_csv,
 )
 from .deployment_gate import review_days
-from .kpis import change_kpis
 from .forms import ChangeImportForm, ChangeRecordForm, ChangeSettingsForm
+from .kpis import change_kpis
 from .models import CHANGE_STATE_LABELS, CHANGE_TYPE_LABELS, RESULT_LABELS
 
 

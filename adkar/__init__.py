@@ -102,7 +102,6 @@ def _register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .audit import bp as audit_bp
     from .changes import bp as change_records_bp
-    from .changes.inbound import bp as itsm_inbound_bp
     from .dashboard import bp as dashboard_bp
     from .governance import bp as governance_bp
     from .kpis import bp as kpis_bp
@@ -125,7 +124,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(actions_bp)
     app.register_blueprint(adoption_bp)
     app.register_blueprint(change_records_bp)
-    app.register_blueprint(itsm_inbound_bp)
     app.register_blueprint(governance_bp)
     app.register_blueprint(kpis_bp)
     app.register_blueprint(portfolio_bp)

@@ -18,7 +18,8 @@ from .openapi import operation
 from .schemas.plan import User as UserAnswer
 from .serialise import user_json
 
-PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
+# The inbound sync authenticates by its shared secret instead (adkar.api.integrations).
+PUBLIC_ENDPOINTS = frozenset({"api.openapi", "api.servicenow_sync", "api.jsm_sync"})
 TOKEN_KEY = "adkar.api_token"  # noqa: S105 - a WSGI environ key, not a secret
 
 

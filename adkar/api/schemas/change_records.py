@@ -209,3 +209,45 @@ class DeploymentGate(Answer):
             description="Emergency changes: the retrospective people review is due by this day; else null."
         ),
     ]
+
+
+# --- the inbound sync ------------------------------------------------------------------------------------
+
+
+class ServiceNowRecords(Body):
+    """Table API JSON as ServiceNow writes it: {"result": record} or {"result": [records]} (up to 500), each a
+    change_request or incident record (told apart by sys_class_name, else ?table=); a bare record is read too."""
+
+    result: Annotated[
+        dict[str, Any] | list[dict[str, Any]],
+        Field(
+            description="Records with their fields as the Table API names them (number, sys_id, state, ...)."
+        ),
+    ]
+
+
+class JsmWebhook(Body):
+    """A Jira webhook's JSON (jira:issue_created / jira:issue_updated); other keys Jira adds are read too."""
+
+    webhookEvent: str = ""
+    timestamp: int | None = None
+    issue: Annotated[
+        dict[str, Any],
+        Field(description='{"id", "key", "fields": {"status": {"name"}, "updated", "summary", ...}}'),
+    ]
+
+
+class SyncOutcome(Answer):
+    kind: Annotated[str, OneOf(("change", "incident"))]
+    number: str
+    status: Annotated[
+        str,
+        OneOf(("created", "updated", "unchanged", "stale")),
+        Field(description="unchanged: a replay of the stored update; stale: older than it. Neither stored."),
+    ]
+
+
+class SyncResult(Answer):
+    """What happened to each record, in the order sent."""
+
+    results: list[SyncOutcome]

@@ -1,4 +1,4 @@
-"""The inbound sync's endpoints: ServiceNow and Jira Service Management post their change and incident records
+"""API endpoints of the inbound sync: ServiceNow and Jira Service Management post their change and incident records
 here, authenticated by a shared secret (config ITSM_SHARED_SECRET), not by a user's token.
 
 `X-Adkar-Secret: <secret>` (or, for Jira's own webhooks, `X-Hub-Signature: sha256=<HMAC of the body>`), compared
@@ -14,16 +14,17 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
-from flask import Blueprint, current_app, request
+from flask import current_app, request
 
+from ..changes import sync
 from ..errors import error_response
-from ..extensions import csrf, db, limiter
+from ..extensions import db
 from ..validation import Problem
-from . import sync
+from . import bp
+from .openapi import operation
+from .schemas import change_records as schema
 
-bp = Blueprint("itsm_inbound", __name__, url_prefix="/api/v1/integrations")
-csrf.exempt(bp)
-limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(bp)
+TAG = "inbound sync"
 SECRET_HEADER = "X-Adkar-Secret"  # noqa: S105 - a header's name
 MAX_RECORDS = 500
 
@@ -77,10 +78,24 @@ def _refused(exc: sync.SyncRefused) -> Any:
 
 
 bp.register_error_handler(sync.SyncRefused, _refused)
+SECRET_ERRORS = (401, 422)
+AUTH_NOTE = (
+    " Authenticated by the shared secret (`X-Adkar-Secret`, config ITSM_SHARED_SECRET), not by a token; 401 "
+    "without it or while none is configured. 422: nothing stored, `problems` lists each (docs/itsm-sync.md)."
+)
 
 
-@bp.post("/servicenow")
-def servicenow() -> Any:
+@bp.post("/integrations/servicenow")
+@operation(
+    summary="Inbound sync: ServiceNow Table API change_request and incident records",
+    tag=TAG,
+    body=schema.ServiceNowRecords,
+    responses={200: schema.SyncResult},
+    errors=SECRET_ERRORS,
+    public=True,
+    description="Idempotent on sys_id and sys_updated_on; an unknown change needs ?milestone=ID." + AUTH_NOTE,
+)
+def servicenow_sync() -> Any:
     """A Table API record, {"result": record} or {"result": [records]}; the table from each record's
     sys_class_name, else ?table=change_request|incident."""
     refused = _secret_problem()
@@ -113,8 +128,18 @@ def servicenow() -> Any:
     return _answer(items, "servicenow")
 
 
-@bp.post("/jsm")
-def jsm() -> Any:
+@bp.post("/integrations/jsm")
+@operation(
+    summary="Inbound sync: a Jira Service Management issue webhook of a change",
+    tag=TAG,
+    body=schema.JsmWebhook,
+    responses={200: schema.SyncResult},
+    errors=SECRET_ERRORS,
+    public=True,
+    description="Idempotent on issue.id and fields.updated; an unknown change needs ?milestone=ID."
+    + AUTH_NOTE,
+)
+def jsm_sync() -> Any:
     """A Jira Service Management issue webhook (jira:issue_created / jira:issue_updated) of a change."""
     refused = _secret_problem()
     if refused is not None:

@@ -398,3 +398,34 @@ def set_emergency_review_days(*, initiative: Initiative, actor: User, days: Any)
     )
     db.session.commit()
     return days
+
+
+# --- the change calendar ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    record: ChangeRecord
+    milestone_name: str
+    due: date
+    flags: tuple[str, ...]  # why this window worries the people side; empty when it does not
+
+
+def change_calendar(risks: Sequence[ChangeRisk]) -> list[CalendarEntry]:
+    """Every change with a planned window, by start, flagged when the window opens while its milestone's people
+    gate is not ready (not overridden), or before the milestone's date, by which the gate expects people ready.
+    Standard changes are never flagged: no people gate applies to them."""
+    entries = []
+    for risk in risks:
+        for record in risk.records:
+            if record.planned_start is None:
+                continue
+            flags: list[str] = []
+            if record.change_type != "standard" and record.result == "":
+                if risk.gate_status != "ready" and not risk.overridden:
+                    gate = "has no readiness data" if risk.gate_status == "no_data" else "is not ready"
+                    flags.append(f"The window opens while the people gate {gate}.")
+                if record.planned_start.date() < risk.due:
+                    flags.append(f"The window opens before the milestone's date ({risk.due.isoformat()}).")
+            entries.append(CalendarEntry(record, risk.milestone_name, risk.due, tuple(flags)))
+    return sorted(entries, key=lambda e: (e.record.planned_start, e.record.id))

@@ -61,6 +61,7 @@ def index(initiative_id: int):
         can_write=access_level(current_user, initiative) == WRITE,
         settings_form=ChangeSettingsForm(emergency_review_days=review_days(initiative.id)),
         kpis=change_kpis(initiative.id),
+        calendar=service.change_calendar(risks),
     )
 
 

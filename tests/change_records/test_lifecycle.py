@@ -147,3 +147,53 @@ def test_the_change_rules_form_sets_the_emergency_review_days(client, cast):
     login(client, cast.sponsor)
     assert client.post(url, data={"emergency_review_days": "3"}).status_code == 403
     assert review_days(cast.initiative.id) == 12
+
+
+def test_the_calendar_flags_a_window_before_its_gate_is_ready(client, cast, factory):
+    from datetime import date, timedelta
+
+    from adkar.readiness.figures import gates, initiative_report
+    from adkar.timeutil import today
+    from tests.actions.support import login, text
+
+    due = today() + timedelta(days=10)
+    milestone = factory.milestone(cast.initiative, name="Go-live", due=due)
+    day = datetime.combine(due, datetime.min.time())
+
+    def window(number, change_type, start, result=""):
+        service.set_change_record(
+            milestone=milestone,
+            actor=cast.owner,
+            number=number,
+            change_type=change_type,
+            state="scheduled",
+            details={"planned_start": start, "result": result},
+        )
+
+    window("CHG-EARLY", "normal", day - timedelta(days=2))
+    window("CHG-ONTIME", "emergency", day + timedelta(hours=22))
+    window("CHG-STD", "standard", day - timedelta(days=5))
+    window("CHG-DONE", "normal", day - timedelta(days=9), result="successful")
+    service.set_change_record(
+        milestone=milestone, actor=cast.owner, number="CHG-NOWINDOW", change_type="normal", state="new"
+    )
+    initiative = cast.initiative
+    db.session.refresh(initiative)
+    risks = service.change_risks(initiative, gates(initiative, initiative_report(initiative)))
+    calendar = service.change_calendar(risks)
+    assert [(e.record.number, e.flags) for e in calendar] == [
+        ("CHG-DONE", ()),  # implemented: history
+        ("CHG-STD", ()),  # standard: no people gate
+        (
+            "CHG-EARLY",
+            (
+                "The window opens while the people gate has no readiness data.",
+                f"The window opens before the milestone's date ({due.isoformat()}).",
+            ),
+        ),
+        ("CHG-ONTIME", ("The window opens while the people gate has no readiness data.",)),
+    ]
+    assert isinstance(calendar[0].due, date)
+    login(client, cast.sponsor)
+    page = text(client.get(f"/initiatives/{cast.initiative.id}/change-records"))
+    assert "Change calendar" in page and "The window opens before the milestone&#39;s date" in page

@@ -187,7 +187,7 @@ def import_example(initiative_id: int):
 
 def _export(initiative_id: int, kind: str):
     initiative = load_initiative(current_user, initiative_id)
-    rows = export_rows(initiative.milestones, service.records_by_milestone(initiative.id))
+    rows = export_rows(initiative.milestones, service.records_of_milestones(initiative.id))
     return table_download(
         kind,
         EXPORT_HEADER,
@@ -196,8 +196,8 @@ def _export(initiative_id: int, kind: str):
         sheet="Change records",
         notes=[
             f"Initiative: {initiative.name}. Exported on {today().isoformat()}.",
-            "One row per milestone with the IT change record that delivers it; number, type, state and url "
-            "are blank for a milestone without one.",
+            "One row per change record with its milestone (a milestone may have several); the change's "
+            "columns are blank for a milestone without one. Times are UTC.",
         ],
     )
 

@@ -103,7 +103,8 @@ def export_rows(milestones: list[Milestone], records: dict[int, list[ChangeRecor
     """One row per change record (a milestone may have several), and a blank one for a milestone without."""
     rows = []
     for m in milestones:
-        for record in records.get(m.id) or [None]:
+        mine: list[ChangeRecord | None] = list(records.get(m.id, [])) or [None]
+        for record in mine:
             rows.append(
                 [
                     m.name,

@@ -58,6 +58,9 @@ def defaults(instance_path: str) -> dict:
         "WEBHOOKS_TIMEOUT_SECONDS": 5,
         "WEBHOOKS_ALLOW_HTTP": False,
         "WEBHOOKS_ALLOW_PRIVATE_TARGETS": False,
+        # Inbound ITSM sync (adkar.changes.inbound): the secret ServiceNow and Jira send; empty: the endpoints
+        # answer 404.
+        "ITSM_SHARED_SECRET": "",
     }
 
 

@@ -5,7 +5,7 @@ from .actions.models import Action, LibraryEntry, ResistanceEntry
 from .adoption.models import AdoptionSettings, UsageFigure
 from .alerts.models import AlertPreference, AlertSent
 from .audit.models import AuditEvent
-from .changes.models import ChangeRecord
+from .changes.models import ChangeRecord, ChangeSettings, Incident
 from .governance.models import SignOff, StageEntry
 from .jobs.models import Job
 from .kpis.models import Benefit, Kpi, KpiMeasurement
@@ -40,8 +40,10 @@ __all__ = [
     "AuditEvent",
     "Benefit",
     "ChangeRecord",
+    "ChangeSettings",
     "GateMark",
     "GateOverride",
+    "Incident",
     "Initiative",
     "InitiativeMember",
     "Invitation",

@@ -51,6 +51,9 @@ log = logging.getLogger(__name__)
 # Routes anyone may use: signing in, the API description, and the respondents' survey pages.
 PUBLIC_RULES = frozenset({"/login", "/api/v1/openapi.json", "/thank-you"})
 PUBLIC_PREFIXES = ("/static/", "/s/", "/o/", "/u/")
+# ITSM tools post here with the shared secret (adkar.changes.inbound), not as a user: every visitor, signed in or
+# holding any user's token, is refused with 401 and changes nothing (test_secret_routes_refuse_every_user).
+SECRET_RULES = frozenset({"/api/v1/integrations/servicenow", "/api/v1/integrations/jsm"})
 # A signed-in user's own housekeeping, which a sponsor may do too.
 SELF_SERVICE_RULES = frozenset(
     {"/logout", "/account/password", "/account/tokens", "/account/alerts", "/account/csv-style"}
@@ -501,6 +504,17 @@ def test_owner_reaches_every_page_of_their_initiative(app, world, routes):
     assert checked >= 5
 
 
+@pytest.mark.parametrize("who", [None, "sponsor", "owner", "admin"])
+def test_secret_routes_refuse_every_user(app, world, routes, who):
+    visitor = Visitor(app, world, who)
+    secret_routes = [r for r in routes if r.rule.rule in SECRET_RULES]
+    assert len(secret_routes) == len(SECRET_RULES)
+    before = snapshot(app)
+    for route in secret_routes:
+        assert visitor.request(route, "POST").status_code == 401, route
+    assert not changed_tables(before, snapshot(app))
+
+
 def test_sponsor_reads_but_never_changes(app, world, routes):
     visitor = Visitor(app, world, "sponsor")
     failures = []
@@ -510,7 +524,7 @@ def test_sponsor_reads_but_never_changes(app, world, routes):
             lambda r, m: (
                 m in STATE_CHANGING
                 and not r.is_public
-                and r.rule.rule not in SELF_SERVICE_RULES | READER_REQUESTS
+                and r.rule.rule not in SELF_SERVICE_RULES | READER_REQUESTS | SECRET_RULES
             ),
         )
     )

@@ -18,7 +18,10 @@ from .openapi import operation
 from .schemas.plan import User as UserAnswer
 from .serialise import user_json
 
-PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
+# The inbound sync authenticates by its shared secret instead (adkar.api.integrations); its refusals count
+# against the address's failure budget like made-up tokens, so the secret cannot be guessed at full speed.
+SECRET_ENDPOINTS = frozenset({"api.servicenow_sync", "api.jsm_sync"})
+PUBLIC_ENDPOINTS = frozenset({"api.openapi"}) | SECRET_ENDPOINTS
 TOKEN_KEY = "adkar.api_token"  # noqa: S105 - a WSGI environ key, not a secret
 
 
@@ -53,6 +56,8 @@ def _address_key() -> str:
 def _needs_no_check() -> bool:
     """`exempt_when` of the failure limit: the request authenticates (or needs no token), so it can neither
     fail authentication nor be refused because other requests from its address did."""
+    if request.endpoint in SECRET_ENDPOINTS:
+        return False
     return request.endpoint in PUBLIC_ENDPOINTS or presented_token() is not None
 
 

@@ -11,7 +11,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import BaseModel, GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -22,6 +22,7 @@ from ..elements import ELEMENTS
 MAX_ID = 2**31 - 1  # the largest id a database integer column holds on every engine
 ERROR_TYPE = "adkar_value"  # the pydantic error type of every refusal below; its message is the client's
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})")
 _DIGITS = re.compile(r"[0-9]{1,10}")
 _LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -115,6 +116,25 @@ class Day(Kind):
 
     def schema(self) -> dict:
         return {"type": "string", "format": "date"}
+
+
+@dataclass(frozen=True)
+class OptionalMoment(Kind):
+    """A moment written ISO 8601 with its offset (2026-12-20T22:00:00Z), stored as UTC; or null for none."""
+
+    def convert(self, value: Any) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or not _MOMENT.fullmatch(value):
+            raise refuse("Expected a date and time with its offset, e.g. 2026-12-20T22:00:00Z, or null.")
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise refuse(f"{value} is not a moment in the calendar.") from exc
+        return moment.astimezone(UTC).replace(tzinfo=None)
+
+    def schema(self) -> dict:
+        return {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}]}
 
 
 @dataclass(frozen=True)

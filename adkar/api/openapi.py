@@ -46,6 +46,11 @@ ERROR_RESPONSES: dict[int, tuple[str, str]] = {
     ),
     413: ("PayloadTooLarge", "The body is larger than the server accepts."),
     415: ("UnsupportedMediaType", "The body was not sent as application/json."),
+    422: (
+        "UnprocessableContent",
+        "The payload cannot be mapped (an unknown state, a missing number, an unknown change); `problems` lists "
+        "each, and nothing was stored.",
+    ),
     429: ("TooManyRequests", "Rate limit reached; wait for the time in Retry-After."),
 }
 

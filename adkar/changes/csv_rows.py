@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import IO
 
 from .. import csvio
@@ -24,7 +25,20 @@ FIELD_COLUMNS = {
     "state": "state",
     "url": "url",
 }
-EXPORT_HEADER = ("milestone", "milestone_id", "due", "number", "type", "state", "url")
+EXPORT_HEADER = (
+    "milestone",
+    "milestone_id",
+    "due",
+    "number",
+    "type",
+    "state",
+    "url",
+    "risk",
+    "planned_start",
+    "planned_end",
+    "cab_decision",
+    "result",
+)
 
 
 def parse_change_csv(upload: bytes | IO[bytes], initiative: Initiative) -> list[dict]:
@@ -85,19 +99,36 @@ def example_csv(initiative: Initiative) -> bytes:
     return csvio.write_csv([c for c, _, _ in COLUMNS], rows)
 
 
-def export_rows(milestones: list[Milestone], records: dict[int, ChangeRecord]) -> list[list]:
+def export_rows(milestones: list[Milestone], records: dict[int, list[ChangeRecord]]) -> list[list]:
+    """One row per change record (a milestone may have several), and a blank one for a milestone without."""
     rows = []
     for m in milestones:
-        record = records.get(m.id)
-        rows.append(
-            [
-                m.name,
-                m.id,
-                m.due,
-                record.number if record else "",
-                record.change_type if record else "",
-                record.state if record else "",
-                record.url if record else "",
-            ]
-        )
+        mine: list[ChangeRecord | None] = list(records.get(m.id, [])) or [None]
+        for record in mine:
+            rows.append(
+                [
+                    m.name,
+                    m.id,
+                    m.due,
+                    *(
+                        [
+                            record.number,
+                            record.change_type,
+                            record.state,
+                            record.url,
+                            record.risk,
+                            _moment(record.planned_start),
+                            _moment(record.planned_end),
+                            record.cab_decision,
+                            record.result,
+                        ]
+                        if record
+                        else [""] * 9
+                    ),
+                ]
+            )
     return rows
+
+
+def _moment(value: datetime | None) -> str:
+    return "" if value is None else value.isoformat(timespec="minutes") + "Z"

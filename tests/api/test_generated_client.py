@@ -277,8 +277,26 @@ def test_a_generated_client_calls_every_operation(app, factory, generated):
     )
 
     # change records, usage and the portfolio
-    record = {"number": "CHG0031234", "type": "normal", "state": "scheduled"}
+    record = {
+        "number": "CHG0031234",
+        "type": "normal",
+        "state": "scheduled",
+        "risk": "low",
+        "planned_start": "2026-12-20T22:00:00Z",
+        "planned_end": "2026-12-21T02:00:00Z",
+    }
     call("put_change_record", 200, milestone_id=milestone.id, body=body("ChangeRecordFields")(record))
+    gate = call("deployment_gate", 200, change="CHG0031234")
+    assert (gate.decision, gate.milestone.id, gate.retrospective_review_due) == ("fail", milestone.id, None)
+    app.config["ITSM_SHARED_SECRET"] = "generated-client-secret"  # the inbound sync: a secret, not a token
+    call.client = client.with_headers({"X-Adkar-Secret": "generated-client-secret"})
+    change = {"sys_class_name": "change_request", "sys_id": "s1", "number": "CHG0031234", "state": "-1"}
+    synced = call("servicenow_sync", 200, body=body("ServiceNowRecords")({"result": [change]}))
+    assert [(r.number, r.status) for r in synced.results] == [("CHG0031234", "updated")]
+    issue = {"id": "10042", "key": "CHG0031234", "fields": {"status": {"name": "Implementing"}}}
+    call("jsm_sync", 200, body=body("JsmWebhook")({"webhookEvent": "jira:issue_updated", "issue": issue}))
+    call.client = client
+    app.config["ITSM_SHARED_SECRET"] = ""
     assert call("get_change_record", 200, milestone_id=milestone.id).number == "CHG0031234"
     rows = {"records": [{"milestone_id": milestone.id, **record, "state": "implement"}]}
     call("import_change_records", 201, initiative_id=iid, body=body("ChangeRecordImport")(rows))

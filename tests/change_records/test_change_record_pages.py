@@ -127,8 +127,15 @@ def test_export_is_neutralised(client, cast, milestones):
     login(client, cast.sponsor)
     response = client.get(f"/initiatives/{cast.initiative.id}/change-records.csv")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0] == ["milestone", "milestone_id", "due", "number", "type", "state", "url"]
+    assert rows[0][:7] == ["milestone", "milestone_id", "due", "number", "type", "state", "url"]
+    assert rows[0][7:] == ["risk", "planned_start", "planned_end", "cab_decision", "result"]
     assert rows[2][0] == "'=SUM(A1)" and rows[2][3:6] == ["CHG9", "normal", "review"]
+    service.set_change_record(
+        milestone=go_live, actor=cast.owner, number="CHG10", change_type="standard", state="new"
+    )
+    response = client.get(f"/initiatives/{cast.initiative.id}/change-records.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [r[3] for r in rows[1:]] == ["", "CHG9", "CHG10"]  # every change of the milestone, none lost
 
 
 def test_access(client, cast, milestones):

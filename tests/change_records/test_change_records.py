@@ -99,13 +99,13 @@ def test_import_is_all_or_nothing(app, cast, factory):
     )
     bad = [
         {"milestone_id": uat.id, "number": "CHG2", "type": "normal", "state": "closed"},
-        {"milestone_id": uat.id, "number": "CHG3", "type": "normal", "state": "closed"},
+        {"milestone_id": uat.id, "number": "chg2", "type": "normal", "state": "closed"},
         {"milestone_id": 999_999, "number": "", "type": "standard", "state": "done", "url": "file:///etc"},
     ]
     with pytest.raises(ValidationFailed) as caught:
         service.import_change_records(initiative=cast.initiative, actor=cast.owner, rows=bad, source="test")
     assert [(p.row, p.field) for p in caught.value.problems] == [
-        (2, "milestone_id"),
+        (2, "number"),  # the same change twice (any case); several changes per milestone are fine
         (3, "milestone_id"),
         (3, "number"),
         (3, "state"),
@@ -113,6 +113,7 @@ def test_import_is_all_or_nothing(app, cast, factory):
     ]
     assert db.session.scalar(db.select(ChangeRecord.number)) == "CHG1"
     good = [
+        {"milestone_id": uat.id, "number": "chg1", "type": "normal", "state": "closed"},
         {"milestone_id": uat.id, "number": "CHG2", "type": "normal", "state": "closed"},
         {
             "milestone_id": go_live.id,
@@ -124,11 +125,11 @@ def test_import_is_all_or_nothing(app, cast, factory):
     ]
     assert service.import_change_records(
         initiative=cast.initiative, actor=cast.owner, rows=good, source="test"
-    ) == (1, 1)
-    assert {r.milestone_id: r.number for r in db.session.scalars(db.select(ChangeRecord))} == {
-        uat.id: "CHG2",
-        go_live.id: "CHG4",
-    }
+    ) == (2, 1)
+    stored = db.session.execute(db.select(ChangeRecord.milestone_id, ChangeRecord.number, ChangeRecord.state))
+    assert sorted(stored) == sorted(
+        [(uat.id, "chg1", "closed"), (uat.id, "CHG2", "closed"), (go_live.id, "CHG4", "scheduled")]
+    )
 
 
 def test_change_risks_flag_a_scheduled_change_whose_gate_is_not_ready(app, cast, factory):

@@ -13,6 +13,7 @@ from tests.actions.support import login, text
 from tests.spreadsheet_support import assert_same_table, csv_rows, day, workbook, xlsx_rows
 
 HEADER = ["milestone", "milestone_id", "due", "number", "type", "state", "url"]
+HEADER += ["risk", "planned_start", "planned_end", "cab_decision", "result"]
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def test_rows_match_the_csv(client, cast, milestones):
     rows = [list(r) for r in book["Change records"].iter_rows(values_only=True)]
     assert rows == [
         HEADER,
-        ["UAT", uat.id, day(today() + timedelta(days=20)), None, None, None, None],
+        ["UAT", uat.id, day(today() + timedelta(days=20)), *[None] * 9],
         [
             '\'=HYPERLINK("http://evil.example","x")',
             go_live.id,
@@ -52,6 +53,7 @@ def test_rows_match_the_csv(client, cast, milestones):
             "normal",
             "scheduled",
             "https://itsm.example.com/CHG0031234",
+            *[None] * 5,  # no risk, window, CAB decision or result yet
         ],
     ]
     assert_same_table(csv_rows(client.get(f"{url}.csv")), rows)

@@ -268,11 +268,24 @@ def neutralise_row(values: Iterable[Any]) -> list[Any]:
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     """A CSV export: UTF-8 with a BOM (Excel then reads accents correctly), every cell neutralised."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
+    write_csv_to(buffer, header, rows, bom=False)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_csv_to(
+    handle: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = True
+) -> int:
+    """The same CSV as write_csv, written row by row to a text handle (so a million rows never sit in
+    memory); returns the rows written."""
+    if bom:
+        handle.write("\ufeff")
+    writer = csv.writer(handle)
     writer.writerow(neutralise_row(header))
+    written = 0
     for row in rows:
         writer.writerow(neutralise_row("" if v is None else v for v in row))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        written += 1
+    return written
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import BinaryIO
 
 from flask import current_app
 
@@ -25,6 +26,11 @@ def uploads_dir() -> Path:
 
 def write_private(path: Path, data: bytes) -> None:
     """A new file (never an existing one), mode 0600."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
+    with open_private(path) as handle:
         handle.write(data)
+
+
+def open_private(path: Path) -> BinaryIO:
+    """A new file (never an existing one), mode 0600, open for writing, for exports streamed row by row."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    return os.fdopen(descriptor, "wb")

@@ -196,20 +196,25 @@ def stream_rows(export: WaveExport, *, heartbeat: Callable[[], None] | None = No
     item_ids, has_comment, labels = export.item_ids, export.has_comment, export.labels
     with db.engine.connect() as connection:
         result = connection.execution_options(yield_per=STREAM_BATCH).execute(query)
-        for index, record in enumerate(result, start=1):
-            group_id = record.group_id
-            seen[group_id] += 1
-            if seen[group_id] > export.counts.get(group_id, 0):
-                raise ExportChanged(f"group {group_id} has more responses than when the export began")
-            row: list = [labels[group_id], wave.closes_on]
-            row += [record.answers.get(item_id) for item_id in item_ids]
-            if has_comment:
-                row.append(record.comment if group_id in export.with_comments and record.comment else None)
-            row += [round(float(record[2 + i]), SCORE_DECIMALS) for i in range(len(ELEMENTS))]
-            row.append(BARRIER_CHOICES[record.barrier])
-            yield row
-            if heartbeat is not None and index % STREAM_BATCH == 0:
-                heartbeat()
+        try:
+            for index, record in enumerate(result, start=1):
+                group_id = record.group_id
+                seen[group_id] += 1
+                if seen[group_id] > export.counts.get(group_id, 0):
+                    raise ExportChanged(f"group {group_id} has more responses than when the export began")
+                row: list = [labels[group_id], wave.closes_on]
+                row += [record.answers.get(item_id) for item_id in item_ids]
+                if has_comment:
+                    row.append(
+                        record.comment if group_id in export.with_comments and record.comment else None
+                    )
+                row += [round(float(record[2 + i]), SCORE_DECIMALS) for i in range(len(ELEMENTS))]
+                row.append(BARRIER_CHOICES[record.barrier])
+                yield row
+                if heartbeat is not None and index % STREAM_BATCH == 0:
+                    heartbeat()
+        finally:
+            result.close()  # a server-side cursor left open would outlive its connection
     if dict(seen) != {g: n for g, n in export.counts.items() if n}:
         raise ExportChanged("responses were removed while the export was read")
 

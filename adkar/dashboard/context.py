@@ -27,7 +27,7 @@ from ..readiness import figures as readiness
 from ..readiness.figures import InitiativeReadiness
 from ..surveys.waves.services import wave_status
 from ..timeutil import today as current_day
-from . import charts
+from . import charts, featured
 from .gateboard import GateRow, gate_rows
 from .summary import Headline, headline, latest_opened_wave, overall_rows, reporting_waves, wave_order
 
@@ -58,11 +58,17 @@ class Dashboard:
     groups: list[tuple[int, str]]
     waves: list[WaveLine]
     focus_wave: WaveLine | None  # the wave the per-group table and charts describe
-    focus_rows: list[dict[str, Any]]  # its readiness rows: groups by id, then the overall row
+    focus_rows: list[dict[str, Any]]  # its readiness rows shown first (featured.py), then the overall row
+    group_count: int = 0  # groups with a row in the focus wave; focus_rows shows at most featured.FEATURED
     plans: list[GroupPlan] = field(default_factory=list)  # one per group in headline.at_risk, same order
     change_risks: list[ChangeRisk] = field(default_factory=list)  # one per milestone, by due date
     adoption: AdoptionView | None = None  # None until the initiative has usage figures
     charts: dict[str, charts.ChartView] = field(default_factory=dict)
+
+    @property
+    def more_groups(self) -> int:
+        """Groups of the focus wave not in the table or charts (a search or "Show more" away)."""
+        return max(self.group_count - sum(1 for r in self.focus_rows if not is_overall(r)), 0)
 
     @property
     def days_to_go_live(self) -> int:
@@ -148,8 +154,10 @@ def build_dashboard(initiative: Initiative, *, today: date | None = None) -> Das
 
     waves = _wave_lines(report, day)
     focus = _focus_wave(report, waves, day)
-    focus_rows = _focus_rows(report, focus)
+    all_rows = _focus_rows(report, focus)
     top = headline(report, milestones=records, go_live=initiative.go_live, today=day)
+    at_risk_ids = [g.group_id for g in top.at_risk]
+    focus_rows = featured.featured(all_rows, at_risk_ids)
     board = Dashboard(
         initiative=initiative,
         today=day,
@@ -161,9 +169,10 @@ def build_dashboard(initiative: Initiative, *, today: date | None = None) -> Das
         waves=waves,
         focus_wave=focus,
         focus_rows=focus_rows,
+        group_count=sum(1 for r in all_rows if not is_overall(r)),
         # The headline's own list, so the table and the action plans name the same groups.
         plans=actions_for_dashboard(
-            initiative, report, at_risk_group_ids=[g.group_id for g in top.at_risk], today=day
+            initiative, report, at_risk_group_ids=at_risk_ids, today=day
         ),
         change_risks=change_risks(initiative, gates) if milestones else [],
         adoption=adoption_for_dashboard(initiative, report, today=day) if has_usage(initiative.id) else None,
@@ -214,8 +223,13 @@ def _focus_rows(report: InitiativeReadiness, focus: WaveLine | None) -> list[dic
 def _charts(board: Dashboard, records: list[dict], gates: list[dict]) -> dict[str, charts.ChartView]:
     result: dict[str, charts.ChartView] = {}
     if board.waves:
+        shown = [int(r["group_id"]) for r in board.focus_rows if not is_overall(r)]
+        if not shown:  # no focus wave yet: the groups at risk, then the first by id
+            shown = [g.group_id for g in board.headline.at_risk][: featured.FEATURED]
+            shown += [g for g, _ in board.groups if g not in shown][: featured.FEATURED - len(shown)]
+        trend = featured.bounded_trend(board.report.trend, shown, [w.wave_id for w in board.waves])
         result |= charts.trend_charts(
-            board.report.trend, milestones=records, go_live=board.initiative.go_live, today=board.today
+            trend, milestones=records, go_live=board.initiative.go_live, today=board.today
         )
     if board.focus_rows:
         result |= charts.wave_charts(board.focus_rows, k=board.k)

@@ -171,9 +171,7 @@ def build_dashboard(initiative: Initiative, *, today: date | None = None) -> Das
         focus_rows=focus_rows,
         group_count=sum(1 for r in all_rows if not is_overall(r)),
         # The headline's own list, so the table and the action plans name the same groups.
-        plans=actions_for_dashboard(
-            initiative, report, at_risk_group_ids=at_risk_ids, today=day
-        ),
+        plans=actions_for_dashboard(initiative, report, at_risk_group_ids=at_risk_ids, today=day),
         change_risks=change_risks(initiative, gates) if milestones else [],
         adoption=adoption_for_dashboard(initiative, report, today=day) if has_usage(initiative.id) else None,
     )
@@ -238,3 +236,48 @@ def _charts(board: Dashboard, records: list[dict], gates: list[dict]) -> dict[st
     if board.adoption is not None:
         result["usage"] = charts.view(board.adoption.chart)
     return result
+
+
+@dataclass(frozen=True)
+class GroupListing:
+    """One page of the focus wave's groups, in the dashboard's order, filtered by name on the server."""
+
+    initiative: Initiative
+    k: int
+    focus_wave: WaveLine | None
+    query: str
+    offset: int
+    rows: list[dict[str, Any]]  # at most featured.PAGE_SIZE, suppressed rows as in the readiness report
+    matched: int  # groups matching the query
+    total: int  # groups of the focus wave
+
+    @property
+    def next_offset(self) -> int | None:
+        following = self.offset + len(self.rows)
+        return following if following < self.matched else None
+
+
+def group_listing(
+    initiative: Initiative, *, query: str = "", offset: int = 0, today: date | None = None
+) -> GroupListing:
+    """The groups after the dashboard's first FEATURED (offset=FEATURED) or those matching a search: the
+    same report, focus wave and at-risk order as build_dashboard, without its charts and plans."""
+    day = today or current_day()
+    report = readiness.initiative_report(initiative)
+    milestones = load_milestones(initiative.id)
+    records = [milestone_record(m, readiness.gate(m, report)) for m in milestones]
+    focus = _focus_wave(report, _wave_lines(report, day), day)
+    rows = _focus_rows(report, focus)
+    top = headline(report, milestones=records, go_live=initiative.go_live, today=day)
+    query = featured.clean_query(query)
+    found = featured.matching(rows, [g.group_id for g in top.at_risk], query)
+    return GroupListing(
+        initiative=initiative,
+        k=report.k,
+        focus_wave=focus,
+        query=query,
+        offset=offset,
+        rows=[dict(r) for r in found[offset : offset + featured.PAGE_SIZE]],
+        matched=len(found),
+        total=sum(1 for r in rows if not is_overall(r)),
+    )

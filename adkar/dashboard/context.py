@@ -60,7 +60,9 @@ class Dashboard:
     focus_wave: WaveLine | None  # the wave the per-group table and charts describe
     focus_rows: list[dict[str, Any]]  # its readiness rows shown first (featured.py), then the overall row
     group_count: int = 0  # groups with a row in the focus wave; focus_rows shows at most featured.FEATURED
-    plans: list[GroupPlan] = field(default_factory=list)  # one per group in headline.at_risk, same order
+    plans: list[GroupPlan] = field(
+        default_factory=list
+    )  # one per shown at-risk group (featured.AT_RISK_SHOWN)
     change_risks: list[ChangeRisk] = field(default_factory=list)  # one per milestone, by due date
     adoption: AdoptionView | None = None  # None until the initiative has usage figures
     charts: dict[str, charts.ChartView] = field(default_factory=dict)
@@ -69,6 +71,11 @@ class Dashboard:
     def more_groups(self) -> int:
         """Groups of the focus wave not in the table or charts (a search or "Show more" away)."""
         return max(self.group_count - sum(1 for r in self.focus_rows if not is_overall(r)), 0)
+
+    @property
+    def shown_at_risk(self) -> list:
+        """The groups at risk listed with their plans (the lowest adoption first); the rest lead the table."""
+        return self.headline.at_risk[: featured.AT_RISK_SHOWN]
 
     @property
     def days_to_go_live(self) -> int:
@@ -171,7 +178,9 @@ def build_dashboard(initiative: Initiative, *, today: date | None = None) -> Das
         focus_rows=focus_rows,
         group_count=sum(1 for r in all_rows if not is_overall(r)),
         # The headline's own list, so the table and the action plans name the same groups.
-        plans=actions_for_dashboard(initiative, report, at_risk_group_ids=at_risk_ids, today=day),
+        plans=actions_for_dashboard(
+            initiative, report, at_risk_group_ids=at_risk_ids[: featured.AT_RISK_SHOWN], today=day
+        ),
         change_risks=change_risks(initiative, gates) if milestones else [],
         adoption=adoption_for_dashboard(initiative, report, today=day) if has_usage(initiative.id) else None,
     )
@@ -225,7 +234,9 @@ def _charts(board: Dashboard, records: list[dict], gates: list[dict]) -> dict[st
         if not shown:  # no focus wave yet: the groups at risk, then the first by id
             shown = [g.group_id for g in board.headline.at_risk][: featured.FEATURED]
             shown += [g for g, _ in board.groups if g not in shown][: featured.FEATURED - len(shown)]
-        trend = featured.bounded_trend(board.report.trend, shown, [w.wave_id for w in board.waves])
+        trend = featured.bounded_trend(
+            board.report.trend, shown[: featured.TREND_GROUPS], [w.wave_id for w in board.waves]
+        )
         result |= charts.trend_charts(
             trend, milestones=records, go_live=board.initiative.go_live, today=board.today
         )

@@ -3,7 +3,7 @@
 The first screen answers the sponsor's question from a bounded set: the groups at risk first (the
 headline's order), then the largest by responses, at most FEATURED groups in the table and the charts; the
 rest are a search or a "Show more" away (views.groups_page, PAGE_SIZE at a time). Trend charts keep the
-last TREND_WAVES waves. Rows are the readiness rows themselves, so suppressed groups stay suppressed.
+last TREND_WAVES waves and the first TREND_GROUPS groups, and the at-risk list its first AT_RISK_SHOWN. Rows are the readiness rows themselves, so suppressed groups stay suppressed.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from ..analytics.rows import is_overall
 
 FEATURED = 25
 PAGE_SIZE = 25
-TREND_WAVES = 24
+AT_RISK_SHOWN = 10  # at-risk groups listed with their action plans; the rest lead the group table
+TREND_GROUPS = 10  # series in the trend and response-rate charts besides the overall one
+TREND_WAVES = 12
 MAX_QUERY = 100
 
 

@@ -133,3 +133,15 @@ def test_rows_are_ranked_at_risk_then_largest_then_name():
     assert [r["group_id"] for r in featured.ranked(rows, [4])] == [4, 3, 2, 1]
     assert [r["group_id"] for r in featured.featured(rows, [4], limit=2)] == [4, 3, None]
     assert json.dumps([r["name"] for r in featured.matching(rows, [], " B ")]) == '["b"]'
+
+
+def test_the_at_risk_list_names_the_ten_furthest_and_counts_the_rest(client, auth, factory):
+    initiative, owner = build(factory, 14, at_risk=tuple(range(12)))
+    auth.login(owner.email)
+    page = text(client.get(f"/initiatives/{initiative.id}/dashboard"))
+    section = page[page.index('id="at-risk"') :]
+    section = section[: section.index("</section>")]
+    listed = re.findall(r'<th scope="row">([^<]+)</th>', section[: section.index("</table>")])
+    assert listed == [name(i) for i in range(10)]  # all at adoption 0: by name
+    assert "12 groups are below the threshold; the 10 furthest from it are listed here" in section
+    assert group_names(page, "focus-groups")[:12] == [name(i) for i in range(12)]

@@ -89,7 +89,7 @@ def parse(argv: list[str] | None = None) -> ScaleOptions:
     p.add_argument("--repeats", type=int, help="timed dashboard renders per size (default 5)")
     p.add_argument("--postgres-url", help=f"server URL without a database (default {DEFAULT_POSTGRES_URL})")
     p.add_argument(
-        "--output", type=Path, help="where to write the results (default bench/results-scale.json)"
+        "--scale-output", type=Path, help="where to write the results (default bench/results-scale.json)"
     )
     args, _ignored = p.parse_known_args(argv)  # `make bench` passes the main suite's BENCH_ARGS too
     options = ScaleOptions()
@@ -101,9 +101,11 @@ def parse(argv: list[str] | None = None) -> ScaleOptions:
         if not chosen or any(e not in ENGINES for e in chosen):
             p.error(f"--engines: choose from {', '.join(ENGINES)}")
         given["engines"] = chosen
-    for name in ("export_rows", "repeats", "postgres_url", "output"):
+    for name in ("export_rows", "repeats", "postgres_url"):
         if getattr(args, name) is not None:
             given[name] = getattr(args, name)
+    if args.scale_output is not None:
+        given["output"] = args.scale_output
     options = replace(options, xlsx=not args.no_xlsx, **given)
     if options.export_rows < options.export_groups * 10 or options.repeats < 1:
         p.error(f"--export-rows must be at least {options.export_groups * 10}; --repeats at least 1")

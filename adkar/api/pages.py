@@ -18,8 +18,12 @@ from ..extensions import db
 from ..validation import ValidationFailed
 from .http import json_response
 from .payload import read_query
-from .schemas.base import Page
+from .schemas.base import DEFAULT_PAGE, MAX_PAGE, Page
 
+PAGED = (
+    f"Cursor-paginated: `?limit=N` (1 to {MAX_PAGE}, default {DEFAULT_PAGE}); `next` is the URL of the page "
+    "after, null on the last page."
+)
 BAD_CURSOR = "The cursor is not one this collection gave out; start again without it."
 
 

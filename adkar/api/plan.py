@@ -16,17 +16,13 @@ from .auth import api_user, require_writer
 from .crud import WRITE_ERRORS, api_record, create_operation, delete_operation, items, update_operation
 from .http import created, json_response, no_content
 from .openapi import operation
-from .pages import paged
+from .pages import PAGED, paged
 from .payload import read_body, read_changes
 from .schemas import plan as schema
-from .schemas.base import DEFAULT_PAGE, MAX_PAGE, Page
+from .schemas.base import Page
 from .serialise import group_json, initiative_json, member_json, milestone_json
 
 TAG = "plan"
-PAGED = (
-    f"Cursor-paginated: `?limit=N` (1 to {MAX_PAGE}, default {DEFAULT_PAGE}); `next` is the URL of the page "
-    "after, null on the last page."
-)
 
 
 # --- initiatives ---------------------------------------------------------------------------------------

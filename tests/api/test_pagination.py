@@ -6,11 +6,12 @@ import base64
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from adkar.accounts.models import User
 from adkar.extensions import db
 from adkar.plan.models import Initiative, StakeholderGroup
+from adkar.surveys.models import Wave, WaveGroup
 
 from .helpers import fresh, problem_fields
 
@@ -93,3 +94,29 @@ def test_a_cursor_cannot_reach_another_initiative_s_groups(api, cast, factory):
     body = api.get(f"/initiatives/{cast.initiative_id}/groups?cursor={cursor}", cast.owner.token).get_json()
     assert [g["name"] for g in body["items"]] == ["Mine"] and body["items"][0]["id"] == group.id
     assert api.get(f"/initiatives/{theirs.id}/groups?cursor={cursor}", cast.owner.token).status_code == 404
+
+
+def test_waves_page_by_opening_date_then_id(api, cast, factory):
+    group = factory.group(fresh(Initiative, cast.initiative_id), name="Ops")
+    day = date(2030, 3, 1)
+    for offset in (6, 0, 6, 3):  # two waves open the same day: the id breaks the tie
+        db.session.add(
+            Wave(
+                initiative_id=cast.initiative_id,
+                name=f"Wave {offset}",
+                survey_key="adkar-pulse",
+                opens_on=day + timedelta(days=offset),
+                closes_on=day + timedelta(days=offset + 7),
+                wave_groups=[WaveGroup(group_id=group.id)],
+            )
+        )
+    db.session.commit()
+    expected = [
+        w.id
+        for w in sorted(
+            db.session.scalars(select(Wave).where(Wave.initiative_id == cast.initiative_id)),
+            key=lambda w: (w.opens_on, w.id),
+        )
+    ]
+    ids, links = walk(api, f"/initiatives/{cast.initiative_id}/waves?limit=3", cast.sponsor.token)
+    assert ids == expected and len(expected) == 4 and len(links) == 1

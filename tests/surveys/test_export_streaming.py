@@ -4,8 +4,8 @@ memory that does not grow with the rows, and no file when the responses change u
 from __future__ import annotations
 
 import io
+import os
 import tracemalloc
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -16,6 +16,8 @@ from adkar.jobs.models import Job
 from adkar.surveys.definitions import registry
 from adkar.surveys.models import Response, WaveGroup
 from adkar.surveys.responses import export_jobs, exports
+from adkar.surveys.responses.job_files import exports_dir
+from adkar.timeutil import utc_now
 
 from .wavedata import add_responses, make_wave
 
@@ -132,7 +134,7 @@ def queued(wave, fmt: str, owner_id: int) -> int:
     return job.id
 
 
-def test_a_long_export_renews_its_lease_and_stops_when_it_is_lost(wave, factory, monkeypatch, app):
+def test_a_long_export_renews_its_lease_and_stops_when_it_is_lost(wave, factory, monkeypatch):
     monkeypatch.setattr(exports, "STREAM_BATCH", 5)
     monkeypatch.setattr(export_jobs, "RENEW_EVERY_SECONDS", 0.0)
     owner = factory.user("practitioner")
@@ -143,9 +145,16 @@ def test_a_long_export_renews_its_lease_and_stops_when_it_is_lost(wave, factory,
     job_id = queued(wave, "xlsx", owner.id)
     done = export_jobs.run_export(job_id, lost)
     assert done.failed and lost.renewals == 1
-    folder = (
-        Path(app.config["EXPORTS_DIR"])
-        if app.config.get("EXPORTS_DIR")
-        else Path(app.instance_path) / "exports"
-    )
-    assert not [p for p in folder.iterdir() if p.name.startswith(f"{job_id}-")]  # no file, not even a part
+    assert not [
+        p for p in exports_dir().iterdir() if p.name.startswith(f"{job_id}-")
+    ]  # no file, not even a part
+
+
+def test_a_killed_worker_s_half_written_file_is_swept_after_a_day(factory):
+    old, new = exports_dir() / "7-old.csv.part", exports_dir() / "8-new.csv.part"
+    old.write_bytes(b"half")
+    new.write_bytes(b"half")
+    stale = old.stat().st_mtime - 25 * 3600
+    os.utime(old, (stale, stale))
+    export_jobs.remove_expired(utc_now())
+    assert not old.exists() and new.exists()

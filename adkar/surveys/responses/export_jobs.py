@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -182,4 +182,15 @@ def remove_expired(now: datetime) -> int:
         db.session.commit()
         removed += 1
     db.session.rollback()
+    return removed + _remove_stale_parts(now)
+
+
+def _remove_stale_parts(now: datetime) -> int:
+    """Half-written files a killed worker left (`<name>.part`), once they are a day old."""
+    removed = 0
+    cutoff = (now - KEPT).replace(tzinfo=UTC).timestamp()  # `now` is naive UTC (timeutil.utc_now)
+    for part in exports_dir().glob("*.part"):
+        if part.stat().st_mtime < cutoff:
+            part.unlink(missing_ok=True)
+            removed += 1
     return removed

@@ -60,6 +60,8 @@ class Dashboard:
     focus_wave: WaveLine | None  # the wave the per-group table and charts describe
     focus_rows: list[dict[str, Any]]  # its readiness rows shown first (featured.py), then the overall row
     group_count: int = 0  # groups with a row in the focus wave; focus_rows shows at most featured.FEATURED
+    # The gate table's and chart's columns: every group up to featured.FEATURED, else the groups shown first.
+    gate_groups: list[tuple[int, str]] = field(default_factory=list)
     plans: list[GroupPlan] = field(
         default_factory=list
     )  # one per shown at-risk group (featured.AT_RISK_SHOWN)
@@ -165,14 +167,16 @@ def build_dashboard(initiative: Initiative, *, today: date | None = None) -> Das
     top = headline(report, milestones=records, go_live=initiative.go_live, today=day)
     at_risk_ids = [g.group_id for g in top.at_risk]
     focus_rows = featured.featured(all_rows, at_risk_ids)
+    gate_groups = featured.gate_columns(groups, focus_rows, at_risk_ids)
     board = Dashboard(
         initiative=initiative,
         today=day,
         k=report.k,
         report=report,
         headline=top,
-        gates=gate_rows(records, gates, [g for g, _ in groups], today=day),
+        gates=gate_rows(records, gates, [g for g, _ in gate_groups], today=day),
         groups=groups,
+        gate_groups=gate_groups,
         waves=waves,
         focus_wave=focus,
         focus_rows=focus_rows,
@@ -243,7 +247,9 @@ def _charts(board: Dashboard, records: list[dict], gates: list[dict]) -> dict[st
     if board.focus_rows:
         result |= charts.wave_charts(board.focus_rows, k=board.k)
     if records:
-        result["gates"] = charts.gates_chart(gates, milestones=records, groups=dict(board.groups))
+        columns = {g for g, _ in board.gate_groups}
+        drawn = [{**g, "groups": [c for c in g["groups"] if c["group_id"] in columns]} for g in gates]
+        result["gates"] = charts.gates_chart(drawn, milestones=records, groups=dict(board.gate_groups))
     if board.adoption is not None:
         result["usage"] = charts.view(board.adoption.chart)
     return result

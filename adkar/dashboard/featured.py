@@ -43,6 +43,22 @@ def featured(rows: Sequence[Mapping[str, Any]], at_risk: Sequence[int], *, limit
     return [*ranked(rows, at_risk)[:limit], *(row for row in rows if is_overall(row))]
 
 
+def gate_columns(
+    groups: Sequence[tuple[int, str]], rows: Sequence[Mapping[str, Any]], at_risk: Sequence[int]
+) -> list[tuple[int, str]]:
+    """The gate board's group columns: all groups (by id) up to FEATURED; beyond, the featured groups of the
+    focus wave (`rows`, in their order), else those at risk and then the first by id. A gate's status still
+    reads every group it impacts."""
+    if len(groups) <= FEATURED:
+        return list(groups)
+    names = dict(groups)
+    chosen = [int(r["group_id"]) for r in rows if not is_overall(r)]
+    if not chosen:
+        chosen = [g for g in at_risk if g in names][:FEATURED]
+        chosen += [g for g, _ in groups if g not in chosen][: FEATURED - len(chosen)]
+    return [(g, names[g]) for g in chosen if g in names][:FEATURED]
+
+
 def matching(
     rows: Sequence[Mapping[str, Any]], at_risk: Sequence[int], query: str
 ) -> list[Mapping[str, Any]]:

@@ -9,12 +9,16 @@ from datetime import timedelta
 
 import pandas as pd
 import pytest
+from sqlalchemy import select
 
 from adkar.dashboard import featured
+from adkar.extensions import db
+from adkar.plan import services as plan
+from adkar.plan.models import StakeholderGroup
 from adkar.timeutil import today
 
 from .builders import make_wave, respond
-from .pages import text
+from .pages import section, text
 
 HIGH, LOW = (5, 5, 5, 5, 5), (1, 1, 1, 1, 1)
 
@@ -100,6 +104,32 @@ def test_a_bad_offset_is_refused_with_a_message(client, auth, factory, offset):
     response = client.get(f"/initiatives/{initiative.id}/dashboard/groups?offset={offset}")
     assert response.status_code == 400
     assert "offset must be a whole number" in text(response)
+
+
+def test_the_gate_board_shows_the_featured_groups_as_columns(client, auth, factory):
+    initiative, owner = build(factory, 30, at_risk=(4,))
+    groups = db.session.scalars(
+        select(StakeholderGroup).where(StakeholderGroup.initiative_id == initiative.id)
+    )
+    plan.create_milestone(
+        initiative=initiative,
+        actor=owner,
+        name="Go-live gate",
+        kind="go_live",
+        due=today() + timedelta(days=20),
+        target_element="ability",
+        group_ids=[g.id for g in groups],
+    )
+    auth.login(owner.email)
+    page = text(client.get(f"/initiatives/{initiative.id}/dashboard"))
+    table = page[page.index('class="table gate-table"') :]
+    table = table[: table.index("</thead>")]
+    columns = re.findall(r'<th scope="col">([^<]+)</th>', table)[2:]
+    assert columns == [name(4), *(name(i) for i in range(29, 5, -1))]  # at risk, then the largest
+    assert "Columns: the 25 groups that matter most (as in the group table below) of 30" in page
+    gate_chart = re.search(r'data-target="gate-board">(.*?)</script>', page, re.S).group(1)
+    assert name(29) in gate_chart and name(3) not in gate_chart
+    assert "Not ready" in section(page, "gates")  # Unit-04 is below the threshold
 
 
 def test_page_weight_stays_put_as_the_groups_grow(client, auth, factory):

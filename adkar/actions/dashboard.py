@@ -84,7 +84,9 @@ def actions_for_dashboard(
             .group_by(ResistanceEntry.group_id)
         )
     }
-    barriers = group_barriers(report.trend)
+    barriers = group_barriers(
+        report.trend[report.trend["group_id"].isin(ids)]
+    )  # only theirs: 1,000s of groups
     plans = []
     for group_id in ids:
         if group_id not in names:

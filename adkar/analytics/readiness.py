@@ -46,7 +46,7 @@ READINESS_COLUMNS: tuple[str, ...] = (
 )
 # resistance = barrier["awareness"] + barrier["desire"]: people who do not yet understand or want it.
 _RESISTANCE = (BARRIER_CHOICES.index("awareness"), BARRIER_CHOICES.index("desire"))
-_POOLED_COLUMNS = ("invited", "n", *SUM_COLUMNS, *FAV_COLUMNS, *BAR_COLUMNS)
+POOLED_COLUMNS = ("invited", "n", *SUM_COLUMNS, *FAV_COLUMNS, *BAR_COLUMNS)
 
 
 class WaveReadiness(NamedTuple):
@@ -77,16 +77,16 @@ def readiness_frames(counts: pd.DataFrame, k: int, wave_id: int | None) -> tuple
     """The groups frame and a one-row overall frame of one wave, for callers that stack many waves."""
     counts = counts.sort_values("group_id", ignore_index=True)
     hidden = suppressed_groups(counts.set_index("group_id")["n"], k)
-    groups = _shape(counts, hidden.to_numpy())
-    pooled = pd.DataFrame({c: [counts[c].sum()] for c in _POOLED_COLUMNS})
+    groups = shape_readiness(counts, hidden.to_numpy())
+    pooled = pd.DataFrame({c: [counts[c].sum()] for c in POOLED_COLUMNS})
     pooled.insert(0, "wave_id", [wave_id])
     pooled.insert(1, "group_id", [None])
     pooled.insert(2, "group_name", [OVERALL_NAME])
-    overall = _shape(pooled, (pooled["n"] < k).to_numpy())
+    overall = shape_readiness(pooled, (pooled["n"] < k).to_numpy())
     return groups, overall
 
 
-def _shape(counts: pd.DataFrame, suppressed: np.ndarray) -> pd.DataFrame:
+def shape_readiness(counts: pd.DataFrame, suppressed: np.ndarray) -> pd.DataFrame:
     """Turn counts into the readiness columns, blanking the scores of suppressed rows."""
     n = counts["n"].to_numpy(dtype="int64")
     invited = counts["invited"].to_numpy(dtype="int64")

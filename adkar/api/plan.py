@@ -16,8 +16,10 @@ from .auth import api_user, require_writer
 from .crud import WRITE_ERRORS, api_record, create_operation, delete_operation, items, update_operation
 from .http import created, json_response, no_content
 from .openapi import operation
+from .pages import PAGED, paged
 from .payload import read_body, read_changes
 from .schemas import plan as schema
+from .schemas.base import Page
 from .serialise import group_json, initiative_json, member_json, milestone_json
 
 TAG = "plan"
@@ -31,11 +33,20 @@ def _initiative_json(initiative: Initiative, user: User) -> dict:
 
 
 @bp.get("/initiatives")
-@operation(summary="Initiatives the token's user can see", tag=TAG, responses={200: schema.InitiativeList})
+@operation(
+    summary="Initiatives the token's user can see, by go-live date",
+    tag=TAG,
+    responses={200: schema.InitiativeList},
+    query=Page,
+    errors=(400,),
+    description=PAGED,
+)
 def list_initiatives():
     user = api_user()
     query = visible_initiatives_query(user).options(selectinload(Initiative.owner))
-    return items(db.session.scalars(query), lambda initiative: _initiative_json(initiative, user))
+    return paged(
+        query, (Initiative.go_live, Initiative.id), lambda initiative: _initiative_json(initiative, user)
+    )
 
 
 @bp.post("/initiatives")
@@ -88,9 +99,18 @@ def delete_initiative(initiative_id: int):
 
 
 @bp.get("/initiatives/<id:initiative_id>/groups")
-@operation(summary="The stakeholder groups of an initiative", tag=TAG, responses={200: schema.GroupList})
+@operation(
+    summary="The stakeholder groups of an initiative, by id",
+    tag=TAG,
+    responses={200: schema.GroupList},
+    query=Page,
+    errors=(400,),
+    description=PAGED,
+)
 def list_groups(initiative_id: int):
-    return items(load_initiative(api_user(), initiative_id).groups, group_json)
+    initiative = load_initiative(api_user(), initiative_id)
+    query = select(StakeholderGroup).where(StakeholderGroup.initiative_id == initiative.id)
+    return paged(query, (StakeholderGroup.id,), group_json)
 
 
 @bp.post("/initiatives/<id:initiative_id>/groups")

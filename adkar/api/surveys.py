@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, url_for
+from sqlalchemy import select
 
 from ..access import load_initiative
 from ..extensions import db
@@ -21,9 +22,11 @@ from .crud import WRITE_ERRORS, api_record, create_operation, items
 from .http import created, json_response
 from .jobs import job_json
 from .openapi import operation
+from .pages import PAGED, paged
 from .payload import read_body, read_query
 from .schemas import jobs as jobs_schema
 from .schemas import surveys as schema
+from .schemas.base import Page
 
 TAG = "surveys"
 LANG_NOTE = "Texts are in English unless `?lang=` names another language the survey has (e.g. fr, de, fr-CA)."
@@ -87,10 +90,17 @@ def get_survey(key: str):
 
 @bp.get("/initiatives/<id:initiative_id>/waves")
 @operation(
-    summary="The initiative's survey waves, by opening date", tag=TAG, responses={200: schema.WaveList}
+    summary="The initiative's survey waves, by opening date",
+    tag=TAG,
+    responses={200: schema.WaveList},
+    query=Page,
+    errors=(400,),
+    description=PAGED,
 )
 def list_waves(initiative_id: int):
-    return items(waves.initiative_waves(load_initiative(api_user(), initiative_id)), wave_json)
+    initiative = load_initiative(api_user(), initiative_id)
+    query = select(Wave).where(Wave.initiative_id == initiative.id)
+    return paged(query, (Wave.opens_on, Wave.id), wave_json)
 
 
 @bp.post("/initiatives/<id:initiative_id>/waves")

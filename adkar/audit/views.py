@@ -5,14 +5,15 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, render_template
+from flask import Response, abort, render_template, request
 from flask_login import current_user, login_required
 
+from .. import keyset
 from ..access import load_initiative, role_required
 from ..csvio import neutralise_cell
 from ..extensions import db
 from . import bp
-from .queries import PAGE_SIZE, event_row, events_query
+from .queries import event_row, events_query, trail_page
 
 COLUMNS = ("at", "who", "action", "target", "detail")
 
@@ -27,8 +28,7 @@ def _initiative_for_practitioner(initiative_id: int):
 @login_required
 def initiative_trail(initiative_id: int):
     initiative = _initiative_for_practitioner(initiative_id)
-    events = db.session.scalars(events_query(initiative_id=initiative.id).limit(PAGE_SIZE)).all()
-    return render_template("audit/trail.html", initiative=initiative, rows=[event_row(e) for e in events])
+    return _trail_page(initiative, initiative_id=initiative.id)
 
 
 @bp.get("/initiatives/<int:initiative_id>/audit.csv")
@@ -41,8 +41,20 @@ def initiative_trail_csv(initiative_id: int):
 @bp.get("/admin/audit")
 @role_required("admin")
 def all_events():
-    events = db.session.scalars(events_query().limit(PAGE_SIZE)).all()
-    return render_template("audit/trail.html", initiative=None, rows=[event_row(e) for e in events])
+    return _trail_page(None)
+
+
+def _trail_page(initiative, **where):
+    args = request.args
+    try:
+        page = trail_page(
+            **where, action=args.get("action", ""), who=args.get("who", ""), before=args.get("before") or None
+        )
+    except keyset.BadCursor:
+        abort(400, "That link to older events is damaged; open the audit trail again.")
+    return render_template(
+        "audit/trail.html", initiative=initiative, rows=[event_row(e) for e in page.events], page=page
+    )
 
 
 @bp.get("/admin/audit.csv")

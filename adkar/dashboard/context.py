@@ -27,7 +27,7 @@ from ..readiness import figures as readiness
 from ..readiness.figures import InitiativeReadiness
 from ..surveys.waves.services import wave_status
 from ..timeutil import today as current_day
-from . import charts
+from . import charts, featured
 from .gateboard import GateRow, gate_rows
 from .summary import Headline, headline, latest_opened_wave, overall_rows, reporting_waves, wave_order
 
@@ -58,11 +58,26 @@ class Dashboard:
     groups: list[tuple[int, str]]
     waves: list[WaveLine]
     focus_wave: WaveLine | None  # the wave the per-group table and charts describe
-    focus_rows: list[dict[str, Any]]  # its readiness rows: groups by id, then the overall row
-    plans: list[GroupPlan] = field(default_factory=list)  # one per group in headline.at_risk, same order
+    focus_rows: list[dict[str, Any]]  # its readiness rows shown first (featured.py), then the overall row
+    group_count: int = 0  # groups with a row in the focus wave; focus_rows shows at most featured.FEATURED
+    # The gate table's and chart's columns: every group up to featured.FEATURED, else the groups shown first.
+    gate_groups: list[tuple[int, str]] = field(default_factory=list)
+    plans: list[GroupPlan] = field(
+        default_factory=list
+    )  # one per shown at-risk group (featured.AT_RISK_SHOWN)
     change_risks: list[ChangeRisk] = field(default_factory=list)  # one per milestone, by due date
     adoption: AdoptionView | None = None  # None until the initiative has usage figures
     charts: dict[str, charts.ChartView] = field(default_factory=dict)
+
+    @property
+    def more_groups(self) -> int:
+        """Groups of the focus wave not in the table or charts (a search or "Show more" away)."""
+        return max(self.group_count - sum(1 for r in self.focus_rows if not is_overall(r)), 0)
+
+    @property
+    def shown_at_risk(self) -> list:
+        """The groups at risk listed with their plans (the lowest adoption first); the rest lead the table."""
+        return self.headline.at_risk[: featured.AT_RISK_SHOWN]
 
     @property
     def days_to_go_live(self) -> int:
@@ -148,22 +163,27 @@ def build_dashboard(initiative: Initiative, *, today: date | None = None) -> Das
 
     waves = _wave_lines(report, day)
     focus = _focus_wave(report, waves, day)
-    focus_rows = _focus_rows(report, focus)
+    all_rows = _focus_rows(report, focus)
     top = headline(report, milestones=records, go_live=initiative.go_live, today=day)
+    at_risk_ids = [g.group_id for g in top.at_risk]
+    focus_rows = featured.featured(all_rows, at_risk_ids)
+    gate_groups = featured.gate_columns(groups, focus_rows, at_risk_ids)
     board = Dashboard(
         initiative=initiative,
         today=day,
         k=report.k,
         report=report,
         headline=top,
-        gates=gate_rows(records, gates, [g for g, _ in groups], today=day),
+        gates=gate_rows(records, gates, [g for g, _ in gate_groups], today=day),
         groups=groups,
+        gate_groups=gate_groups,
         waves=waves,
         focus_wave=focus,
         focus_rows=focus_rows,
+        group_count=sum(1 for r in all_rows if not is_overall(r)),
         # The headline's own list, so the table and the action plans name the same groups.
         plans=actions_for_dashboard(
-            initiative, report, at_risk_group_ids=[g.group_id for g in top.at_risk], today=day
+            initiative, report, at_risk_group_ids=at_risk_ids[: featured.AT_RISK_SHOWN], today=day
         ),
         change_risks=change_risks(initiative, gates) if milestones else [],
         adoption=adoption_for_dashboard(initiative, report, today=day) if has_usage(initiative.id) else None,
@@ -214,13 +234,67 @@ def _focus_rows(report: InitiativeReadiness, focus: WaveLine | None) -> list[dic
 def _charts(board: Dashboard, records: list[dict], gates: list[dict]) -> dict[str, charts.ChartView]:
     result: dict[str, charts.ChartView] = {}
     if board.waves:
+        shown = [int(r["group_id"]) for r in board.focus_rows if not is_overall(r)]
+        if not shown:  # no focus wave yet: the groups at risk, then the first by id
+            shown = [g.group_id for g in board.headline.at_risk][: featured.FEATURED]
+            shown += [g for g, _ in board.groups if g not in shown][: featured.FEATURED - len(shown)]
+        trend = featured.bounded_trend(
+            board.report.trend, shown[: featured.TREND_GROUPS], [w.wave_id for w in board.waves]
+        )
         result |= charts.trend_charts(
-            board.report.trend, milestones=records, go_live=board.initiative.go_live, today=board.today
+            trend, milestones=records, go_live=board.initiative.go_live, today=board.today
         )
     if board.focus_rows:
         result |= charts.wave_charts(board.focus_rows, k=board.k)
     if records:
-        result["gates"] = charts.gates_chart(gates, milestones=records, groups=dict(board.groups))
+        columns = {g for g, _ in board.gate_groups}
+        drawn = [{**g, "groups": [c for c in g["groups"] if c["group_id"] in columns]} for g in gates]
+        result["gates"] = charts.gates_chart(drawn, milestones=records, groups=dict(board.gate_groups))
     if board.adoption is not None:
         result["usage"] = charts.view(board.adoption.chart)
     return result
+
+
+@dataclass(frozen=True)
+class GroupListing:
+    """One page of the focus wave's groups, in the dashboard's order, filtered by name on the server."""
+
+    initiative: Initiative
+    k: int
+    focus_wave: WaveLine | None
+    query: str
+    offset: int
+    rows: list[dict[str, Any]]  # at most featured.PAGE_SIZE, suppressed rows as in the readiness report
+    matched: int  # groups matching the query
+    total: int  # groups of the focus wave
+
+    @property
+    def next_offset(self) -> int | None:
+        following = self.offset + len(self.rows)
+        return following if following < self.matched else None
+
+
+def group_listing(
+    initiative: Initiative, *, query: str = "", offset: int = 0, today: date | None = None
+) -> GroupListing:
+    """The groups after the dashboard's first FEATURED (offset=FEATURED) or those matching a search: the
+    same report, focus wave and at-risk order as build_dashboard, without its charts and plans."""
+    day = today or current_day()
+    report = readiness.initiative_report(initiative)
+    milestones = load_milestones(initiative.id)
+    records = [milestone_record(m, readiness.gate(m, report)) for m in milestones]
+    focus = _focus_wave(report, _wave_lines(report, day), day)
+    rows = _focus_rows(report, focus)
+    top = headline(report, milestones=records, go_live=initiative.go_live, today=day)
+    query = featured.clean_query(query)
+    found = featured.matching(rows, [g.group_id for g in top.at_risk], query)
+    return GroupListing(
+        initiative=initiative,
+        k=report.k,
+        focus_wave=focus,
+        query=query,
+        offset=offset,
+        rows=[dict(r) for r in found[offset : offset + featured.PAGE_SIZE]],
+        matched=len(found),
+        total=sum(1 for r in rows if not is_overall(r)),
+    )

@@ -101,7 +101,8 @@ def wave_order(trend: pd.DataFrame) -> list[int]:
 
 def overall_rows(trend: pd.DataFrame) -> dict[int, dict[str, Any]]:
     """wave_id -> the wave's overall row."""
-    return {int(r["wave_id"]): r for r in trend.to_dict("records") if is_overall(r)}
+    overall = trend[trend["group_id"].isna()] if "group_id" in trend.columns else trend
+    return {int(r["wave_id"]): r for r in overall.to_dict("records") if is_overall(r)}
 
 
 def reporting_waves(trend: pd.DataFrame) -> list[int]:

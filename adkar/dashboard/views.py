@@ -6,7 +6,7 @@ context.py / wave_view.py), rules in `plan.services.override_gate`.
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..access import WRITE, access_level, load_initiative
@@ -22,11 +22,13 @@ from ..timeutil import today
 from ..validation import ValidationFailed
 from . import bp, exports, report_jobs
 from . import report as html_report
-from .context import build_dashboard, computed_gate
+from .context import build_dashboard, computed_gate, group_listing
 from .forms import OverrideForm
 from .labels import labels
 from .plan_timeline import plan_timeline
 from .wave_view import build_wave_view
+
+MAX_OFFSET = 1_000_000
 
 bp.record_once(lambda state: register_plan_panel(state.app, plan_timeline))
 
@@ -62,6 +64,19 @@ def _render_dashboard(initiative: Initiative, *, forms: dict[int, OverrideForm] 
 @login_required
 def show(initiative_id: int):
     return _render_dashboard(load_initiative(current_user, initiative_id))
+
+
+@bp.get("/initiatives/<int:initiative_id>/dashboard/groups")
+@login_required
+def groups(initiative_id: int):
+    """The focus wave's groups beyond the dashboard's first 25, or those matching a search, a page at a
+    time; the dashboard's "Show more" appends this page's rows to its table (static/js/load-more.js)."""
+    initiative = load_initiative(current_user, initiative_id)
+    offset = request.args.get("offset", "0").strip() or "0"
+    if not offset.isdigit() or int(offset) > MAX_OFFSET:
+        abort(400, f"offset must be a whole number from 0 to {MAX_OFFSET:,}.")
+    listing = group_listing(initiative, query=request.args.get("q", ""), offset=int(offset))
+    return render_template("dashboard/groups.html", listing=listing, initiative=initiative, **labels())
 
 
 @bp.post("/milestones/<int:milestone_id>/override")

@@ -12,8 +12,10 @@ from collections.abc import Callable
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.sansio.app import App
 from flask_login import current_user, login_required
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from .. import keyset
 from ..access import (
     WRITE,
     access_level,
@@ -36,7 +38,7 @@ from .forms import (
     MemberForm,
     NewInitiativeForm,
 )
-from .models import Initiative
+from .models import Initiative, StakeholderGroup
 from .templates import KIND_LABELS, suggested_milestones
 
 PANELS_KEY = "adkar.plan_page_panels"
@@ -65,23 +67,53 @@ def _plan_labels() -> dict:
     }
 
 
+INITIATIVES_PAGE = 50
+INITIATIVE_KEYS = (Initiative.go_live, Initiative.id)  # the list's order: soonest go-live first
+
+
 @bp.get("/")
 @login_required
 def index():
-    query = visible_initiatives_query(current_user).options(
-        selectinload(Initiative.groups), selectinload(Initiative.milestones)
+    """The initiatives the user can see, INITIATIVES_PAGE at a time (keyset "Later go-lives" link),
+    filtered by name on the server; groups are counted, not loaded."""
+    search = " ".join(request.args.get("q", "").split())[:100]
+    query = visible_initiatives_query(current_user).options(selectinload(Initiative.milestones))
+    if search:
+        query = query.where(func.lower(Initiative.name).contains(search.lower(), autoescape=True))
+    after = request.args.get("after")
+    if after:
+        try:
+            query = query.where(keyset.beyond(INITIATIVE_KEYS, keyset.decode(after, INITIATIVE_KEYS)))
+        except keyset.BadCursor:
+            abort(400, "That link to more initiatives is damaged; open the list again.")
+    initiatives = db.session.scalars(query.limit(INITIATIVES_PAGE + 1)).all()
+    more = len(initiatives) > INITIATIVES_PAGE
+    initiatives = initiatives[:INITIATIVES_PAGE]
+    groups = dict(
+        db.session.execute(
+            select(StakeholderGroup.initiative_id, func.count())
+            .where(StakeholderGroup.initiative_id.in_([i.id for i in initiatives]))
+            .group_by(StakeholderGroup.initiative_id)
+        ).all()
     )
-    initiatives = db.session.scalars(query).all()
     now = today()
     cards = [
         {
             "initiative": i,
+            "groups": int(groups.get(i.id, 0)),
             "days_to_go": (i.go_live - now).days,
             "next_milestone": next((m for m in i.milestones if m.due >= now), None),
         }
         for i in initiatives
     ]
-    return render_template("plan/index.html", cards=cards, can_create=can_write_anything(current_user))
+    return render_template(
+        "plan/index.html",
+        cards=cards,
+        can_create=can_write_anything(current_user),
+        search=search,
+        paged=bool(after),
+        later=keyset.cursor_of(initiatives[-1], INITIATIVE_KEYS) if more else None,
+    )
 
 
 # --- new initiative: basics, then (with the template) the suggested milestones ------------------------

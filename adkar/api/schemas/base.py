@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.fields import FieldInfo
@@ -61,6 +61,42 @@ def changes_of(body: type[Body], name: str, *, leave_out: tuple[str, ...] = ()) 
     }
     model = create_model(name, __base__=Changes, __module__=body.__module__, **fields)
     model.__doc__ = f"Any of the fields of {body.__name__}; the others keep their stored values."
+    return model
+
+
+DEFAULT_PAGE = 100
+MAX_PAGE = 500
+
+
+class Page(Query):
+    """Cursor pagination of a collection (adkar.api.pages)."""
+
+    limit: Annotated[
+        int,
+        Field(ge=1, le=MAX_PAGE, description=f"Items per page, 1 to {MAX_PAGE} (default {DEFAULT_PAGE})."),
+    ] = DEFAULT_PAGE
+    cursor: Annotated[
+        str | None,
+        Field(
+            max_length=200,
+            description="Where the page starts: copy it from the previous answer's `next` link, never build it.",
+        ),
+    ] = None
+
+
+def page_of(item: type[BaseModel], name: str | None = None) -> type[Answer]:
+    """A page of a collection: {"items": [...], "next": URL of the next page, or null on the last one}."""
+    model = create_model(
+        name or f"{item.__name__}List",
+        __base__=Answer,
+        __module__=item.__module__,
+        items=(list[item], ...),  # type: ignore[valid-type]
+        next=(
+            str | None,
+            Field(description="The next page's URL (same filters and limit), or null on the last page."),
+        ),
+    )
+    model.__doc__ = f"A page of {item.__name__}, in a stable order; follow `next` for the rest."
     return model
 
 

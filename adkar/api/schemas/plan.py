@@ -12,7 +12,7 @@ from ...plan.services import DEFAULT_THRESHOLD, DESCRIPTION_MAX, MAX_HEADCOUNT, 
 from ...plan.templates import MILESTONE_KINDS
 from ...rules.roles import ROLES
 from ..fields import ELEMENT, Day, Email, Flag, Ids, OneOf, Share, Text, Whole
-from .base import Answer, Body, changes_of, list_of
+from .base import Answer, Body, changes_of, list_of, page_of
 from .common import Id, Moment, Url
 
 # --- answers ---------------------------------------------------------------------------------------------
@@ -94,8 +94,8 @@ class Member(Answer):
     url: Url
 
 
-InitiativeList = list_of(Initiative)
-GroupList = list_of(Group)
+InitiativeList = page_of(Initiative)
+GroupList = page_of(Group)
 MilestoneList = list_of(Milestone)
 MemberList = list_of(Member)
 

@@ -11,7 +11,7 @@ from ...surveys.invitations import sending
 from ...surveys.invitations import services as invitations
 from ...surveys.waves import services as waves
 from ..fields import Day, Ids, OneOf, OptionalId, Text, Whole
-from .base import Answer, Body, Query, list_of
+from .base import Answer, Body, Query, list_of, page_of
 from .common import Count, Id, Url
 
 # --- answers ---------------------------------------------------------------------------------------------
@@ -75,7 +75,7 @@ class PersonalLinks(Answer):
 
 
 SurveyList = list_of(Survey)
-WaveList = list_of(Wave)
+WaveList = page_of(Wave)
 
 
 class Language(Query):

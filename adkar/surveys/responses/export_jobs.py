@@ -3,10 +3,15 @@ anonymous rows as a direct download, adkar.surveys.responses.exports), the perso
 the wave page for a day; then the file is deleted.
 
 Waves with more responses than ADKAR_EXPORT_BACKGROUND_ROWS (20,000) are exported this way, so no request
-holds a worker for the seconds a large XLSX takes.
+holds a worker for the seconds a large XLSX takes. The worker streams the rows from a server-side cursor
+straight into the file (exports.write_csv_file / write_xlsx_file), so its memory stays flat at any size.
 """
 
 from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
@@ -27,6 +32,7 @@ from . import exports, job_files
 EXPORT_KIND = "responses.export"
 DEFAULT_BACKGROUND_ROWS = 20_000
 FORMATS = ("csv", "xlsx")
+RENEW_EVERY_SECONDS = 20.0
 
 
 def background_rows() -> int:
@@ -63,12 +69,15 @@ def run_export(job_id: int, lease: Lease) -> Done | WaitUntil:
     if job is None or wave is None or definition is None:
         return Done("The wave or its survey is gone.", failed=True)
     fmt = str(job.params.get("format"))
-    export = exports.build_export(wave, definition, k=min_group_size())
-    if export.withheld:
-        return Done(export.withheld, failed=True)
-    body = exports.to_csv(export) if fmt == "csv" else exports.to_xlsx(export)
-    name = job_files.store_result(job_id, fmt, body)
-    rows = len(export.rows)
+    name = job_files.new_name(job_id, fmt)
+    path = job_files.exports_dir() / name
+    try:
+        outcome = _stream_to_file(wave, definition, fmt, path, lease)
+    except LeaseLost:
+        return Done("Another worker took the export over.", failed=True)
+    if isinstance(outcome, str):
+        return Done(outcome, failed=True)
+    rows = outcome
     begin_write()
     job = db.session.get(Job, job_id)
     assert job is not None
@@ -91,6 +100,50 @@ def run_export(job_id: int, lease: Lease) -> Done | WaitUntil:
     )
     db.session.commit()
     return Done(f"{rows:,} rows ready to download until {job_files.kept_until(utc_now())} UTC.")
+
+
+class LeaseLost(RuntimeError):
+    """Another worker holds the job now: this one stops writing at once."""
+
+
+def _stream_to_file(wave: Wave, definition, fmt: str, path: Path, lease: Lease) -> int | str:
+    """Write the export row by row to `path` (via a `.part` file, renamed when whole); the rows written, or
+    why there is no file. Responses changing meanwhile mean a fresh read, at most exports.ATTEMPTS times."""
+    partial = path.with_name(path.name + ".part")
+    heartbeat = _heartbeat(lease)
+    write = exports.write_csv_file if fmt == "csv" else exports.write_xlsx_file
+    for _attempt in range(exports.ATTEMPTS):
+        export = exports.plan_export(wave, definition, k=min_group_size())
+        if export.withheld:
+            return export.withheld
+        db.session.rollback()  # the plan is read; no transaction stays open through the long write
+        try:
+            with job_files.open_private(partial) as handle:
+                rows = write(export, handle, heartbeat=heartbeat)
+        except exports.ExportChanged:
+            partial.unlink(missing_ok=True)
+            continue
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        partial.rename(path)
+        return rows
+    return "The wave's responses kept changing while the export was read; prepare it again."
+
+
+def _heartbeat(lease: Lease) -> Callable[[], None]:
+    """Renew the job's lease at most every RENEW_EVERY while a long file is written."""
+    last = time.monotonic()
+
+    def beat() -> None:
+        nonlocal last
+        if time.monotonic() - last < RENEW_EVERY_SECONDS:
+            return
+        last = time.monotonic()
+        if not lease.renew():
+            raise LeaseLost()
+
+    return beat
 
 
 def recent_exports(wave: Wave, user: User, *, limit: int = 5) -> list[Job]:

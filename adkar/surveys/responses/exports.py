@@ -4,14 +4,21 @@ Groups hidden by suppression (fewer than k responses, or hidden by complementary
 under one label, so no row can be tied to a group of fewer than k people; a wave with fewer than k responses
 exports no rows. Comments come only from visible groups of at least max(k, 10). Dates are the wave's
 closing date, rows are in random order, and every text cell is neutralised against formula injection.
+
+Rows are streamed: plan_export decides the pooling from one GROUP BY, stream_rows then reads the responses
+through a server-side cursor and checks they still add up to those counts (ExportChanged otherwise), so a
+file of a million rows is written with memory flat in the number of rows (docs/scale.md).
 """
 
 from __future__ import annotations
 
+import csv
 import io
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -19,7 +26,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from sqlalchemy import func, select
 
-from ...csvio import neutralise_cell, write_csv
+from ...csvio import neutralise_cell, neutralise_row, write_csv
 from ...elements import BARRIER_CHOICES, ELEMENT_LABELS, ELEMENTS
 from ...extensions import db
 from ...plan.models import StakeholderGroup
@@ -31,6 +38,8 @@ from .publication import held_by_wave
 POOLED_LABEL = "Other groups (each under {k})"
 EXPORT_LANGUAGE = "en"
 SCORE_DECIMALS = 3
+STREAM_BATCH = 2_000  # rows fetched from the cursor at a time
+ATTEMPTS = 3  # reads of a wave whose responses change meanwhile, before giving up
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -47,6 +56,12 @@ class WaveExport:
     pooled_groups: list[str] = field(default_factory=list)
     pooled_count: int = 0
     comment_groups: list[str] = field(default_factory=list)
+    # What plan_export decided, for stream_rows: each group's label (its name or the pool) and count.
+    labels: dict[int, str] = field(default_factory=dict)
+    counts: dict[int, int] = field(default_factory=dict)
+    with_comments: set[int] = field(default_factory=set)
+    item_ids: list[str] = field(default_factory=list)
+    has_comment: bool = False
 
     @property
     def withheld(self) -> str | None:
@@ -110,8 +125,14 @@ def held_when_unpublished(wave: Wave, total: int) -> int:
     return 0 if total else held_by_wave(db.session.connection(), [wave.id]).get(wave.id, 0)
 
 
-def build_export(wave: Wave, defn: SurveyDefinition, *, k: int) -> WaveExport:
-    """Read the wave's responses once and shape the anonymous rows (counts come from the same read)."""
+class ExportChanged(RuntimeError):
+    """Responses were added or removed while the export was read: the rows no longer match the counts that
+    decided which groups are pooled, so the file is thrown away and read again."""
+
+
+def plan_export(wave: Wave, defn: SurveyDefinition, *, k: int) -> WaveExport:
+    """Decide, from one GROUP BY of the wave's responses, which groups are pooled and which keep comments;
+    no response row is read here (stream_rows reads them afterwards)."""
     groups = dict(
         db.session.execute(
             select(WaveGroup.group_id, StakeholderGroup.name)
@@ -119,25 +140,20 @@ def build_export(wave: Wave, defn: SurveyDefinition, *, k: int) -> WaveExport:
             .where(WaveGroup.wave_id == wave.id)
         ).all()
     )
-    records = db.session.execute(
-        select(
-            Response.group_id,
-            Response.answers,
-            *(getattr(Response, f"score_{e}") for e in ELEMENTS),
-            Response.barrier,
-            Response.comment,
-        )
-        .where(Response.wave_id == wave.id)
-        .order_by(Response.id)  # random ids: the order says nothing about when anyone answered
-    ).all()
-    total = len(records)
+    counts = {
+        int(group_id): int(n)
+        for group_id, n in db.session.execute(
+            select(Response.group_id, func.count())
+            .where(Response.wave_id == wave.id)
+            .group_by(Response.group_id)
+        ).all()
+    }
+    total = sum(counts.values())
     export = WaveExport(
         wave=wave, k=k, header=_header(defn), total=total, held=held_when_unpublished(wave, total)
     )
     if export.withheld:
         return export
-
-    counts = Counter(record.group_id for record in records)
     for group_id in counts:
         groups.setdefault(group_id, f"Group {group_id}")  # a response whose group left the wave
     n = {group_id: counts.get(group_id, 0) for group_id in sorted(groups)}
@@ -148,20 +164,105 @@ def build_export(wave: Wave, defn: SurveyDefinition, *, k: int) -> WaveExport:
     export.pooled_groups = [groups[g] for g in sorted(groups) if g in hidden and n[g] > 0]
     export.pooled_count = sum(n[g] for g in hidden)
     export.comment_groups = [groups[g] for g in sorted(with_comments)]
-
     pooled = POOLED_LABEL.format(k=k)
-    item_ids = [item.id for item in defn.items if item.question_type.widget != "textarea"]
-    has_comment = len(item_ids) < len(defn.items)
-    for record in records:
-        group_id = record.group_id
-        row: list = [pooled if group_id in hidden else groups[group_id], wave.closes_on]
-        row += [record.answers.get(item_id) for item_id in item_ids]
-        if has_comment:
-            row.append(record.comment if group_id in with_comments and record.comment else None)
-        row += [round(float(record[2 + i]), SCORE_DECIMALS) for i in range(len(ELEMENTS))]
-        row.append(BARRIER_CHOICES[record.barrier])
-        export.rows.append(row)
+    export.labels = {g: pooled if g in hidden else name for g, name in groups.items()}
+    export.counts = counts
+    export.with_comments = with_comments
+    export.item_ids = [item.id for item in defn.items if item.question_type.widget != "textarea"]
+    export.has_comment = len(export.item_ids) < len(defn.items)
     return export
+
+
+def stream_rows(export: WaveExport, *, heartbeat: Callable[[], None] | None = None) -> Iterator[list]:
+    """The export's rows, read through a server-side cursor on a connection of their own (yield_per: a few
+    thousand rows in memory at a time, on SQLite and PostgreSQL), so the caller's session stays free.
+
+    Raises ExportChanged when the rows read disagree with the counts plan_export pooled by: a file written
+    from them must be discarded. `heartbeat` is called every STREAM_BATCH rows (a job renews its lease)."""
+    closes_on, item_ids, has_comment = export.wave.closes_on, export.item_ids, export.has_comment
+    labels, with_comments = export.labels, export.with_comments
+    for record in _records(export, heartbeat):
+        group_id = record[0]
+        row: list = [labels[group_id], closes_on]
+        row += [record[1].get(item_id) for item_id in item_ids]
+        if has_comment:
+            row.append(record[-1] if group_id in with_comments and record[-1] else None)
+        row += [round(float(record[2 + i]), SCORE_DECIMALS) for i in range(len(ELEMENTS))]
+        row.append(BARRIER_CHOICES[record[-2]])
+        yield row
+
+
+def _csv_rows(export: WaveExport, heartbeat: Callable[[], None] | None) -> Iterator[list]:
+    """stream_rows as csvio.write_csv_to would write them (None as "", dates as YYYY-MM-DD, text
+    neutralised), with what repeats on every row (labels, the date, barrier names) neutralised once: the
+    per-row work is what decides a million-row export's speed (docs/scale.md)."""
+    closes_on = export.wave.closes_on.isoformat()
+    labels = {group_id: neutralise_cell(label) for group_id, label in export.labels.items()}
+    barriers = [neutralise_cell(name) for name in BARRIER_CHOICES]
+    item_ids, has_comment, with_comments = export.item_ids, export.has_comment, export.with_comments
+    scores = range(2, 2 + len(ELEMENTS))
+    for record in _records(export, heartbeat):
+        group_id, answers = record[0], record[1]
+        row: list = [labels[group_id], closes_on]
+        for item_id in item_ids:
+            value = answers.get(item_id)
+            row.append("" if value is None else neutralise_cell(value) if isinstance(value, str) else value)
+        if has_comment:
+            comment = record[-1]
+            row.append(neutralise_cell(comment) if comment and group_id in with_comments else "")
+        row += [round(float(record[i]), SCORE_DECIMALS) for i in scores]
+        row.append(barriers[record[-2]])
+        yield row
+
+
+def _records(export: WaveExport, heartbeat: Callable[[], None] | None) -> Iterator[tuple]:
+    """(group_id, answers, five scores, barrier, comment) per response, checked against the plan's counts."""
+    if export.withheld:
+        return
+    query = (
+        select(
+            Response.group_id,
+            Response.answers,
+            *(getattr(Response, f"score_{e}") for e in ELEMENTS),
+            Response.barrier,
+            Response.comment,
+        )
+        .where(Response.wave_id == export.wave.id)
+        .order_by(Response.id)  # random ids: the order says nothing about when anyone answered
+    )
+    seen: Counter[int] = Counter()
+    counts = export.counts
+    with db.engine.connect() as connection:
+        result = connection.execution_options(yield_per=STREAM_BATCH).execute(query)
+        try:
+            for index, record in enumerate(result, start=1):
+                group_id = record[0]
+                seen[group_id] += 1
+                if seen[group_id] > counts.get(group_id, 0):
+                    raise ExportChanged(f"group {group_id} has more responses than when the export began")
+                yield record
+                if heartbeat is not None and index % STREAM_BATCH == 0:
+                    heartbeat()
+        finally:
+            result.close()  # a server-side cursor left open would outlive its connection
+    if dict(seen) != {g: n for g, n in counts.items() if n}:
+        raise ExportChanged("responses were removed while the export was read")
+
+
+def build_export(wave: Wave, defn: SurveyDefinition, *, k: int) -> WaveExport:
+    """The whole export in memory, for direct downloads of waves up to ADKAR_EXPORT_BACKGROUND_ROWS rows
+    (larger waves stream to a file on a worker: write_csv_file / write_xlsx_file)."""
+    for attempt in range(1, ATTEMPTS + 1):
+        export = plan_export(wave, defn, k=k)
+        try:
+            export.rows = list(stream_rows(export))
+        except ExportChanged:
+            db.session.rollback()
+            if attempt == ATTEMPTS:
+                raise
+            continue
+        return export
+    raise AssertionError("unreachable")
 
 
 def _header(defn: SurveyDefinition) -> list[str]:
@@ -186,26 +287,71 @@ def to_csv(export: WaveExport, *, european: bool = False) -> bytes:
     return write_csv(export.header, ([_csv_value(v) for v in row] for row in export.rows), european=european)
 
 
+def write_csv_file(
+    export: WaveExport, handle: IO[bytes], *, heartbeat: Callable[[], None] | None = None
+) -> int:
+    """The same bytes as to_csv, written row by row from the cursor to a binary file; returns the rows.
+    Raises ExportChanged (the file is then incomplete and must be discarded)."""
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=False)
+    try:
+        text.write("\ufeff")
+        writer = csv.writer(text)
+        writer.writerow(neutralise_row(export.header))
+        written = 0
+        for row in _csv_rows(export, heartbeat):
+            writer.writerow(row)
+            written += 1
+        return written
+    finally:
+        text.flush()
+        text.detach()
+
+
 def _csv_value(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
 def to_xlsx(export: WaveExport) -> bytes:
     """The same rows as the CSV in a "Responses" sheet, plus an "About" sheet with the notes."""
+    buffer = io.BytesIO()
+    _write_xlsx(export, export.rows, buffer)
+    return buffer.getvalue()
+
+
+def write_xlsx_file(
+    export: WaveExport, handle: IO[bytes], *, heartbeat: Callable[[], None] | None = None
+) -> int:
+    """The same workbook as to_xlsx, streamed: openpyxl's write-only mode keeps only the current row in memory
+    (each sheet goes to a temporary file until the zip is written). Raises ExportChanged."""
+    return _write_xlsx(export, stream_rows(export, heartbeat=heartbeat), handle)
+
+
+def _write_xlsx(export: WaveExport, rows: Iterable[list], handle: IO[bytes]) -> int:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Responses")
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     sheet.append([_xlsx_cell(sheet, label, font=bold) for label in export.header])
-    for row in export.rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    written = 0
+    try:
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
+            written += 1
+    except BaseException:
+        _discard(sheet)
+        raise
     about = workbook.create_sheet("About")
     about.append([_xlsx_cell(about, "About this export", font=bold)])
     for note in export.notes():
         about.append([_xlsx_cell(about, note)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(handle)
+    return written
+
+
+def _discard(sheet) -> None:
+    """Close an unfinished write-only sheet and delete its temporary file (a stopped export keeps nothing)."""
+    sheet.close()
+    sheet._writer.cleanup()
 
 
 def _xlsx_cell(sheet, value, *, font: Font | None = None) -> WriteOnlyCell:

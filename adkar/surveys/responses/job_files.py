@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 from flask import current_app
 from sqlalchemy import select
@@ -40,14 +41,24 @@ def uploads_dir() -> Path:
 
 def write_private(path: Path, data: bytes) -> None:
     """A new file (never an existing one), mode 0600."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
+    with open_private(path) as handle:
         handle.write(data)
 
 
+def open_private(path: Path) -> BinaryIO:
+    """A new file (never an existing one), mode 0600, open for writing, for exports streamed row by row."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    return os.fdopen(descriptor, "wb")
+
+
+def new_name(job_id: int, suffix: str) -> str:
+    """An unguessable name for a job's file, to keep in the job's params."""
+    return f"{job_id}-{secrets.token_hex(12)}.{suffix}"
+
+
 def store_result(job_id: int, suffix: str, data: bytes) -> str:
-    """Write a job's file under an unguessable name; returns the name to keep in the job's params."""
-    name = f"{job_id}-{secrets.token_hex(12)}.{suffix}"
+    """Write a job's file under a new name; returns the name to keep in the job's params."""
+    name = new_name(job_id, suffix)
     write_private(exports_dir() / name, data)
     return name
 
@@ -83,4 +94,15 @@ def remove_expired(now: datetime) -> int:
         db.session.commit()
         removed += 1
     db.session.rollback()
+    return removed + _remove_stale_parts(now)
+
+
+def _remove_stale_parts(now: datetime) -> int:
+    """Half-written files a killed worker left (`<name>.part`), once they are a day old."""
+    removed = 0
+    cutoff = (now - KEPT).replace(tzinfo=UTC).timestamp()  # `now` is naive UTC (timeutil.utc_now)
+    for part in exports_dir().glob("*.part"):
+        if part.stat().st_mtime < cutoff:
+            part.unlink(missing_ok=True)
+            removed += 1
     return removed

@@ -332,7 +332,10 @@ def _export(wave_id: int, kind: str):
     if export_jobs.in_background(wave):
         flash("This wave is large, so its export is prepared in the background: use “Prepare” below.", "info")
         return redirect(url_for(WAVE_PAGE_ENDPOINT, wave_id=wave.id, _anchor="responses-heading"), 303)
-    export = exports.build_export(wave, defn, k=min_group_size())
+    try:
+        export = exports.build_export(wave, defn, k=min_group_size())
+    except exports.ExportChanged:
+        abort(409, "The wave's responses changed while the export was read; download it again.")
     if export.withheld:
         html = render_template("responses/withheld.html", wave=wave, export=export, back_url=_wave_url(wave))
         return html, 409

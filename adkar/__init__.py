@@ -22,7 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _trust_proxies(app)
 
     from . import cli, database, errors, log_redaction, migrate, security, sessions, templating
-    from .accounts import auth
+    from .accounts import auth, oidc
     from .alerts import cli as alerts_cli
     from .extensions import csrf, db, limiter, login_manager
     from .jobs import queue as jobs_queue
@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
     auth.init_app(app)
+    oidc.init_app(app)
     registry.init_app(app)
     security.init_app(app)
     templating.init_app(app)
@@ -70,6 +71,7 @@ def _import_route_modules() -> None:
 
     # isort: split
     # After plan's own modules (dashboard.views imports plan.views), so the plan routes keep their order.
+    from .accounts import sso_views  # noqa: F401
     from .accounts import views as accounts_views  # noqa: F401
     from .adoption import views as adoption_views  # noqa: F401
     from .alerts import schedule as alerts_schedule  # noqa: F401 - registers the periodic alerts

@@ -48,8 +48,10 @@ from .factories import Factory
 
 log = logging.getLogger(__name__)
 
-# Routes anyone may use: signing in, the API description, and the respondents' survey pages.
-PUBLIC_RULES = frozenset({"/login", "/api/v1/openapi.json", "/thank-you"})
+# Routes anyone may use: signing in (with a password or the identity provider), the API description, and the respondents' survey pages.
+PUBLIC_RULES = frozenset(
+    {"/login", "/login/oidc", "/login/oidc/callback", "/api/v1/openapi.json", "/thank-you"}
+)
 PUBLIC_PREFIXES = ("/static/", "/s/", "/o/", "/u/")
 # A signed-in user's own housekeeping, which a sponsor may do too.
 SELF_SERVICE_RULES = frozenset({"/logout", "/account/password", "/account/tokens", "/account/alerts"})

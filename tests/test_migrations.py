@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from types import SimpleNamespace
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 from alembic.autogenerate import compare_metadata

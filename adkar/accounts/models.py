@@ -12,6 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import Model
 from ..timeutil import utc_now
 
+# The password hash of accounts that have no password (people of the identity provider, service accounts):
+# no password ever matches it (werkzeug's check_password_hash answers False for it).
+NO_PASSWORD = "!"  # noqa: S105 - a marker, not a secret
+
 
 def new_session_nonce() -> str:
     return secrets.token_hex(16)
@@ -107,8 +111,12 @@ class DirectoryGroup(Model):
 class DirectoryGroupMember(Model):
     __tablename__ = "directory_group_members"
 
-    group_id: Mapped[int] = mapped_column(ForeignKey("directory_groups.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("directory_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
     group: Mapped[DirectoryGroup] = relationship(back_populates="members")
     user: Mapped[User] = relationship()

@@ -98,6 +98,7 @@ def _import_route_modules() -> None:
 def _register_blueprints(app: Flask) -> None:
     _import_route_modules()
     from .accounts import bp as accounts_bp
+    from .accounts.scim_views import bp as scim_bp
     from .actions import bp as actions_bp
     from .adoption import bp as adoption_bp
     from .alerts import bp as alerts_bp
@@ -132,3 +133,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(vendor_bp)
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(scim_bp, url_prefix="/scim/v2")

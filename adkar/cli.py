@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(create_user)
     app.cli.add_command(create_api_token)
+    app.cli.add_command(create_scim_token)
     app.cli.add_command(demo)
     app.cli.add_command(backup_db)
     app.cli.add_command(restore_db)
@@ -68,6 +69,18 @@ def create_api_token(email: str, name: str) -> None:
     if user is None or not user.active:
         raise click.ClickException(f"No active user with the email {email}.")
     _, plain = accounts.create_api_token(user=user, name=name)
+    click.echo("Store this token now; it cannot be shown again:")
+    click.echo(plain)
+
+
+@click.command("scim-token")
+@with_appcontext
+@click.argument("name")
+def create_scim_token(name: str) -> None:
+    """Issue the bearer token a directory (Entra ID, Okta) provisions users with at /scim/v2."""
+    from .accounts import scim
+
+    _, plain = scim.create_token(name=name)
     click.echo("Store this token now; it cannot be shown again:")
     click.echo(plain)
 

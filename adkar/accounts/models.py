@@ -39,6 +39,12 @@ class User(UserMixin, Model):
     oidc_subject: Mapped[str | None] = mapped_column(String(600), unique=True, index=True)
     # The directory's own id for a person provisioned by SCIM (accounts.scim).
     external_id: Mapped[str | None] = mapped_column(String(255))
+    # Set when the directory deleted the person: the account stays (initiatives and the audit trail name
+    # it), disabled and out of SCIM, until the directory provisions the same userName again.
+    deprovisioned_at: Mapped[datetime | None]
+    # The SCIM User the directory last wrote (its attributes, the enterprise extension included; never a
+    # password): read back as written, and what directory-fed stakeholder groups can select on.
+    directory_attributes: Mapped[dict | None] = mapped_column(JSON)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

@@ -22,6 +22,8 @@ def upgrade() -> None:
     op.add_column('users', sa.Column('kind', sa.String(length=10), nullable=False, server_default='person'))
     op.add_column('users', sa.Column('oidc_subject', sa.String(length=600), nullable=True))
     op.add_column('users', sa.Column('external_id', sa.String(length=255), nullable=True))
+    op.add_column('users', sa.Column('deprovisioned_at', sa.DateTime(), nullable=True))
+    op.add_column('users', sa.Column('directory_attributes', sa.JSON(), nullable=True))
     op.create_index('ix_users_oidc_subject', 'users', ['oidc_subject'], unique=True)
     op.add_column('api_tokens', sa.Column('scopes', sa.JSON(), nullable=True))
     op.create_table('scim_tokens',
@@ -60,6 +62,8 @@ def downgrade() -> None:
     op.drop_table('scim_tokens')
     op.drop_column('api_tokens', 'scopes')
     op.drop_index('ix_users_oidc_subject', table_name='users')
+    op.drop_column('users', 'directory_attributes')
+    op.drop_column('users', 'deprovisioned_at')
     op.drop_column('users', 'external_id')
     op.drop_column('users', 'oidc_subject')
     op.drop_column('users', 'kind')

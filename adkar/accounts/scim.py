@@ -14,6 +14,7 @@ from datetime import datetime
 from flask import current_app
 from scim2_models import (
     Context,
+    EnterpriseUser,
     GroupMember,
     GroupMembership,
     InvalidValueException,
@@ -22,7 +23,7 @@ from scim2_models import (
     UniquenessException,
 )
 from scim2_models import Group as ScimGroup
-from scim2_models import User as ScimUser
+from scim2_models import User as CoreUser
 from sqlalchemy import delete, func, select, update
 
 from ..audit import services as audit
@@ -44,6 +45,9 @@ from .oidc import parse_role_groups, role_for
 from .services import hash_token
 
 SCIM_TOKEN_PREFIX = "scim_"  # noqa: S105 - a label, not a secret
+# People carry the enterprise extension (department, division, cost centre, manager…), as Entra ID and Okta
+# send it: directory-fed stakeholder groups are to select on it.
+ScimUser = CoreUser[EnterpriseUser]
 
 
 def default_role() -> str:

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, request
 from pydantic import ValidationError
 from scim2_models import (
     Context,
+    EnterpriseUser,
     Error,
     Group,
     InvalidFilterException,
@@ -26,7 +27,6 @@ from scim2_models import (
     ScimFilter,
     SearchRequest,
     ServiceProviderConfig,
-    User,
 )
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
@@ -34,6 +34,7 @@ from werkzeug.exceptions import HTTPException
 from ..extensions import csrf, db
 from . import scim
 from .models import DirectoryGroup
+from .scim import ScimUser as User
 
 bp = Blueprint("scim", __name__)
 csrf.exempt(bp)
@@ -190,7 +191,7 @@ def _resource_types() -> list[ResourceType]:
 
 
 def _schemas():
-    schemas = [User.to_schema(), Group.to_schema()]
+    schemas = [User.to_schema(), EnterpriseUser.to_schema(), Group.to_schema()]
     for schema in schemas:
         schema.meta = Meta(resource_type="Schema", location=f"{_base_url()}/Schemas/{schema.id}")
     return schemas

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from scim2_client.engines.wsgi import WSGISCIMClient
-from scim2_models import Group, ScimProvider, User
+from scim2_models import EnterpriseUser, Group, ResourceType, ScimProvider, User
 from scim2_tester import Status, check_server
 from sqlalchemy import select
 
@@ -64,7 +64,13 @@ def test_scim2_tester_finds_the_server_compliant(app, token):
         app,
         base_url=BASE,
         headers={"Authorization": f"Bearer {token}"},
-        provider=ScimProvider(models=[User, Group]),
+        provider=ScimProvider(
+            models=[User, EnterpriseUser, Group],
+            resource_types=[
+                ResourceType.from_resource(User[EnterpriseUser]),
+                ResourceType.from_resource(Group),
+            ],
+        ),
     )
     results = check_server(client)
     failures = [
@@ -222,6 +228,29 @@ def test_deleting_a_user_keeps_the_account_disabled_and_out_of_scim(app, client,
     # Provisioned again: the same account comes back.
     again = new_user(client, headers)
     assert again.status_code == 201 and again.json["id"] == user_id and again.json["active"] is True
+
+
+def test_the_enterprise_extension_is_kept_as_written(app, client, headers):
+    enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+    body = {"department": "Finance", "costCenter": "4711"}
+    created = new_user(
+        client,
+        headers,
+        schemas=["urn:ietf:params:scim:schemas:core:2.0:User", enterprise],
+        password="never-kept-anywhere",
+        **{enterprise: body, "addresses": [{"locality": "Berlin", "type": "work"}]},
+    )
+    assert created.status_code == 201, created.json
+    again = client.get(f"/scim/v2/Users/{created.json['id']}", headers=headers).json
+    assert again[enterprise]["department"] == "Finance" and again[enterprise]["costCenter"] == "4711"
+    assert again["addresses"][0]["locality"] == "Berlin"
+    found = client.get('/scim/v2/Users?filter=addresses.locality eq "Berlin"', headers=headers).json
+    assert found["totalResults"] == 1
+    with app.app_context():
+        stored = db.session.get(Account, int(created.json["id"])).directory_attributes
+        assert stored[enterprise]["department"] == "Finance" and "password" not in stored
+        assert "never-kept-anywhere" not in str(database_dump(app))
+    assert "password" not in again
 
 
 def test_discovery_endpoints(client, headers):

@@ -130,7 +130,7 @@ def test_responses_move_to_their_wave_and_group_order_and_back(fresh_app):
         db.session.execute(
             text(
                 "INSERT INTO users (email, name, role, password_hash, active, session_nonce, created_at)"
-                " VALUES ('o@example.test', '', 'practitioner', '!', 1, 'n', CURRENT_TIMESTAMP)"
+                " VALUES ('o@example.test', '', 'practitioner', '!', TRUE, 'n', CURRENT_TIMESTAMP)"
             )
         )
         # The services read only the id of the person acting.

@@ -10,6 +10,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,41 +59,42 @@ def running_provider(clock_offset_seconds: int = 0) -> Iterator[RunningProvider]
     port = _free_port()
     issuer = f"http://127.0.0.1:{port}"
     env = {**os.environ, "OIDC_CLOCK_OFFSET": str(clock_offset_seconds), "NODE_ENV": "test"}
-    process = subprocess.Popen(
-        [
-            node,
-            str(HERE / "provider.js"),
-            str(port),
-            issuer,
-            CLIENT_ID,
-            CLIENT_SECRET,
-            REDIRECT_URI,
-            POST_LOGOUT_URI,
-        ],
-        cwd=HERE,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            try:
-                if httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-                pytest.fail(f"oidc-provider did not start:\n{output}")
-            time.sleep(0.1)
-        yield RunningProvider(issuer=issuer, port=port)
-    finally:
-        process.terminate()
+    # A file, not a pipe: nobody reads the output while the tests run, and a full pipe would stall node.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [
+                node,
+                str(HERE / "provider.js"),
+                str(port),
+                issuer,
+                CLIENT_ID,
+                CLIENT_SECRET,
+                REDIRECT_URI,
+                POST_LOGOUT_URI,
+            ],
+            cwd=HERE,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout:
-            process.stdout.close()
+            deadline = time.monotonic() + STARTUP_SECONDS
+            while True:
+                try:
+                    if httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    output = log.read().decode(errors="replace")
+                    pytest.fail(f"oidc-provider did not start:\n{output}")
+                time.sleep(0.1)
+            yield RunningProvider(issuer=issuer, port=port)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

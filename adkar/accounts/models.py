@@ -60,6 +60,10 @@ class User(UserMixin, Model):
         return self.role == "admin"
 
     @property
+    def has_password(self) -> bool:
+        return self.password_hash != NO_PASSWORD
+
+    @property
     def display_name(self) -> str:
         return self.name or self.email
 

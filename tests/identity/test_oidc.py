@@ -53,6 +53,8 @@ def test_first_sign_in_creates_the_account_with_the_role_of_its_groups(app, new_
 
     assert response.status_code == 302 and response.headers["Location"].endswith("/")
     assert browser.signed_in()
+    account = browser.get("/account").text
+    assert "there is no password here to change" in account and 'name="current"' not in account
     assert users(app) == {"ada@corp.test": ("admin", f"{oidc_provider.issuer} ada@corp.test", True)}
     with app.app_context():
         actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()

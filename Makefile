@@ -22,8 +22,14 @@ $(VENV)/.installed-test: pyproject.toml requirements.lock requirements-test.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -c requirements-test.lock -e '.[test]'
 	touch $(VENV)/.installed $@
 
+# The OpenID provider the sign-in tests start (tests/oidc: npm's oidc-provider, run with node); skipped
+# where node is missing (the tests then skip too, unless ADKAR_REQUIRE_OIDC=1).
+tests/oidc/node_modules/.package-lock.json: tests/oidc/package.json tests/oidc/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the OpenID sign-in tests will skip"; fi
+
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test tests/oidc/node_modules/.package-lock.json
 
 run: install
 	$(BIN)/flask init-db

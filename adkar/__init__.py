@@ -22,7 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _trust_proxies(app)
 
     from . import cli, database, errors, log_redaction, migrate, security, sessions, templating
-    from .accounts import auth
+    from .accounts import auth, oidc
     from .alerts import cli as alerts_cli
     from .extensions import csrf, db, limiter, login_manager
     from .jobs import queue as jobs_queue
@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
     auth.init_app(app)
+    oidc.init_app(app)
     registry.init_app(app)
     security.init_app(app)
     templating.init_app(app)
@@ -70,6 +71,7 @@ def _import_route_modules() -> None:
 
     # isort: split
     # After plan's own modules (dashboard.views imports plan.views), so the plan routes keep their order.
+    from .accounts import sso_views  # noqa: F401
     from .accounts import views as accounts_views  # noqa: F401
     from .adoption import views as adoption_views  # noqa: F401
     from .alerts import schedule as alerts_schedule  # noqa: F401 - registers the periodic alerts
@@ -96,6 +98,7 @@ def _import_route_modules() -> None:
 def _register_blueprints(app: Flask) -> None:
     _import_route_modules()
     from .accounts import bp as accounts_bp
+    from .accounts.scim_views import bp as scim_bp
     from .actions import bp as actions_bp
     from .adoption import bp as adoption_bp
     from .alerts import bp as alerts_bp
@@ -130,3 +133,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(vendor_bp)
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(scim_bp, url_prefix="/scim/v2")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from .accounts import services as accounts
 from .accounts.models import User
+from .accounts.scopes import SCOPES
 from .extensions import db
 from .jobs.cli import worker
 from .rules.roles import ROLES
@@ -22,6 +23,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(create_user)
     app.cli.add_command(create_api_token)
+    app.cli.add_command(create_scim_token)
+    app.cli.add_command(create_service_account)
     app.cli.add_command(demo)
     app.cli.add_command(backup_db)
     app.cli.add_command(restore_db)
@@ -68,6 +71,36 @@ def create_api_token(email: str, name: str) -> None:
     if user is None or not user.active:
         raise click.ClickException(f"No active user with the email {email}.")
     _, plain = accounts.create_api_token(user=user, name=name)
+    click.echo("Store this token now; it cannot be shown again:")
+    click.echo(plain)
+
+
+@click.command("scim-token")
+@with_appcontext
+@click.argument("name")
+def create_scim_token(name: str) -> None:
+    """Issue the bearer token a directory (Entra ID, Okta) provisions users with at /scim/v2."""
+    from .accounts import scim
+
+    _, plain = scim.create_token(name=name)
+    click.echo("Store this token now; it cannot be shown again:")
+    click.echo(plain)
+
+
+@click.command("create-service-account")
+@with_appcontext
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), default="practitioner", show_default=True)
+@click.option("--scope", "scopes", multiple=True, required=True, type=click.Choice(list(SCOPES)))
+def create_service_account(name: str, role: str, scopes: tuple[str, ...]) -> None:
+    """An integration's account and its first scoped token (printed once, alone on the last line). Share
+    initiatives with it by its address, like with a person."""
+    try:
+        user = accounts.create_service_account(name=name, role=role)
+        _, plain = accounts.create_api_token(user=user, name=name, scopes=list(scopes))
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Created service account {user.email} ({role}; scopes {', '.join(scopes)}).")
     click.echo("Store this token now; it cannot be shown again:")
     click.echo(plain)
 

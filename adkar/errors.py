@@ -33,6 +33,15 @@ def wants_json() -> bool:
 def error_response(status: int, message: str | None = None, headers: dict | None = None, **extra):
     message = message or MESSAGES.get(status, "Error")
     headers = dict(headers or {})
+    if request.path.startswith("/scim/"):  # SCIM clients read RFC 7644's error schema, even for a 404
+        scim_error = {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+            "status": str(status),
+            "detail": message,
+        }
+        response = jsonify(scim_error)
+        response.mimetype = "application/scim+json"
+        return response, status, headers
     if wants_json():
         if status == 401:
             headers.setdefault("WWW-Authenticate", 'Bearer realm="adkar"')

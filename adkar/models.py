@@ -1,6 +1,6 @@
 """Import every model so metadata is complete (Alembic autogenerate, create_all in tools)."""
 
-from .accounts.models import ApiToken, User
+from .accounts.models import ApiToken, DirectoryGroup, DirectoryGroupMember, ScimToken, User
 from .actions.models import Action, LibraryEntry, ResistanceEntry
 from .adoption.models import AdoptionSettings, UsageFigure
 from .alerts.models import AlertPreference, AlertSent
@@ -41,6 +41,8 @@ __all__ = [
     "Benefit",
     "ChangeRecord",
     "ChangeSettings",
+    "DirectoryGroup",
+    "DirectoryGroupMember",
     "GateMark",
     "GateOverride",
     "Incident",
@@ -59,6 +61,7 @@ __all__ = [
     "ReminderSchedule",
     "ResistanceEntry",
     "Response",
+    "ScimToken",
     "SignOff",
     "StageEntry",
     "StakeholderGroup",

@@ -48,8 +48,10 @@ from .factories import Factory
 
 log = logging.getLogger(__name__)
 
-# Routes anyone may use: signing in, the API description, and the respondents' survey pages.
-PUBLIC_RULES = frozenset({"/login", "/api/v1/openapi.json", "/thank-you"})
+# Routes anyone may use: signing in (with a password or the identity provider), the API description, and the respondents' survey pages.
+PUBLIC_RULES = frozenset(
+    {"/login", "/login/oidc", "/login/oidc/callback", "/api/v1/openapi.json", "/thank-you"}
+)
 PUBLIC_PREFIXES = ("/static/", "/s/", "/o/", "/u/")
 # ITSM tools post here with the shared secret (adkar.changes.inbound), not as a user: every visitor, signed in or
 # holding any user's token, is refused with 401 and changes nothing (test_secret_routes_refuse_every_user).
@@ -109,6 +111,8 @@ WRITE_FORM_SEGMENTS = frozenset(
         "download",  # a background export's file: response data, like the direct .csv/.xlsx downloads
     }
 )
+# SCIM provisioning answers only the directory's own bearer token (test_scim_answers_only_its_token).
+SCIM_PREFIX = "/scim/v2/"
 DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".json", ".html", ".pdf", ".png")
 VOLATILE_COLUMNS = frozenset({("api_tokens", "last_used_at")})
 
@@ -363,7 +367,7 @@ def walk(app: Flask, world: World) -> list[Route]:
     values = parameter_values(world)
     routes = []
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
+        if rule.endpoint == "static" or rule.rule.startswith(SCIM_PREFIX):
             continue
         filled, unknown = {}, set()
         for name in rule.arguments:
@@ -667,3 +671,23 @@ def test_the_action_library_is_shared_read_by_all_changed_by_practitioners(app, 
     assert edited.status_code == 302
     owner = Visitor(app, world, "owner")
     assert owner.api_client.get(entry_url, headers=owner.headers).get_json()["title"] == "Edited by other"
+
+
+def test_scim_answers_only_its_token(app, world):
+    """No person, signed in or with an API token, reaches the provisioning endpoints: 401, nothing changed."""
+    scim_rules = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith(SCIM_PREFIX)]
+    assert len(scim_rules) >= 10
+    before = snapshot(app)
+    failures = []
+    for name in (None, "admin", "owner", "sponsor"):
+        visitor = Visitor(app, world, name)
+        for rule in scim_rules:
+            url = rule.build({name: "1" for name in rule.arguments}, append_unknown=False)[1]
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                body = {"json": {}} if method in STATE_CHANGING else {}
+                for client, headers in ((visitor.client, {}), (visitor.api_client, visitor.headers)):
+                    status = client.open(url, method=method, headers=headers, **body).status_code
+                    if status != 401:
+                        failures.append(f"{visitor.name}: {method} {url}: {status}, expected 401")
+    assert not failures, failures_message(failures)
+    assert not changed_tables(before, snapshot(app))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -118,7 +119,6 @@ def test_downgrade_to_base_and_up_again(fresh_app):
 def test_responses_move_to_their_wave_and_group_order_and_back(fresh_app):
     """0004 keeps every response, keys the table by (wave, group, id), and on SQLite drops the rowid that
     recorded the order in which people answered."""
-    from adkar.accounts import services as accounts
     from adkar.plan import services as plan
     from adkar.surveys.models import new_response_id
     from adkar.surveys.waves import services as waves
@@ -126,7 +126,15 @@ def test_responses_move_to_their_wave_and_group_order_and_back(fresh_app):
 
     upgrade(fresh_app, "0003")
     with fresh_app.app_context():
-        owner = accounts.create_user(email="o@example.test", role="practitioner", password="long-enough-pw")
+        # Written as revision 0003 stores a user: today's model has columns that schema does not (0013).
+        db.session.execute(
+            text(
+                "INSERT INTO users (email, name, role, password_hash, active, session_nonce, created_at)"
+                " VALUES ('o@example.test', '', 'practitioner', '!', TRUE, 'n', CURRENT_TIMESTAMP)"
+            )
+        )
+        # The services read only the id of the person acting.
+        owner = SimpleNamespace(id=db.session.scalar(text("SELECT id FROM users")))
         initiative = plan.create_initiative(owner=owner, name="I", approach="sequential", go_live=today())
         # Written as revision 0003 stores a group: today's model has columns that schema does not (0009).
         db.session.execute(

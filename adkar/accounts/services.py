@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
@@ -14,7 +15,8 @@ from ..database import begin_write
 from ..extensions import db
 from ..rules.roles import ROLES
 from ..timeutil import utc_now
-from .models import ApiToken, User, new_session_nonce
+from .models import NO_PASSWORD, ApiToken, User, new_session_nonce
+from .scopes import check_scopes
 
 TOKEN_PREFIX = "adk_"  # noqa: S105 - a label, not a secret
 MIN_PASSWORD_LENGTH = 10
@@ -85,6 +87,7 @@ def change_password(*, user: User, current: str, new: str) -> None:
     begin_write()
     user.password_hash = generate_password_hash(new)
     user.session_nonce = new_session_nonce()
+    revoke_all_tokens(user=user)
     audit.record(user_id=user.id, action="user.password", target_type="user", target_id=user.id)
     db.session.commit()
 
@@ -95,6 +98,7 @@ def set_password(*, user: User, new: str, actor_id: int) -> None:
     begin_write()
     user.password_hash = generate_password_hash(new)
     user.session_nonce = new_session_nonce()
+    revoke_all_tokens(user=user)
     audit.record(user_id=actor_id, action="user.password_reset", target_type="user", target_id=user.id)
     db.session.commit()
 
@@ -103,6 +107,8 @@ def set_active(*, user: User, active: bool, actor_id: int) -> None:
     begin_write()
     user.active = active
     user.session_nonce = new_session_nonce()
+    if not active:
+        revoke_all_tokens(user=user)
     audit.record(
         user_id=actor_id,
         action="user.enable" if active else "user.disable",
@@ -124,18 +130,67 @@ def set_role(*, user: User, role: str, actor_id: int) -> None:
     db.session.commit()
 
 
-def create_api_token(*, user: User, name: str = "") -> tuple[ApiToken, str]:
-    """Issue a token; the plain value is returned once and never stored."""
+def revoke_all_tokens(*, user: User) -> None:
+    """Every unrevoked token of the user ends, in the caller's transaction (disabling, a new password)."""
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utc_now())
+    )
+
+
+def create_api_token(*, user: User, name: str = "", scopes: list[str] | None = None) -> tuple[ApiToken, str]:
+    """Issue a token; the plain value is returned once and never stored. A service account's tokens always
+    carry scopes; a person's carry none (they act with the person's role) unless asked."""
+    if scopes is not None or user.kind == "service":
+        try:
+            scopes = check_scopes(scopes or [])
+        except ValueError as exc:
+            raise AccountError(str(exc)) from exc
+        if not scopes:
+            raise AccountError("A service account's token needs at least one scope.")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     begin_write()
     token = ApiToken(
-        user_id=user.id, name=name.strip()[:120], prefix=plain[:12], token_hash=hash_token(plain)
+        user_id=user.id,
+        name=name.strip()[:120],
+        prefix=plain[:12],
+        token_hash=hash_token(plain),
+        scopes=scopes,
     )
     db.session.add(token)
     db.session.flush()
     audit.record(user_id=user.id, action="token.create", target_type="api_token", target_id=token.id)
     db.session.commit()
     return token, plain
+
+
+def create_service_account(*, name: str, role: str, actor_id: int | None = None) -> User:
+    """An integration's account: it never signs in (no password, refused by the identity provider), its
+    scoped tokens act for it, and initiatives are shared with it like with a person (its address)."""
+    name = name.strip()
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60]
+    if not slug:
+        raise AccountError("Name the service account, e.g. 'ServiceNow sync'.")
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+    email = f"{slug}@service-accounts.invalid"
+    begin_write()
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        db.session.rollback()
+        raise AccountError(f"A service account named {name!r} already exists.")
+    user = User(email=email, name=name[:120], role=role, kind="service", password_hash=NO_PASSWORD)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        user_id=actor_id,
+        action="user.service_create",
+        target_type="user",
+        target_id=user.id,
+        detail={"role": role},
+    )
+    db.session.commit()
+    return user
 
 
 def revoke_api_token(*, user: User, token_id: int) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.exceptions import TooManyRequests
@@ -15,11 +15,12 @@ from ..errors import error_response
 from ..extensions import db, limiter
 from ..forms import EmptyForm, validated
 from ..rules.roles import ROLES
-from . import bp, services
+from . import bp, oidc, services
 from .forms import LoginForm, PasswordForm, ResetPasswordForm, RoleForm, TokenForm, UserForm
 from .models import ApiToken, CsvPreference, User, prefers_european_csv
 
 BAD_LOGIN = "Email or password is not correct."
+PASSWORD_LOGIN_OFF = "Password sign-in is switched off here: sign in with your organisation's account."  # noqa: S105
 TOO_MANY_SIGN_INS = (
     "Too many unsuccessful sign-in attempts. For the safety of the account, sign-in is paused: "
     "please wait a minute and try again."
@@ -72,14 +73,24 @@ def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")) or url_for("plan.index"))
     form = LoginForm()
-    if form.validate_on_submit():
+    passwords = oidc.password_login_enabled(current_app.config)
+    if request.method == "POST" and not passwords:
+        form.form_errors.append(PASSWORD_LOGIN_OFF)
+    elif form.validate_on_submit():
         user = services.authenticate(email=form.email.data, password=form.password.data)
         if user is not None:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("plan.index"))
         form.password.errors.append(BAD_LOGIN)
     status = 400 if request.method == "POST" else 200
-    return render_template("accounts/login.html", form=form), status
+    page = render_template(
+        "accounts/login.html",
+        form=form,
+        password_login=passwords,
+        provider=oidc.settings(),
+        next_url=_safe_next(request.args.get("next")),
+    )
+    return page, status
 
 
 @bp.post("/logout")
@@ -89,7 +100,11 @@ def logout():
     if form.validate_on_submit():
         services.end_sessions(user=current_user)
         logout_user()
+        id_token = session.pop(oidc.ID_TOKEN_KEY, None)
         flash("You are signed out.", "info")
+        at_provider = oidc.provider_logout(id_token)
+        if at_provider is not None:
+            return at_provider
     return redirect(url_for("accounts.login"))
 
 

@@ -22,6 +22,17 @@ from .serialise import user_json
 # against the address's failure budget like made-up tokens, so the secret cannot be guessed at full speed.
 SECRET_ENDPOINTS = frozenset({"api.servicenow_sync", "api.jsm_sync"})
 PUBLIC_ENDPOINTS = frozenset({"api.openapi"}) | SECRET_ENDPOINTS
+# What each scope of an integration's token reaches: the API modules of its subject, and whether only
+# reading. Every scoped token may ask who it is (/me).
+SCOPE_MODULES = {
+    "read:readiness": ("adkar.api.readiness", True),
+    "write:usage": ("adkar.api.usage", False),
+    "write:changes": ("adkar.api.change_records", False),
+}
+ANY_SCOPE_ENDPOINTS = frozenset({"api.me"})
+# Reads outside a scope's module that belong to its subject: a pipeline's read:readiness token asks the
+# deployment gate (adkar.changes.deployment_gate), which answers whether people are ready.
+SCOPE_READS = {"read:readiness": frozenset({"api.deployment_gate"})}
 TOKEN_KEY = "adkar.api_token"  # noqa: S105 - a WSGI environ key, not a secret
 
 
@@ -93,8 +104,25 @@ def _authenticate() -> None:
             message = "The API token is not valid: unknown, revoked, or its user is disabled."
             challenge = {"realm": "adkar", "error": "invalid_token"}
         raise Unauthorized(message, www_authenticate=WWWAuthenticate("Bearer", challenge))
+    if token.scopes is not None and not _scope_allows(token.scopes):
+        abort(403, f"This token's scopes ({', '.join(token.scopes)}) do not allow this request.")
     g.api_user = token.user
     note_token_use(token=token)
+
+
+def _scope_allows(scopes: list[str]) -> bool:
+    if request.endpoint in ANY_SCOPE_ENDPOINTS:
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    module = getattr(view, "__module__", None)
+    reading = request.method in ("GET", "HEAD")
+    if reading and any(request.endpoint in SCOPE_READS.get(scope, ()) for scope in scopes):
+        return True
+    for scope in scopes:
+        allowed_module, read_only = SCOPE_MODULES.get(scope, ("", True))
+        if module == allowed_module and (request.method in ("GET", "HEAD") or not read_only):
+            return True
+    return False
 
 
 def api_user() -> User:

@@ -14,21 +14,33 @@ ROWS = "SELECT id, milestone_id, number, change_type, state, url FROM change_rec
 
 
 def _seed_0011(app) -> list[tuple]:
-    """Two milestones, one change record each, written as revision 0011 stores them."""
-    from adkar.accounts import services as accounts
-    from adkar.plan import services as plan
+    """Two milestones, one change record each, written as revision 0011 stores them (in SQL: the models
+    describe the newest schema, which later migrations widen)."""
     from adkar.timeutil import today
 
     with app.app_context():
-        owner = accounts.create_user(email="o@example.test", role="practitioner", password="long-enough-pw")
-        initiative = plan.create_initiative(owner=owner, name="I", approach="sequential", go_live=today())
+        db.session.execute(
+            text(
+                "INSERT INTO users (email, name, role, password_hash, active, session_nonce, created_at)"
+                " VALUES ('o@example.test', '', 'practitioner', '!', TRUE, 'n', CURRENT_TIMESTAMP)"
+            )
+        )
+        owner_id = db.session.scalar(text("SELECT id FROM users"))
+        db.session.execute(
+            text(
+                "INSERT INTO initiatives (name, description, approach, go_live, owner_id, created_at)"
+                " VALUES ('I', '', 'sequential', :day, :owner, CURRENT_TIMESTAMP)"
+            ),
+            {"day": today(), "owner": owner_id},
+        )
+        initiative_id = db.session.scalar(text("SELECT id FROM initiatives"))
         for name in ("UAT", "Go-live"):
             db.session.execute(
                 text(
                     "INSERT INTO milestones (initiative_id, name, kind, due, target_element, threshold, created_at)"
                     " VALUES (:i, :name, 'go-live', :due, 'ability', 0.8, CURRENT_TIMESTAMP)"
                 ),
-                {"i": initiative.id, "name": name, "due": today()},
+                {"i": initiative_id, "name": name, "due": today()},
             )
         ids = db.session.scalars(text("SELECT id FROM milestones ORDER BY id")).all()
         for n, milestone_id in enumerate(ids):

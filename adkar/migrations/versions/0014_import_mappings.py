@@ -1,7 +1,7 @@
 """import mappings: a practitioner's confirmed columns per source, reused for its next file
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-07 20:45:00
 
 Survey tools' files are mapped column by column to the survey's items (issue 18); a confirmed mapping is kept
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0014'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

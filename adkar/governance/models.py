@@ -64,3 +64,20 @@ class SignOff(Model):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     approver = relationship("User")
+    initiative = relationship("Initiative")
+
+
+class SignOffLink(Model):
+    """An e-mailed link that lets the named approver decide a sign-off: single use, expiring, and only the
+    token's hash is stored (the e-mail holds the token itself)."""
+
+    __tablename__ = "sign_off_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sign_off_id: Mapped[int] = mapped_column(ForeignKey("sign_offs.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    sign_off = relationship("SignOff")

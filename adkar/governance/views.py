@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectChoice  # type: ignore[attr-defined]  # types-WTForms 3.2 predates SelectChoice
 
@@ -11,7 +11,7 @@ from ..forms import EmptyForm, attach_problems
 from ..plan.models import Initiative
 from ..plan.views import register_plan_panel
 from ..validation import ValidationFailed
-from . import bp
+from . import bp, criteria, links
 from . import services as service
 from .forms import AdvanceForm, DecisionForm, SignOffForm
 from .models import APPROVER_ROLE_LABELS, STAGE_LABELS, STAGES, SignOff
@@ -157,3 +157,58 @@ def remove_sign_off(sign_off_id: int):
         flash("The sign-off is withdrawn.", "success")
         return redirect(url_for("governance.show", initiative_id=initiative.id, _anchor="sign-offs"))
     return _page(initiative, status=400)
+
+
+LINK_STATUS = {
+    links.UNKNOWN: 404,
+    links.NOT_YOURS: 403,
+    links.USED: 410,
+    links.DECIDED: 410,
+    links.ENTERED: 410,
+    links.EXPIRED: 410,
+}
+
+
+@bp.route("/sign-offs/decide/<link_token>", methods=["GET", "POST"])
+@login_required
+def decide_by_link(link_token: str):
+    """The page an approver's e-mail links to: signed in as that approver, they see what entering the stage
+    needs and approve or reject it. Any other visitor, and any link used up or expired, changes nothing."""
+    opened = links.open_link(link_token, current_user, stage_of=service.current_stage)
+    sign_off = opened.link.sign_off if opened.link is not None else None
+    if sign_off is not None and opened.state != links.NOT_YOURS:
+        if access_level(current_user, sign_off.initiative) is None:
+            opened = links.Opened(links.NOT_YOURS, opened.link)
+    if opened.state != links.OPEN or sign_off is None:
+        shown = sign_off if opened.state != links.NOT_YOURS else None  # nothing about others' sign-offs
+        return render_template("governance/link_closed.html", state=opened.state, sign_off=shown), (
+            LINK_STATUS[opened.state]
+        )
+    initiative = sign_off.initiative
+    form = DecisionForm(prefix="decision")
+    if form.validate_on_submit():
+        try:
+            service.decide(
+                sign_off=sign_off,
+                actor=current_user,
+                decision=form.decision.data,
+                comment=form.comment.data,
+                link=opened.link,
+            )
+        except ValidationFailed as exc:
+            attach_problems(form, exc)
+        else:
+            flash(f"Your decision on {STAGE_LABELS[sign_off.stage]} is recorded.", "success")
+            return redirect(url_for("governance.show", initiative_id=initiative.id, _anchor="sign-offs"))
+    evaluated = criteria.criteria(
+        sign_off.stage, service.facts(initiative, with_gate=sign_off.stage == "implemented")
+    )
+    return render_template(
+        "governance/decide.html",
+        initiative=initiative,
+        sign_off=sign_off,
+        stage=service.current_stage(initiative.id),
+        criteria=evaluated,
+        form=form,
+        expires_at=opened.link.expires_at if opened.link else None,
+    ), (400 if request.method == "POST" else 200)

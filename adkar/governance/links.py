@@ -77,7 +77,9 @@ class Opened:
     link: SignOffLink | None
 
 
-def open_link(token: str, user: User, *, stage_of: Callable[[int], str], now: datetime | None = None) -> Opened:
+def open_link(
+    token: str, user: User, *, stage_of: Callable[[int], str], now: datetime | None = None
+) -> Opened:
     """What the link says to this signed-in user; `stage_of(initiative_id)` is the initiative's stage."""
     link = find(token)
     if link is None:

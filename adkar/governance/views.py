@@ -176,9 +176,8 @@ def decide_by_link(link_token: str):
     needs and approve or reject it. Any other visitor, and any link used up or expired, changes nothing."""
     opened = links.open_link(link_token, current_user, stage_of=service.current_stage)
     sign_off = opened.link.sign_off if opened.link is not None else None
-    if sign_off is not None and opened.state != links.NOT_YOURS:
-        if access_level(current_user, sign_off.initiative) is None:
-            opened = links.Opened(links.NOT_YOURS, opened.link)
+    if sign_off is not None and access_level(current_user, sign_off.initiative) is None:
+        opened = links.Opened(links.NOT_YOURS, opened.link)  # named once, but no longer a reader
     if opened.state != links.OPEN or sign_off is None:
         shown = sign_off if opened.state != links.NOT_YOURS else None  # nothing about others' sign-offs
         return render_template("governance/link_closed.html", state=opened.state, sign_off=shown), (

@@ -300,7 +300,25 @@ def test_a_generated_client_calls_every_operation(app, factory, generated):
     moved = call("move_stage", 200, initiative_id=iid, body=body("StageMove")({"to": "detailed"}))
     assert (moved.stage, moved.next_stage) == ("detailed", "decided")
 
+    # outcome KPIs and their measurements
+    resolution = {
+        "name": "Ticket resolution hours",
+        "direction": "decrease",
+        "baseline": 30,
+        "target": 18,
+        "due_on": str(day + timedelta(days=30)),
+    }
+    kpi = call("create_kpi", 201, initiative_id=iid, body=body("KpiIn")(resolution))
+    assert [k.id for k in call("list_kpis", 200, initiative_id=iid).items] == [kpi.id]
+    assert call("get_kpi", 200, kpi_id=kpi.id).status == "no_data"
+    call("update_kpi", 200, kpi_id=kpi.id, body=body("KpiChanges")({"owner": "Desk lead"}))
+    measured = body("MeasurementImport")({"measurements": [{"date": str(day), "value": 17.5}]})
+    imported_kpi = call("import_kpi_measurements", 201, kpi_id=kpi.id, body=measured)
+    assert (imported_kpi.created, imported_kpi.kpi.status) == (1, "met")
+    assert len(call("list_measurements", 200, kpi_id=kpi.id).items) == 1
+
     # deletes, last
+    call("delete_kpi", 204, kpi_id=kpi.id)
     call("delete_figure", 204, figure_id=usage.figures[0].id)
     call("delete_change_record", 204, milestone_id=milestone.id)
     call("delete_action", 204, action_id=action.id)

@@ -6,7 +6,7 @@ from .adoption.models import AdoptionSettings, UsageFigure
 from .alerts.models import AlertPreference, AlertSent
 from .audit.models import AuditEvent
 from .changes.models import ChangeRecord
-from .governance.models import SignOff, SignOffLink, StageEntry
+from .governance.models import CriterionSetting, SignOff, SignOffLink, StageEntry
 from .jobs.models import Job
 from .kpis.models import Benefit, Kpi, KpiMeasurement
 from .plan.models import (
@@ -40,6 +40,7 @@ __all__ = [
     "AuditEvent",
     "Benefit",
     "ChangeRecord",
+    "CriterionSetting",
     "GateMark",
     "GateOverride",
     "Initiative",

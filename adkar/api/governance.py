@@ -40,7 +40,10 @@ def governance_json(initiative: Initiative) -> dict:
         "stage": checklist.stage,
         "next_stage": checklist.next_stage,
         "ready": checklist.ready,
-        "criteria": [{"label": c.label, "met": c.met, "found": c.found} for c in checklist.criteria],
+        "criteria": [
+            {"label": c.label, "met": c.met, "found": c.found, "customised": c.customised}
+            for c in checklist.criteria
+        ],
         "history": [
             {
                 "stage": e.stage,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -81,3 +81,21 @@ class SignOffLink(Model):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     sign_off = relationship("SignOff")
+
+
+class CriterionSetting(Model):
+    """An initiative's departure from a default entry criterion: switched off (`enabled` false, with the
+    justification), or, for the key "required_roles", the sign-off roles the stage requires."""
+
+    __tablename__ = "stage_criteria"
+    __table_args__ = (UniqueConstraint("initiative_id", "stage", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(40))
+    enabled: Mapped[bool] = mapped_column(default=True)
+    roles: Mapped[list | None] = mapped_column(JSON)
+    justification: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)

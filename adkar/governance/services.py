@@ -36,6 +36,7 @@ from .models import (
     SignOffLink,
     StageEntry,
 )
+from .settings import settings as criterion_settings
 
 NOTE_MAX = 2000  # a stage note or a sign-off comment, in characters
 GO_LIVE_KIND = "go-live"
@@ -118,6 +119,7 @@ def facts(initiative: Initiative, *, with_gate: bool = True) -> Facts:
             KpiFact(v.kpi.name, v.status, explained=bool(v.kpi.explanation.strip()), legacy=v.kpi.legacy)
             for v in kpi_views(initiative.id)
         ],
+        settings=criterion_settings(initiative.id),
     )
 
 

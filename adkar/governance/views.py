@@ -13,7 +13,8 @@ from ..plan.views import register_plan_panel
 from ..validation import ValidationFailed
 from . import bp, criteria, links
 from . import services as service
-from .forms import AdvanceForm, DecisionForm, SignOffForm
+from . import settings as criteria_settings
+from .forms import AdvanceForm, CriterionSwitchForm, DecisionForm, RolesForm, SignOffForm
 from .models import APPROVER_ROLE_LABELS, STAGE_LABELS, STAGES, SignOff
 
 
@@ -43,6 +44,8 @@ def _page(
     advance_form: AdvanceForm | None = None,
     sign_off_form: SignOffForm | None = None,
     decision_forms: dict[int, DecisionForm] | None = None,
+    switch_form: CriterionSwitchForm | None = None,
+    roles_form: RolesForm | None = None,
     status: int = 200,
 ):
     checklist = service.checklist(initiative)
@@ -64,6 +67,10 @@ def _page(
         sign_off_form=sign_off_form or _sign_off_form(initiative),
         decision_forms=forms,
         remove_form=EmptyForm(),
+        customised=criteria_settings.customised(initiative.id),
+        switchable=criteria.SWITCHABLE,
+        switch_form=switch_form or CriterionSwitchForm(prefix="criterion"),
+        roles_form=roles_form or RolesForm(prefix="roles"),
     ), status
 
 
@@ -119,6 +126,53 @@ def name_sign_off(initiative_id: int):
             )
             return redirect(url_for("governance.show", initiative_id=initiative.id, _anchor="sign-offs"))
     return _page(initiative, sign_off_form=form, status=400)
+
+
+@bp.post("/initiatives/<int:initiative_id>/criteria")
+@login_required
+def switch_criterion(initiative_id: int):
+    initiative = load_initiative(current_user, initiative_id, write=True)
+    form = CriterionSwitchForm(prefix="criterion")
+    if form.validate_on_submit():
+        stage, _, key = str(form.criterion.data).partition(":")
+        try:
+            criteria_settings.switch(
+                initiative=initiative,
+                stage=stage,
+                key=key,
+                enabled=form.enabled.data == "on",
+                justification=form.justification.data,
+                actor=current_user,
+            )
+        except ValidationFailed as exc:
+            attach_problems(form, exc)
+        else:
+            label = criteria.SWITCHABLE[(stage, key)]
+            flash(f"“{label}” is switched {form.enabled.data} for this initiative.", "success")
+            return redirect(url_for("governance.show", initiative_id=initiative.id, _anchor="criteria"))
+    return _page(initiative, switch_form=form, status=400)
+
+
+@bp.post("/initiatives/<int:initiative_id>/criteria/roles")
+@login_required
+def set_required_roles(initiative_id: int):
+    initiative = load_initiative(current_user, initiative_id, write=True)
+    form = RolesForm(prefix="roles")
+    if form.validate_on_submit():
+        try:
+            criteria_settings.set_roles(
+                initiative=initiative,
+                stage=form.stage.data,
+                roles=None if form.restore.data else list(form.roles.data or []),
+                justification=form.justification.data,
+                actor=current_user,
+            )
+        except ValidationFailed as exc:
+            attach_problems(form, exc)
+        else:
+            flash(f"The sign-off roles for {STAGE_LABELS[str(form.stage.data)]} are saved.", "success")
+            return redirect(url_for("governance.show", initiative_id=initiative.id, _anchor="criteria"))
+    return _page(initiative, roles_form=form, status=400)
 
 
 @bp.post("/sign-offs/<int:sign_off_id>/decision")

@@ -24,6 +24,9 @@ class Criterion(Answer):
     label: str
     met: bool
     found: str
+    customised: bool = Field(
+        description="Switched off or set differently for this initiative (see the page)."
+    )
 
 
 class StageStep(Answer):

@@ -14,6 +14,7 @@ from ..validation import ValidationFailed
 from . import bp, criteria, links
 from . import services as service
 from . import settings as criteria_settings
+from .decisions import rows as decision_rows
 from .forms import AdvanceForm, CriterionSwitchForm, DecisionForm, RolesForm, SignOffForm
 from .models import APPROVER_ROLE_LABELS, STAGE_LABELS, STAGES, SignOff
 
@@ -265,3 +266,10 @@ def decide_by_link(link_token: str):
         form=form,
         expires_at=opened.link.expires_at if opened.link else None,
     ), (400 if request.method == "POST" else 200)
+
+
+@bp.get("/decisions")
+@login_required
+def decisions():
+    """Every reader, sponsors included, sees the initiatives they may read and what awaits a decision."""
+    return render_template("governance/decisions.html", rows=decision_rows(current_user))

@@ -21,6 +21,7 @@ from adkar.governance.mail_jobs import SIGN_OFF_MAIL_KIND
 from adkar.governance.models import SignOff, SignOffLink
 from adkar.jobs import runner
 from adkar.jobs.models import Job
+from adkar.plan import services as plan
 from tests.factories import Factory
 from tests.surveys.mailbox import Mailbox, smtp_server
 
@@ -281,3 +282,17 @@ def test_a_deferred_message_waits_withdraws_its_link_and_is_sent_on_the_next_run
     assert (db.session.get(Job, job.id).status, db.session.get(Job, job.id).succeeded) == ("done", 1)
     assert len(mailbox.messages) == 1
     assert links.find(token_in(mailbox)) is not None
+
+
+def test_an_approver_who_can_no_longer_read_the_initiative_cannot_decide_from_the_link(
+    client, auth, world, mailbox
+):
+    initiative, owner, sponsor, _ = world
+    sign_off = name(world)
+    token = token_in(mailbox)
+    plan.remove_member(initiative=initiative, actor=owner, user_id=sponsor.id)
+    auth.login(sponsor.email)
+    page = client.get(url(token))
+    assert page.status_code == 403 and "Service desk portal" not in page.get_data(as_text=True)
+    assert client.post(url(token), data=APPROVE).status_code == 403
+    assert state(sign_off.id) == ("pending", "", [False])

@@ -299,6 +299,12 @@ def test_a_generated_client_calls_every_operation(app, factory, generated):
     assert call("decide_sign_off", 200, sign_off_id=sign_off.id, body=decision).decision == "approved"
     moved = call("move_stage", 200, initiative_id=iid, body=body("StageMove")({"to": "detailed"}))
     assert (moved.stage, moved.next_stage) == ("detailed", "decided")
+    why = "A small change: the sponsor decides alone."
+    roles = body("RolesIn")({"stage": "closed", "roles": ["finance"], "justification": why})
+    assert call("set_required_roles", 200, initiative_id=iid, body=roles).stage == "detailed"
+    switch = {"stage": "decided", "key": "sign_offs_named", "enabled": False, "justification": why}
+    switched = call("switch_criterion", 200, initiative_id=iid, body=body("CriterionSwitch")(switch))
+    assert switched.stage == "detailed" and not any(c.customised for c in switched.criteria)
 
     # outcome KPIs and their measurements
     resolution = {

@@ -50,6 +50,7 @@ def defaults(instance_path: str) -> dict:
         # Empty: an embedded SQLite queue in the instance folder; redis://... for several worker hosts.
         "QUEUE_URL": "",
         "MAIL_CHUNK": 20,
+        "SIGN_OFF_LINK_DAYS": 14,  # how long an e-mailed sign-off decision link works (adkar.governance.links)
         "EXPORT_BACKGROUND_ROWS": 20000,  # waves with more responses are exported by a worker
         "IMPORT_BACKGROUND_BYTES": 1_000_000,  # response CSV uploads larger than this are imported by a worker
         "REPORT_BACKGROUND_CELLS": 1000,  # initiatives with more groups x waves get their HTML report from a worker

@@ -93,6 +93,7 @@ def load_demo(*, password: str) -> bool:
     _load_action_and_adoption_demo(initiative, groups, owner, users["sponsor"])
     _load_kpi_demo(owner)
     _load_governance_demo(owner, users["sponsor"])
+    _load_stage_demo(owner, users["sponsor"])
     return True
 
 
@@ -281,6 +282,62 @@ def _load_governance_demo(owner: User, sponsor: User) -> None:
         governance.name_sign_off(
             initiative=portal, stage="closed", role="controller", approver_id=owner.id, actor=owner
         )
+
+
+# Three small initiatives beside the two above, so the portfolio shows one in each of the five stages.
+STAGE_DEMO = (
+    ("Knowledge base refresh", "defined", 120, "Rewriting the service desk's knowledge articles."),
+    ("Asset inventory clean-up", "detailed", 75, "One inventory of laptops and phones, owner by owner."),
+    ("Fax line retirement", "closed", -90, "Switching off the last fax lines; orders now come by e-mail."),
+)
+
+
+def _load_stage_demo(owner: User, sponsor: User) -> None:
+    """Each initiative reaches its stage through the rules: groups and a go-live to be detailed, an approved
+    sponsor sign-off to be decided, an overridden gate to be implemented, the controller's approval to close."""
+    from .governance import services as governance
+
+    order = ("defined", "detailed", "decided", "implemented", "closed")
+    for name, stage, go_live_days, description in STAGE_DEMO:
+        initiative = plan.create_initiative(
+            owner=owner,
+            name=name,
+            approach="sequential",
+            go_live=today() + timedelta(days=go_live_days),
+            description=description,
+            use_template=stage != "defined",
+        )
+        plan.add_member(initiative=initiative, actor=owner, email=sponsor.email, role="sponsor")
+        if stage == "defined":
+            continue
+        plan.create_groups(
+            initiative=initiative, actor=owner, rows=[{"name": "Service desk agents", "headcount": 40}]
+        )
+        reached = order.index(stage)
+        governance.advance(initiative=initiative, to="detailed", actor=owner, note="Plan agreed.")
+        if reached >= order.index("decided"):
+            approval = governance.name_sign_off(
+                initiative=initiative, stage="decided", role="sponsor", approver_id=sponsor.id, actor=owner
+            )
+            governance.decide(sign_off=approval, actor=sponsor, decision="approved", comment="Go ahead.")
+            governance.advance(initiative=initiative, to="decided", actor=owner)
+        if reached >= order.index("implemented"):
+            go_live = next(m for m in reversed(initiative.milestones) if m.kind == "go-live")
+            plan.override_gate(
+                milestone=go_live,
+                actor=owner,
+                computed_status="no_data",
+                justification="A small technical change: the teams were briefed in person, no survey was run.",
+            )
+            governance.advance(initiative=initiative, to="implemented", actor=owner)
+        if reached >= order.index("closed"):
+            controller = governance.name_sign_off(
+                initiative=initiative, stage="closed", role="controller", approver_id=sponsor.id, actor=owner
+            )
+            governance.decide(
+                sign_off=controller, actor=sponsor, decision="approved", comment="Line costs stopped in May."
+            )
+            governance.advance(initiative=initiative, to="closed", actor=owner, note="Value verified.")
 
 
 def _load_waves(

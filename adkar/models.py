@@ -6,7 +6,7 @@ from .adoption.models import AdoptionSettings, UsageFigure
 from .alerts.models import AlertPreference, AlertSent
 from .audit.models import AuditEvent
 from .changes.models import ChangeRecord, ChangeSettings, Incident
-from .governance.models import SignOff, StageEntry
+from .governance.models import CriterionSetting, SignOff, SignOffLink, StageEntry
 from .jobs.models import Job
 from .kpis.models import Benefit, Kpi, KpiMeasurement
 from .plan.models import (
@@ -41,6 +41,7 @@ __all__ = [
     "Benefit",
     "ChangeRecord",
     "ChangeSettings",
+    "CriterionSetting",
     "DirectoryGroup",
     "DirectoryGroupMember",
     "GateMark",
@@ -63,6 +64,7 @@ __all__ = [
     "Response",
     "ScimToken",
     "SignOff",
+    "SignOffLink",
     "StageEntry",
     "StakeholderGroup",
     "SubmissionReceipt",

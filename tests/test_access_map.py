@@ -32,6 +32,7 @@ from adkar.adoption import services as adoption
 from adkar.adoption.models import UsageFigure
 from adkar.changes.services import set_change_record
 from adkar.extensions import db
+from adkar.governance import links as sign_off_links
 from adkar.governance import services as governance
 from adkar.jobs.models import Job
 from adkar.kpis import services as kpis
@@ -89,8 +90,9 @@ INITIATIVE_SCOPED = frozenset(
 # Parameters naming something shared by every initiative: the action library's entries.
 SHARED = frozenset({"entry_id"})
 SHARED_PREFIXES = ("/action-library", "/api/v1/action-library")
-# Parameters naming something that belongs to a person (the owner's token, a member's account).
-PERSONAL = frozenset({"token_id", "user_id"})
+# Parameters naming something that belongs to a person (the owner's token, a member's account, the link
+# e-mailed to the owner to decide a sign-off).
+PERSONAL = frozenset({"token_id", "user_id", "link_token"})
 # Parameters naming something of the installation's administration (webhook endpoints and deliveries).
 ADMIN_ONLY = frozenset({"endpoint_id", "delivery_id"})
 # GET pages a sponsor may be refused (403): forms for changes, file downloads, the audit trail (kept for
@@ -124,6 +126,7 @@ class World:
     ids: dict[str, int] = field(default_factory=dict)
     emails: dict[str, str] = field(default_factory=dict)
     api_tokens: dict[str, str] = field(default_factory=dict)
+    link_token: str = ""
 
 
 def build_world(app: Flask) -> World:
@@ -208,6 +211,7 @@ def build_world(app: Flask) -> World:
         sign_off = governance.name_sign_off(
             initiative=initiative, stage="decided", role="change_manager", approver_id=owner.id, actor=owner
         )
+        world.link_token = sign_off_links.issue(sign_off.id)
         kpi = kpis.create_kpi(
             initiative=initiative,
             actor=owner,
@@ -315,6 +319,7 @@ def parameter_values(world: World) -> dict[str, object]:
         "key": "adkar-pulse",
         "survey_key": "adkar-pulse",
         "token": secrets.token_urlsafe(24),
+        "link_token": world.link_token,
         "element": "ability",
         "fmt": "csv",
         "format": "csv",

@@ -17,6 +17,7 @@ from adkar.adoption import services as adoption
 from adkar.adoption.models import UsageFigure
 from adkar.demo import DEMO_NAME, PORTFOLIO_GO_LIVE_DAYS_AGO, PORTFOLIO_NAME
 from adkar.extensions import db
+from adkar.governance import services as governance
 from adkar.plan.models import Initiative, StakeholderGroup
 from adkar.surveys.models import Response, Wave
 from adkar.surveys.waves.services import wave_status
@@ -50,7 +51,7 @@ def demo(app, runner):
 
 def test_running_the_demo_twice_changes_nothing(demo, runner):
     before = _row_counts()
-    assert before["initiatives"] == 2 and before["usage_figures"] > 0 and before["responses"] > 0
+    assert before["initiatives"] == 5 and before["usage_figures"] > 0 and before["responses"] > 0
     result = runner.invoke(args=["demo", "--password", PASSWORD])
     assert result.exit_code == 0 and "Demo data already present." in result.output
     assert _row_counts() == before
@@ -144,3 +145,17 @@ def test_the_demo_shows_outcome_kpis_and_a_benefit(demo):
         ("Service desk cost saved per year", 40000.0)
     ]
     assert [v.status for v in kpi_views(migration.id)] == ["no_data"]
+
+
+def test_the_demo_shows_an_initiative_in_each_stage(demo):
+    db.session.rollback()
+    stages = {i.name: governance.current_stage(i.id) for i in db.session.scalars(select(Initiative))}
+    assert sorted(stages.values()) == sorted(["defined", "detailed", "decided", "implemented", "closed"])
+    assert stages["Fax line retirement"] == "closed"
+    closed = db.session.scalars(select(Initiative).where(Initiative.name == "Fax line retirement")).one()
+    assert [e.stage for e in governance.history(closed.id)] == [
+        "detailed",
+        "decided",
+        "implemented",
+        "closed",
+    ]

@@ -10,4 +10,4 @@ csrf.exempt(bp)
 # http first: it registers the <id:...> converter that the routes of the other modules use.
 from . import http  # noqa: E402,F401, I001
 from . import auth, openapi, plan, readiness, responses, surveys  # noqa: E402,F401
-from . import actions, change_records, governance, integrations, jobs, portfolio, rosters, usage  # noqa: E402,F401
+from . import actions, change_records, governance, integrations, jobs, kpis, portfolio, rosters, usage  # noqa: E402,F401

@@ -185,6 +185,38 @@ class Share(Kind):
 
 
 @dataclass(frozen=True)
+class Number(Kind):
+    """A finite number within ±`limit` (true and "3" are refused); null too when `nullable`."""
+
+    limit: float = 1e12
+    nullable: bool = False
+
+    def convert(self, value: Any) -> float | None:
+        if value is None and self.nullable:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise refuse("Expected a number.")
+        if abs(value) > self.limit:
+            raise refuse(f"Must be between {-self.limit:g} and {self.limit:g}.")
+        return float(value)
+
+    def schema(self) -> dict:
+        number = {"type": "number", "minimum": -self.limit, "maximum": self.limit}
+        return {"anyOf": [number, {"type": "null"}]} if self.nullable else number
+
+
+@dataclass(frozen=True)
+class OptionalDay(Kind):
+    """A date written YYYY-MM-DD, or null for none."""
+
+    def convert(self, value: Any) -> date | None:
+        return None if value is None else Day().convert(value)
+
+    def schema(self) -> dict:
+        return {"anyOf": [Day().schema(), {"type": "null"}]}
+
+
+@dataclass(frozen=True)
 class Flag(Kind):
     def convert(self, value: Any) -> bool:
         if not isinstance(value, bool):

@@ -7,6 +7,7 @@ from flask import abort
 from ..access import load_initiative
 from ..errors import error_response
 from ..governance import services as service
+from ..governance import settings as criteria_settings
 from ..governance.models import SignOff
 from ..plan.models import Initiative
 from . import bp
@@ -40,7 +41,10 @@ def governance_json(initiative: Initiative) -> dict:
         "stage": checklist.stage,
         "next_stage": checklist.next_stage,
         "ready": checklist.ready,
-        "criteria": [{"label": c.label, "met": c.met, "found": c.found} for c in checklist.criteria],
+        "criteria": [
+            {"label": c.label, "met": c.met, "found": c.found, "customised": c.customised}
+            for c in checklist.criteria
+        ],
         "history": [
             {
                 "stage": e.stage,
@@ -118,3 +122,33 @@ def decide_sign_off(sign_off_id: int):
     values = read_body(schema.DecisionIn)
     service.decide(sign_off=sign_off, actor=user, **values)
     return json_response(sign_off_json(sign_off))
+
+
+@bp.post("/initiatives/<id:initiative_id>/criteria")
+@operation(
+    summary="Switch a default entry criterion off (with a justification) or on again for this initiative",
+    tag=TAG,
+    body=schema.CriterionSwitch,
+    responses={200: schema.Governance},
+    errors=WRITE_ERRORS,
+)
+def switch_criterion(initiative_id: int):
+    user = api_user()
+    initiative = load_initiative(user, initiative_id, write=True)
+    criteria_settings.switch(initiative=initiative, actor=user, **read_body(schema.CriterionSwitch))
+    return json_response(governance_json(initiative))
+
+
+@bp.put("/initiatives/<id:initiative_id>/criteria/roles")
+@operation(
+    summary="Set the sign-off roles a stage requires for this initiative (null restores the default)",
+    tag=TAG,
+    body=schema.RolesIn,
+    responses={200: schema.Governance},
+    errors=WRITE_ERRORS,
+)
+def set_required_roles(initiative_id: int):
+    user = api_user()
+    initiative = load_initiative(user, initiative_id, write=True)
+    criteria_settings.set_roles(initiative=initiative, actor=user, **read_body(schema.RolesIn))
+    return json_response(governance_json(initiative))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -64,3 +64,38 @@ class SignOff(Model):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     approver = relationship("User")
+    initiative = relationship("Initiative")
+
+
+class SignOffLink(Model):
+    """An e-mailed link that lets the named approver decide a sign-off: single use, expiring, and only the
+    token's hash is stored (the e-mail holds the token itself)."""
+
+    __tablename__ = "sign_off_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sign_off_id: Mapped[int] = mapped_column(ForeignKey("sign_offs.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    sign_off = relationship("SignOff")
+
+
+class CriterionSetting(Model):
+    """An initiative's departure from a default entry criterion: switched off (`enabled` false, with the
+    justification), or, for the key "required_roles", the sign-off roles the stage requires."""
+
+    __tablename__ = "stage_criteria"
+    __table_args__ = (UniqueConstraint("initiative_id", "stage", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(40))
+    enabled: Mapped[bool] = mapped_column(default=True)
+    roles: Mapped[list | None] = mapped_column(JSON)
+    justification: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
 
 from ..access import access_level
 from ..accounts.models import User
@@ -12,12 +14,13 @@ from ..audit import services as audit
 from ..changes.services import records_by_milestone
 from ..database import begin_write
 from ..extensions import db
+from ..jobs import services as jobs
 from ..kpis.measurements import kpi_views
 from ..plan.models import Initiative, Milestone
 from ..readiness.figures import gate, initiative_report
 from ..timeutil import utc_now
 from ..validation import Problem, ValidationFailed
-from . import criteria
+from . import criteria, mail_jobs
 from .criteria import Criterion, Facts, GoLiveFact, KpiFact, SignOffFact
 from .models import (
     APPROVED,
@@ -30,8 +33,10 @@ from .models import (
     STAGE_LABELS,
     STAGES,
     SignOff,
+    SignOffLink,
     StageEntry,
 )
+from .settings import settings as criterion_settings
 
 NOTE_MAX = 2000  # a stage note or a sign-off comment, in characters
 GO_LIVE_KIND = "go-live"
@@ -114,6 +119,7 @@ def facts(initiative: Initiative, *, with_gate: bool = True) -> Facts:
             KpiFact(v.kpi.name, v.status, explained=bool(v.kpi.explanation.strip()), legacy=v.kpi.legacy)
             for v in kpi_views(initiative.id)
         ],
+        settings=criterion_settings(initiative.id),
     )
 
 
@@ -217,12 +223,18 @@ def name_sign_off(
         initiative_id=initiative.id,
         detail={"stage": stage, "role": role, "approver": approver.display_name},
     )
+    job_id = mail_jobs.queue_mail(sign_off).id
     db.session.commit()
+    jobs.start(job_id)  # the approver's e-mail leaves from a worker, never from this request
     return sign_off
 
 
-def decide(*, sign_off: SignOff, actor: User, decision: object, comment: object = "") -> SignOff:
-    """The named approver approves or rejects (a rejection says why); a decision, once made, stands."""
+def decide(
+    *, sign_off: SignOff, actor: User, decision: object, comment: object = "", link: SignOffLink | None = None
+) -> SignOff:
+    """The named approver approves or rejects (a rejection says why); a decision, once made, stands.
+
+    Decided from an e-mailed `link`, the link is used up in the same commit and the audit trail says so."""
     if actor.id != sign_off.approver_id:
         db.session.rollback()
         raise NotTheApprover()
@@ -231,6 +243,10 @@ def decide(*, sign_off: SignOff, actor: User, decision: object, comment: object 
         problems.append(Problem(f"This sign-off was already {sign_off.decision}.", field="decision"))
     if STAGES.index(sign_off.stage) <= STAGES.index(current_stage(sign_off.initiative_id)):
         problems.append(Problem("The initiative has already entered this stage.", field="decision"))
+    if link is not None and (link.sign_off_id != sign_off.id or link.used_at is not None):
+        problems.append(Problem("This link was already used.", field="decision"))
+    elif link is not None and utc_now() >= link.expires_at:
+        problems.append(Problem("This link has expired; decide on the governance page.", field="decision"))
     if decision not in DECISIONS:
         problems.append(Problem("Choose approve or reject.", field="decision"))
     try:
@@ -244,17 +260,37 @@ def decide(*, sign_off: SignOff, actor: User, decision: object, comment: object 
         db.session.rollback()
         raise ValidationFailed(problems)
     begin_write()
-    sign_off.decision, sign_off.comment, sign_off.decided_at = str(decision), text, utc_now()
+    now = utc_now()
+    if link is not None and not _use_up(link, now):
+        db.session.rollback()
+        raise ValidationFailed.one("This link was already used.", "decision")
+    sign_off.decision, sign_off.comment, sign_off.decided_at = str(decision), text, now
     audit.record(
         user_id=actor.id,
         action=f"sign_off.{'approve' if decision == APPROVED else 'reject'}",
         target_type="sign_off",
         target_id=sign_off.id,
         initiative_id=sign_off.initiative_id,
-        detail={"stage": sign_off.stage, "role": sign_off.role, "comment": text},
+        detail={
+            "stage": sign_off.stage,
+            "role": sign_off.role,
+            "comment": text,
+            "via": "e-mail link" if link is not None else "app",
+        },
     )
     db.session.commit()
     return sign_off
+
+
+def _use_up(link: SignOffLink, now: datetime) -> bool:
+    """Mark the link used unless another request did first: one UPDATE, so a link decides once."""
+    result = db.session.execute(
+        update(SignOffLink)
+        .where(SignOffLink.id == link.id, SignOffLink.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return cast(CursorResult, result).rowcount == 1
 
 
 def remove_sign_off(*, sign_off: SignOff, actor: User) -> None:

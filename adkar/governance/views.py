@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectChoice  # type: ignore[attr-defined]  # types-WTForms 3.2 predates SelectChoice
 
@@ -11,9 +11,11 @@ from ..forms import EmptyForm, attach_problems
 from ..plan.models import Initiative
 from ..plan.views import register_plan_panel
 from ..validation import ValidationFailed
-from . import bp
+from . import bp, criteria, links
 from . import services as service
-from .forms import AdvanceForm, DecisionForm, SignOffForm
+from . import settings as criteria_settings
+from .decisions import rows as decision_rows
+from .forms import AdvanceForm, CriterionSwitchForm, DecisionForm, RolesForm, SignOffForm
 from .models import APPROVER_ROLE_LABELS, STAGE_LABELS, STAGES, SignOff
 
 
@@ -43,6 +45,8 @@ def _page(
     advance_form: AdvanceForm | None = None,
     sign_off_form: SignOffForm | None = None,
     decision_forms: dict[int, DecisionForm] | None = None,
+    switch_form: CriterionSwitchForm | None = None,
+    roles_form: RolesForm | None = None,
     status: int = 200,
 ):
     checklist = service.checklist(initiative)
@@ -64,6 +68,10 @@ def _page(
         sign_off_form=sign_off_form or _sign_off_form(initiative),
         decision_forms=forms,
         remove_form=EmptyForm(),
+        customised=criteria_settings.customised(initiative.id),
+        switchable=criteria.SWITCHABLE,
+        switch_form=switch_form or CriterionSwitchForm(prefix="criterion"),
+        roles_form=roles_form or RolesForm(prefix="roles"),
     ), status
 
 
@@ -121,6 +129,53 @@ def name_sign_off(initiative_id: int):
     return _page(initiative, sign_off_form=form, status=400)
 
 
+@bp.post("/initiatives/<int:initiative_id>/criteria")
+@login_required
+def switch_criterion(initiative_id: int):
+    initiative = load_initiative(current_user, initiative_id, write=True)
+    form = CriterionSwitchForm(prefix="criterion")
+    if form.validate_on_submit():
+        stage, _, key = str(form.criterion.data).partition(":")
+        try:
+            criteria_settings.switch(
+                initiative=initiative,
+                stage=stage,
+                key=key,
+                enabled=form.enabled.data == "on",
+                justification=form.justification.data,
+                actor=current_user,
+            )
+        except ValidationFailed as exc:
+            attach_problems(form, exc)
+        else:
+            label = criteria.SWITCHABLE[(stage, key)]
+            flash(f"“{label}” is switched {form.enabled.data} for this initiative.", "success")
+            return redirect(url_for("governance.show", initiative_id=initiative.id, _anchor="criteria"))
+    return _page(initiative, switch_form=form, status=400)
+
+
+@bp.post("/initiatives/<int:initiative_id>/criteria/roles")
+@login_required
+def set_required_roles(initiative_id: int):
+    initiative = load_initiative(current_user, initiative_id, write=True)
+    form = RolesForm(prefix="roles")
+    if form.validate_on_submit():
+        try:
+            criteria_settings.set_roles(
+                initiative=initiative,
+                stage=form.stage.data,
+                roles=None if form.restore.data else list(form.roles.data or []),
+                justification=form.justification.data,
+                actor=current_user,
+            )
+        except ValidationFailed as exc:
+            attach_problems(form, exc)
+        else:
+            flash(f"The sign-off roles for {STAGE_LABELS[str(form.stage.data)]} are saved.", "success")
+            return redirect(url_for("governance.show", initiative_id=initiative.id, _anchor="criteria"))
+    return _page(initiative, roles_form=form, status=400)
+
+
 @bp.post("/sign-offs/<int:sign_off_id>/decision")
 @login_required
 def decide(sign_off_id: int):
@@ -157,3 +212,64 @@ def remove_sign_off(sign_off_id: int):
         flash("The sign-off is withdrawn.", "success")
         return redirect(url_for("governance.show", initiative_id=initiative.id, _anchor="sign-offs"))
     return _page(initiative, status=400)
+
+
+LINK_STATUS = {
+    links.UNKNOWN: 404,
+    links.NOT_YOURS: 403,
+    links.USED: 410,
+    links.DECIDED: 410,
+    links.ENTERED: 410,
+    links.EXPIRED: 410,
+}
+
+
+@bp.route("/sign-offs/decide/<link_token>", methods=["GET", "POST"])
+@login_required
+def decide_by_link(link_token: str):
+    """The page an approver's e-mail links to: signed in as that approver, they see what entering the stage
+    needs and approve or reject it. Any other visitor, and any link used up or expired, changes nothing."""
+    opened = links.open_link(link_token, current_user, stage_of=service.current_stage)
+    sign_off = opened.link.sign_off if opened.link is not None else None
+    if sign_off is not None and access_level(current_user, sign_off.initiative) is None:
+        opened = links.Opened(links.NOT_YOURS, opened.link)  # named once, but no longer a reader
+    if opened.state != links.OPEN or sign_off is None:
+        shown = sign_off if opened.state != links.NOT_YOURS else None  # nothing about others' sign-offs
+        return render_template("governance/link_closed.html", state=opened.state, sign_off=shown), (
+            LINK_STATUS[opened.state]
+        )
+    initiative = sign_off.initiative
+    form = DecisionForm(prefix="decision")
+    if form.validate_on_submit():
+        try:
+            service.decide(
+                sign_off=sign_off,
+                actor=current_user,
+                decision=form.decision.data,
+                comment=form.comment.data,
+                link=opened.link,
+            )
+        except ValidationFailed as exc:
+            attach_problems(form, exc)
+        else:
+            flash(f"Your decision on {STAGE_LABELS[sign_off.stage]} is recorded.", "success")
+            return redirect(url_for("governance.show", initiative_id=initiative.id, _anchor="sign-offs"))
+    evaluated = criteria.criteria(
+        sign_off.stage, service.facts(initiative, with_gate=sign_off.stage == "implemented")
+    )
+    return render_template(
+        "governance/decide.html",
+        initiative=initiative,
+        sign_off=sign_off,
+        stage=service.current_stage(initiative.id),
+        criteria=evaluated,
+        form=form,
+        expires_at=opened.link.expires_at if opened.link else None,
+    ), (400 if request.method == "POST" else 200)
+
+
+@bp.get("/decisions")
+@login_required
+def decisions():
+    """Every reader, sponsors included, sees the initiatives they may read and what awaits a decision."""
+    return render_template("governance/decisions.html", rows=decision_rows(current_user))

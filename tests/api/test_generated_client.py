@@ -322,8 +322,32 @@ def test_a_generated_client_calls_every_operation(app, factory, generated):
     assert call("decide_sign_off", 200, sign_off_id=sign_off.id, body=decision).decision == "approved"
     moved = call("move_stage", 200, initiative_id=iid, body=body("StageMove")({"to": "detailed"}))
     assert (moved.stage, moved.next_stage) == ("detailed", "decided")
+    why = "A small change: the sponsor decides alone."
+    roles = body("RolesIn")({"stage": "closed", "roles": ["finance"], "justification": why})
+    assert call("set_required_roles", 200, initiative_id=iid, body=roles).stage == "detailed"
+    switch = {"stage": "decided", "key": "sign_offs_named", "enabled": False, "justification": why}
+    switched = call("switch_criterion", 200, initiative_id=iid, body=body("CriterionSwitch")(switch))
+    assert switched.stage == "detailed" and not any(c.customised for c in switched.criteria)
+
+    # outcome KPIs and their measurements
+    resolution = {
+        "name": "Ticket resolution hours",
+        "direction": "decrease",
+        "baseline": 30,
+        "target": 18,
+        "due_on": str(day + timedelta(days=30)),
+    }
+    kpi = call("create_kpi", 201, initiative_id=iid, body=body("KpiIn")(resolution))
+    assert [k.id for k in call("list_kpis", 200, initiative_id=iid).items] == [kpi.id]
+    assert call("get_kpi", 200, kpi_id=kpi.id).status == "no_data"
+    call("update_kpi", 200, kpi_id=kpi.id, body=body("KpiChanges")({"owner": "Desk lead"}))
+    measured = body("MeasurementImport")({"measurements": [{"date": str(day), "value": 17.5}]})
+    imported_kpi = call("import_kpi_measurements", 201, kpi_id=kpi.id, body=measured)
+    assert (imported_kpi.created, imported_kpi.kpi.status) == (1, "met")
+    assert len(call("list_measurements", 200, kpi_id=kpi.id).items) == 1
 
     # deletes, last
+    call("delete_kpi", 204, kpi_id=kpi.id)
     call("delete_figure", 204, figure_id=usage.figures[0].id)
     call("delete_change_record", 204, milestone_id=milestone.id)
     call("delete_action", 204, action_id=action.id)

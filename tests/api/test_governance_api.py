@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from adkar.accounts.models import User
 from adkar.extensions import db
-from adkar.governance.models import SignOff, StageEntry
+from adkar.governance.models import CriterionSetting, SignOff, StageEntry
 
 from .helpers import make_person
 
@@ -91,3 +91,25 @@ def test_bad_bodies_are_refused_field_by_field(api, cast, factory):
         == "Choose someone who can read this initiative."
     )
     assert count(SignOff) == 0
+
+
+def test_criteria_are_switched_and_roles_set_by_practitioners_only_with_a_justification(api, cast):
+    path = f"/initiatives/{cast.initiative_id}/criteria"
+    why = "A pure infrastructure change: no business group is impacted."
+    switch = {"stage": "detailed", "key": "groups", "enabled": False, "justification": why}
+    assert api.post(path, cast.sponsor.token, json=switch).status_code == 403
+    short = api.post(path, cast.owner.token, json={**switch, "justification": "because"})
+    assert short.status_code == 400 and count(CriterionSetting) == 0
+    unknown = api.post(path, cast.owner.token, json={**switch, "key": "sign_off_by_x"})
+    assert unknown.status_code == 400 and count(CriterionSetting) == 0
+    body = api.post(path, cast.owner.token, json=switch).get_json()
+    groups = body["criteria"][0]
+    assert (groups["met"], groups["customised"]) == (True, True) and why in groups["found"]
+
+    roles = {"stage": "closed", "roles": ["auditor"], "justification": why}
+    assert api.put(f"{path}/roles", cast.owner.token, json=roles).status_code == 400
+    assert (
+        api.put(f"{path}/roles", cast.sponsor.token, json={**roles, "roles": ["finance"]}).status_code == 403
+    )
+    saved = api.put(f"{path}/roles", cast.owner.token, json={**roles, "roles": ["finance"]})
+    assert saved.status_code == 200 and count(CriterionSetting) == 2

@@ -38,7 +38,7 @@ def world(app) -> World:
 def api_bodies(world: World, day: str) -> list[tuple[str, str, dict, str]]:
     """(method, path, body, field named in the answer) for every date of every API body."""
     i, g, m = world.ids["initiative_id"], world.ids["group_id"], world.ids["milestone_id"]
-    a, r = world.ids["action_id"], world.ids["resistance_id"]
+    a, r, k = world.ids["action_id"], world.ids["resistance_id"], world.ids["kpi_id"]
     initiative = {"name": "Dated rollout", "approach": "sequential"}
     milestone = {"name": "Dated gate", "kind": "go-live", "target_element": "ability"}
     wave = {"name": "Dated pulse", "survey": "adkar-pulse", "group_ids": [g]}
@@ -63,6 +63,14 @@ def api_bodies(world: World, day: str) -> list[tuple[str, str, dict, str]]:
             f"/initiatives/{i}/usage",
             {"figures": [{"group_id": g, "date": day, "active_users": 1}]},
             "figures[0].date",
+        ),
+        ("POST", f"/initiatives/{i}/kpis", {"name": "Dated KPI", "baseline": 1, "due_on": day}, "due_on"),
+        ("PATCH", f"/kpis/{k}", {"due_on": day}, "due_on"),
+        (
+            "POST",
+            f"/kpis/{k}/measurements",
+            {"measurements": [{"date": day, "value": 1}]},
+            "measurements[0].date",
         ),
     ]
 

@@ -6,9 +6,11 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ...governance.criteria import SWITCHABLE
 from ...governance.models import APPROVER_ROLES, DECISIONS, PENDING, STAGES
 from ...governance.services import NOTE_MAX
-from ..fields import OneOf, Text, Whole
+from ...governance.settings import JUSTIFICATION_MAX
+from ..fields import Flag, OneOf, Text, Whole
 from .base import Answer, Body
 from .common import Id, Moment
 
@@ -24,6 +26,9 @@ class Criterion(Answer):
     label: str
     met: bool
     found: str
+    customised: bool = Field(
+        description="Switched off or set differently for this initiative (see the page)."
+    )
 
 
 class StageStep(Answer):
@@ -82,3 +87,31 @@ class DecisionIn(Body):
 
     decision: Annotated[str, OneOf(DECISIONS)]
     comment: Note = ""
+
+
+Justification = Annotated[
+    str,
+    Text(max_length=JUSTIFICATION_MAX, blank=True, multiline=True),
+    Field(description="Why this initiative departs from the default: at least 20 characters."),
+]
+
+
+class CriterionSwitch(Body):
+    """Switch a default entry criterion off for this initiative (with a justification), or on again."""
+
+    stage: Annotated[str, OneOf(tuple(dict.fromkeys(stage for stage, _ in SWITCHABLE)))]
+    key: Annotated[
+        str,
+        OneOf(tuple(dict.fromkeys(key for _, key in SWITCHABLE))),
+        Field(description="Which criterion of the stage (docs/governance.md lists them)."),
+    ]
+    enabled: Annotated[bool, Flag()]
+    justification: Justification = ""
+
+
+class RolesIn(Body):
+    """The sign-off roles entering a stage requires for this initiative; null restores the default."""
+
+    stage: Annotated[str, OneOf(STAGES[1:])]
+    roles: list[Annotated[str, OneOf(APPROVER_ROLES)]] | None
+    justification: Justification = ""
